@@ -1,0 +1,16 @@
+"""POST /api/auth/login: exchange email and password for an access token."""
+
+import dataclasses
+
+from calls_platform import bootstrap
+from calls_platform.use_cases import auth
+from calls_platform.web.api import ApiRequest, Route, endpoint_app
+
+
+def login(request: ApiRequest) -> tuple[int, dict]:
+    token = auth.login(bootstrap.container().auth, request.field("email"), request.field("password"))
+    return 200, dataclasses.asdict(token)
+
+
+ROUTES = (Route("POST", "/api/auth/login", login, auth=False, body=True),)
+app = endpoint_app("login", ROUTES)

@@ -1,0 +1,15 @@
+"""POST /api/auth/register: create an account."""
+
+from calls_platform import bootstrap
+from calls_platform.use_cases import auth
+from calls_platform.web.api import ApiRequest, Route, endpoint_app
+from calls_platform.web.presenters import user_json
+
+
+def register(request: ApiRequest) -> tuple[int, dict]:
+    user = auth.register(bootstrap.container().auth, request.field("email"), request.field("password"))
+    return 201, user_json(user)
+
+
+ROUTES = (Route("POST", "/api/auth/register", register, auth=False, body=True),)
+app = endpoint_app("register", ROUTES)

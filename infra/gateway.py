@@ -1,0 +1,185 @@
+"""A local stand-in for API Gateway: routes each request to the Lambda function that owns it.
+
+Every function's own Chalice app is invoked with the REST (v1) proxy event API Gateway would send, so
+`make run` serves exactly the code that is deployed, one function per route, with no second copy of a route.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import logging
+import re
+import threading
+import types
+import uuid
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from calls_platform.web.errors import error_body, status_of
+
+log = logging.getLogger("gateway")
+FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
+MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+
+
+class Endpoint:
+    def __init__(self, function: str, method: str, path: str, app: Any) -> None:
+        self.function = function
+        self.method = method
+        self.path = path
+        self.app = app
+        pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", re.escape(path))
+        self.regex = re.compile(pattern + r"\Z")
+
+
+def endpoint_functions() -> dict[str, Any]:
+    """function name -> its `app` module, for every function that serves HTTP routes."""
+    modules = {}
+    for folder in sorted(p for p in FUNCTIONS_DIR.iterdir() if (p / "app.py").is_file()):
+        module = importlib.import_module(f"functions.{folder.name}.app")
+        if hasattr(module, "ROUTES"):
+            modules[folder.name] = module
+    return modules
+
+
+def routes_table() -> list[Endpoint]:
+    return [
+        Endpoint(name, route.method, route.path, module.app)
+        for name, module in endpoint_functions().items()
+        for route in module.ROUTES
+    ]
+
+
+class LocalGateway:
+    def __init__(self, endpoints: list[Endpoint]) -> None:
+        self.endpoints = endpoints
+        # One request at a time, like one warm container: the functions share this process's wiring.
+        self._lock = threading.Lock()
+
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str):
+        """(status, headers, body bytes) for one HTTP request."""
+        url = urlsplit(target)
+        matches = [(e, m) for e in self.endpoints if (m := e.regex.match(url.path))]
+        if not matches:
+            return _error("not_found", f"no route for {url.path}")
+        chosen = [(e, m) for e, m in matches if e.method == method]
+        if not chosen:
+            allowed = ", ".join(sorted({e.method for e, _ in matches}))
+            return _error("method_not_allowed", f"{method} is not allowed on {url.path}", {"Allow": allowed})
+        if len(body) > MAX_BODY_BYTES:
+            return _error("payload_too_large", "request body too large")
+        endpoint, match = chosen[0]
+        event = proxy_event(endpoint.path, method, url.path, url.query, headers, body, match.groupdict(), source_ip)
+        with self._lock:
+            result = endpoint.app(event, lambda_context(endpoint.function))
+        return _from_lambda(result)
+
+
+def proxy_event(
+    resource: str,
+    method: str,
+    path: str,
+    query: str,
+    headers: Mapping[str, str],
+    body: bytes,
+    path_params: Mapping[str, str],
+    source_ip: str = "127.0.0.1",
+) -> dict[str, Any]:
+    """The REST API (v1) proxy event for one request, as API Gateway builds it."""
+    multi_query = parse_qs(query, keep_blank_values=True) if query else {}
+    try:
+        text, encoded = body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        text, encoded = base64.b64encode(body).decode(), True
+    return {
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": dict(headers) or None,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()} or None,
+        "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+        "multiValueQueryStringParameters": multi_query or None,
+        "pathParameters": dict(path_params) or None,
+        "stageVariables": None,
+        "requestContext": {
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": path,
+            "stage": "local",
+            "requestId": str(uuid.uuid4()),
+            "identity": {"sourceIp": source_ip},
+        },
+        "body": text if body else None,
+        "isBase64Encoded": encoded,
+    }
+
+
+def lambda_context(function: str) -> Any:
+    return types.SimpleNamespace(
+        aws_request_id=str(uuid.uuid4()),
+        function_name=function,
+        memory_limit_in_mb=512,
+        invoked_function_arn=f"arn:aws:lambda:us-east-1:000000000000:function:{function}",
+        get_remaining_time_in_millis=lambda: 30_000,
+    )
+
+
+def _error(error_type: str, message: str, extra: Mapping[str, str] | None = None):
+    headers = {"Content-Type": "application/json", **(extra or {})}
+    return status_of(error_type), headers, error_body(error_type, message).encode()
+
+
+def _from_lambda(result: Mapping[str, Any]):
+    headers = dict(result.get("headers") or {})
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers[name] = ", ".join(values)
+    raw = result.get("body") or ""
+    body = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()
+    return int(result.get("statusCode", 200)), headers, body
+
+
+class _Handler(BaseHTTPRequestHandler):
+    gateway: LocalGateway
+    protocol_version = "HTTP/1.1"
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY_BYTES:
+            self._send(*_error("payload_too_large", "request body too large"))
+            self.close_connection = True
+            return
+        body = self.rfile.read(length) if length else b""
+        headers = {k: v for k, v in self.headers.items()}
+        try:
+            self._send(*self.gateway.handle(self.command, self.path, headers, body, self.client_address[0]))
+        except Exception:  # the function itself never lets one through; this guards the gateway's own code
+            self._send(*_error("internal_error", "internal server error"))
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+
+    def do_HEAD(self) -> None:
+        self._send(*_error("method_not_allowed", "HEAD is not allowed"))
+
+    def _send(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.info("http request", extra={"request": format % args})
+
+
+def http_server(gateway: LocalGateway, host: str, port: int) -> ThreadingHTTPServer:
+    handler = type("Handler", (_Handler,), {"gateway": gateway})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server

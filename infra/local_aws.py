@@ -1,0 +1,54 @@
+"""The local AWS endpoint: moto server by default; LocalStack (or any endpoint) when configured."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def configured_endpoint() -> str | None:
+    """AWS_ENDPOINT_URL, or LocalStack's edge endpoint when LOCALSTACK_HOST is set (via localstack-client)."""
+    if os.environ.get("AWS_ENDPOINT_URL"):
+        return os.environ["AWS_ENDPOINT_URL"]
+    if os.environ.get("LOCALSTACK_HOST"):
+        from localstack_client.config import get_service_endpoint
+
+        return get_service_endpoint("dynamodb")
+    return None
+
+
+class MotoServer:
+    """moto's threaded server, in this process: ready in well under a second, gone when we stop it."""
+
+    def __init__(self, port: int) -> None:
+        import logging
+
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access line per AWS call is noise
+        self.port = port
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self._server.start()
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+def use_local_credentials(endpoint: str) -> None:
+    """Point boto3 at the local endpoint with dummy credentials (never real ones by accident)."""
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ["AWS_ACCESS_KEY_ID"] = os.environ.get("AWS_ACCESS_KEY_ID") or "test"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = os.environ.get("AWS_SECRET_ACCESS_KEY") or "test"

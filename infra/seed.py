@@ -1,0 +1,26 @@
+"""Creates what the functions expect to find in AWS: the app and database secrets, the sessions table."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+
+from calls_platform.adapters.sessions import create_table
+
+
+def put_secret(client: Any, name: str, value: dict[str, Any]) -> None:
+    body = json.dumps(value)
+    try:
+        client.create_secret(Name=name, SecretString=body)
+    except client.exceptions.ResourceExistsException:
+        client.put_secret_value(SecretId=name, SecretString=body)
+
+
+def seed(app_secret_id: str, app_secret: dict, db_secret_id: str, db_secret: dict, sessions_table: str) -> None:
+    session = boto3.session.Session()
+    secrets = session.client("secretsmanager")
+    put_secret(secrets, app_secret_id, app_secret)
+    put_secret(secrets, db_secret_id, db_secret)
+    create_table(session.client("dynamodb"), sessions_table)

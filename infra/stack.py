@@ -1,0 +1,114 @@
+"""Starts the local stack (Postgres, AWS endpoint, secrets, table, migrations) and stops what it started."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from infra.embedded_postgres import EmbeddedPostgres
+from infra.local_aws import MotoServer, configured_endpoint, free_port, use_local_credentials
+from infra.settings import LOCAL_DIR, LocalSettings
+
+APP_SECRET_ID = "calls-platform/app"
+DB_SECRET_ID = "calls-platform/db"
+SESSIONS_TABLE = "calls-platform-sessions"
+
+
+class LocalStack:
+    def __init__(self, settings: LocalSettings, pg_datadir: Path | None = None, pg_port: int | None = None):
+        self.settings = settings
+        self.pg_datadir = pg_datadir or LOCAL_DIR / "pgdata"
+        self.pg_port = pg_port or settings.postgres_port
+        self.postgres: EmbeddedPostgres | None = None
+        self.moto: MotoServer | None = None
+        self.migrated: dict = {}
+
+    @property
+    def db_host(self) -> str:
+        return self.settings.postgres_host or "127.0.0.1"
+
+    @property
+    def db_port(self) -> int:
+        return self.settings.postgres_port if self.settings.postgres_host else self.pg_port
+
+    def start(self) -> LocalStack:
+        try:
+            self._start_postgres()
+            self._start_aws()
+            self.configure_functions()
+            self.seed()
+            self.migrated = self.migrate()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _start_postgres(self) -> None:
+        if self.settings.postgres_host:
+            return
+        s = self.settings
+        self.postgres = EmbeddedPostgres(
+            self.pg_datadir, self.pg_port, s.postgres_user, s.postgres_password, s.postgres_db
+        )
+        self.postgres.start()
+
+    def _start_aws(self) -> None:
+        endpoint = configured_endpoint()
+        if endpoint is None:
+            self.moto = MotoServer(free_port())
+            self.moto.start()
+            endpoint = self.moto.endpoint
+        use_local_credentials(endpoint)
+
+    def configure_functions(self) -> None:
+        """What each deployed function reads from its environment: secret ids, table name, provider."""
+        os.environ.update(
+            APP_SECRET_ID=APP_SECRET_ID,
+            DB_SECRET_ID=DB_SECRET_ID,
+            SESSIONS_TABLE=SESSIONS_TABLE,
+            VOIP_PROVIDER=self.settings.voip_provider,
+            PUBLIC_BASE_URL=self.settings.public_base_url,
+        )
+
+    def app_secret(self) -> dict:
+        s = self.settings
+        return {
+            "jwt_secret": s.jwt_secret,
+            "voip_account_sid": s.voip_account_sid,
+            "voip_auth_token": s.voip_auth_token,
+            "voip_from_number": s.voip_from_number,
+        }
+
+    def db_secret(self) -> dict:
+        s = self.settings
+        return {
+            "engine": "postgres",
+            "host": self.db_host,
+            "port": self.db_port,
+            "username": s.postgres_user,
+            "password": s.postgres_password,
+            "dbname": s.postgres_db,
+            "sslmode": s.postgres_sslmode,
+        }
+
+    def seed(self) -> None:
+        from infra.seed import seed
+
+        seed(APP_SECRET_ID, self.app_secret(), DB_SECRET_ID, self.db_secret(), SESSIONS_TABLE)
+
+    def migrate(self) -> dict:
+        from calls_platform import bootstrap
+        from functions.migrate.app import handler
+
+        bootstrap.reset()
+        result = handler({}, None)
+        bootstrap.reset()
+        return result
+
+    def stop(self) -> None:
+        if self.moto is not None:
+            self.moto.stop()
+            self.moto = None
+        if self.postgres is not None:
+            self.postgres.stop()
+            self.postgres = None

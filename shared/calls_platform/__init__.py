@@ -1,0 +1,1 @@
+"""The calls platform: domain, use cases and adapters, deployed as the shared Lambda layer."""

@@ -1,0 +1,1 @@
+"""Adapters: the real implementations of the use cases' ports (Postgres, DynamoDB, Secrets Manager, VoIP...)."""

@@ -1,0 +1,133 @@
+"""One Postgres connection per Lambda container (pg8000), reconnected when the server drops it."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import logging
+import ssl
+from collections.abc import Callable
+from typing import Any
+
+import pg8000.native
+from pg8000.exceptions import DatabaseError, InterfaceError
+
+from calls_platform.domain.errors import ServiceUnavailable
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 5000
+# SQLSTATEs that mean "this connection is gone or the server is not serving", not "this statement is wrong".
+_CONNECTION_STATES = {"57P01", "57P02", "57P03", "08000", "08003", "08006"}
+_BAD_PASSWORD_STATES = {"28P01", "28000"}
+_STATEMENT_TIMEOUT = "57014"
+
+
+@dataclasses.dataclass(frozen=True)
+class DbSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+    sslmode: str = "verify-full"  # disable | require | verify-full
+    ca_file: str | None = None
+
+    def ssl_context(self) -> ssl.SSLContext | bool:
+        if self.sslmode == "disable":
+            return False
+        if self.sslmode == "require":
+            return True  # encrypted, not verified: pg8000's meaning of True
+        return ssl.create_default_context(cafile=self.ca_file)
+
+
+def sqlstate(error: DatabaseError) -> str:
+    detail = error.args[0] if error.args else None
+    return detail.get("C", "") if isinstance(detail, dict) else ""
+
+
+def constraint_name(error: DatabaseError) -> str:
+    detail = error.args[0] if error.args else None
+    return detail.get("n", "") if isinstance(detail, dict) else ""
+
+
+def open_connection(settings: DbSettings) -> pg8000.native.Connection:
+    """A new connection with bounded connect and statement times; ServiceUnavailable if none can be had."""
+    try:
+        return pg8000.native.Connection(
+            user=settings.user,
+            password=settings.password,
+            host=settings.host,
+            port=settings.port,
+            database=settings.database,
+            ssl_context=settings.ssl_context(),
+            timeout=CONNECT_TIMEOUT_S + STATEMENT_TIMEOUT_MS / 1000,
+            application_name="calls-platform",
+            startup_params={"statement_timeout": str(STATEMENT_TIMEOUT_MS)},
+        )
+    except (InterfaceError, OSError) as error:
+        raise ServiceUnavailable("database unavailable") from error
+
+
+class Database:
+    """Runs statements on a lazily opened connection.
+
+    `settings(refresh)` returns connection settings; `refresh=True` asks for fresh ones (a rotated password).
+    """
+
+    def __init__(self, settings: Callable[[bool], DbSettings]) -> None:
+        self._settings = settings
+        self._conn: pg8000.native.Connection | None = None
+        self.statements = 0  # round trips, counted for tests and benchmarks
+
+    def run(self, sql: str, **params: Any) -> list[list[Any]]:
+        """Run one statement; on a dropped connection reconnect once and retry."""
+        for attempt in (1, 2):
+            conn = self._connection()
+            try:
+                self.statements += 1
+                return conn.run(sql, **params)
+            except (InterfaceError, OSError) as error:
+                self._drop()
+                if attempt == 2:
+                    raise ServiceUnavailable("database unavailable") from error
+            except DatabaseError as error:
+                state = sqlstate(error)
+                if state == _STATEMENT_TIMEOUT:
+                    raise ServiceUnavailable("database did not answer in time") from error
+                if state not in _CONNECTION_STATES:
+                    raise
+                self._drop()
+                if attempt == 2:
+                    raise ServiceUnavailable("database unavailable") from error
+        raise AssertionError("unreachable")
+
+    def ping(self) -> None:
+        self.run("SELECT 1")
+
+    def close(self) -> None:
+        self._drop()
+
+    def _connection(self) -> pg8000.native.Connection:
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
+
+    def _connect(self) -> pg8000.native.Connection:
+        try:
+            return open_connection(self._settings(False))
+        except DatabaseError as error:
+            if sqlstate(error) not in _BAD_PASSWORD_STATES:
+                raise ServiceUnavailable("database unavailable") from error
+            log.warning("database rejected the credentials; reloading them from the secret")
+        try:
+            return open_connection(self._settings(True))
+        except (DatabaseError, InterfaceError, OSError) as error:
+            raise ServiceUnavailable("database unavailable") from error
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()

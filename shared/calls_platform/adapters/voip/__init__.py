@@ -1,0 +1,1 @@
+"""VoIP providers: `mock` for development and tests, `twilio` for real calls. Imported only when dialling."""

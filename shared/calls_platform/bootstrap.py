@@ -1,0 +1,135 @@
+"""The one place where real adapters are wired in: lazily, once per Lambda container.
+
+Each piece is built on first use, so a function that never dials never imports twilio, and one that never
+touches DynamoDB never creates its client.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from calls_platform import logs
+from calls_platform.config import Environment, db_settings
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class LazyVoip:
+    """Builds the provider on first use: history and health never load a provider's library."""
+
+    def __init__(self, build: Any) -> None:
+        self._build = build
+        self._provider: Any = None
+
+    def _get(self) -> Any:
+        if self._provider is None:
+            self._provider = self._build()
+        return self._provider
+
+    def place_call(self, call: Any) -> str:
+        return self._get().place_call(call)
+
+    def hang_up(self, call: Any) -> None:
+        self._get().hang_up(call)
+
+
+class Container:
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        logs.configure(env.log_level)
+
+    @functools.cached_property
+    def _boto(self) -> Any:
+        import boto3
+
+        # boto3 honours AWS_ENDPOINT_URL itself, so the same code talks to AWS, moto server or LocalStack.
+        return boto3.session.Session()
+
+    @functools.cached_property
+    def secrets(self) -> Any:
+        from calls_platform.adapters.secrets import SecretsConfig
+
+        return SecretsConfig(self._boto.client("secretsmanager"), self.env.secrets_refresh_seconds)
+
+    def app_secret(self) -> dict[str, Any]:
+        return self.secrets.json(self.env.app_secret_id)
+
+    @functools.cached_property
+    def database(self) -> Any:
+        from calls_platform.adapters.postgres import Database
+
+        return Database(self.db_settings)
+
+    def db_settings(self, refresh: bool = False) -> Any:
+        if refresh:
+            self.secrets.refresh(self.env.db_secret_id)
+        return db_settings(self.secrets.json(self.env.db_secret_id))
+
+    @functools.cached_property
+    def tokens(self) -> Any:
+        from calls_platform.adapters.tokens import JwtTokens
+
+        return JwtTokens(self.app_secret().get("jwt_secret", ""), self.env.access_token_ttl)
+
+    @functools.cached_property
+    def auth(self) -> Any:
+        from calls_platform.adapters.passwords import Argon2Passwords
+        from calls_platform.adapters.repositories import PgUserRepository
+        from calls_platform.use_cases.auth import AuthDeps
+
+        return AuthDeps(users=PgUserRepository(self.database), passwords=Argon2Passwords(), tokens=self.tokens)
+
+    @functools.cached_property
+    def sessions(self) -> Any:
+        from calls_platform.adapters.sessions import DynamoSessionStore
+
+        return DynamoSessionStore(self._boto.client("dynamodb"), self.env.sessions_table)
+
+    @functools.cached_property
+    def voip(self) -> Any:
+        return LazyVoip(self._build_voip)
+
+    def _build_voip(self) -> Any:
+        if self.env.voip_provider == "twilio":
+            from calls_platform.adapters.voip.twilio import twilio_provider
+
+            return twilio_provider(self.app_secret())
+        from calls_platform.adapters.voip.mock import MockVoipProvider
+
+        return MockVoipProvider()
+
+    @functools.cached_property
+    def calls(self) -> Any:
+        from calls_platform.adapters.repositories import PgCallRepository
+        from calls_platform.use_cases.calls import CallDeps
+
+        return CallDeps(
+            calls=PgCallRepository(self.database),
+            sessions=self.sessions,
+            voip=self.voip,
+            clock=SystemClock(),
+            session_ttl=timedelta(seconds=self.env.session_ttl),
+        )
+
+
+_container: Container | None = None
+
+
+def container() -> Container:
+    global _container
+    if _container is None:
+        _container = Container(Environment.from_env())
+    return _container
+
+
+def reset(new: Container | None = None) -> None:
+    """Forget the wiring (tests, or the local server after reseeding); `new` replaces it."""
+    global _container
+    if _container is not None and "database" in vars(_container):
+        _container.database.close()
+    _container = new

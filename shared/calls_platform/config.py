@@ -1,0 +1,70 @@
+"""What a function reads from its environment (only ids and names) and what it reads from its secrets."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from calls_platform.adapters.postgres import DbSettings
+from calls_platform.domain.errors import ConfigurationError
+
+
+@dataclasses.dataclass(frozen=True)
+class Environment:
+    app_secret_id: str = "calls-platform/app"
+    db_secret_id: str = "calls-platform/db"
+    sessions_table: str = "calls-platform-sessions"
+    voip_provider: str = "mock"
+    access_token_ttl: int = 3600
+    session_ttl: int = 4 * 3600
+    secrets_refresh_seconds: int = 3600
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
+        names = {
+            "app_secret_id": "APP_SECRET_ID",
+            "db_secret_id": "DB_SECRET_ID",
+            "sessions_table": "SESSIONS_TABLE",
+            "voip_provider": "VOIP_PROVIDER",
+            "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
+            "session_ttl": "SESSION_TTL_SECONDS",
+            "secrets_refresh_seconds": "SECRETS_REFRESH_SECONDS",
+            "log_level": "LOG_LEVEL",
+        }
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            raw = env.get(names[field.name])
+            if raw:
+                values[field.name] = _convert(names[field.name], raw, field.default)
+        environment = cls(**values)
+        if environment.voip_provider not in ("mock", "twilio"):
+            raise ConfigurationError("VOIP_PROVIDER must be 'mock' or 'twilio'")
+        return environment
+
+
+def _convert(name: str, raw: str, default: object) -> object:
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigurationError(f"{name} must be a whole number") from None
+    return raw.strip()
+
+
+def db_settings(secret: Mapping[str, Any]) -> DbSettings:
+    """Settings from a database secret in RDS's JSON shape (host, port, username, password, dbname)."""
+    try:
+        return DbSettings(
+            host=str(secret["host"]),
+            port=int(secret.get("port", 5432)),
+            user=str(secret["username"]),
+            password=str(secret["password"]),
+            database=str(secret.get("dbname", "calls_platform")),
+            sslmode=str(secret.get("sslmode", "verify-full")),
+            ca_file=secret.get("ca_file") or os.environ.get("DB_CA_FILE") or None,
+        )
+    except (KeyError, ValueError) as error:
+        raise ConfigurationError(f"database secret is incomplete: {error}") from None

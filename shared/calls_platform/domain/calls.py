@@ -1,0 +1,102 @@
+"""Calls and their life: one state machine shared by the API, the mock provider and provider webhooks."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import secrets
+import uuid
+from datetime import datetime
+
+from calls_platform.domain.errors import ValidationError
+
+
+class CallStatus(enum.StrEnum):
+    CONNECTING = "connecting"
+    RINGING = "ringing"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    BUSY = "busy"
+    NO_ANSWER = "no-answer"
+    CANCELED = "canceled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL_STATUSES
+
+
+FINAL_STATUSES = frozenset(
+    {CallStatus.COMPLETED, CallStatus.FAILED, CallStatus.BUSY, CallStatus.NO_ANSWER, CallStatus.CANCELED}
+)
+LIVE_STATUSES = frozenset(CallStatus) - FINAL_STATUSES
+
+# Which status may follow which. Nothing follows a final status, and a call never moves backwards.
+_NEXT: dict[CallStatus, frozenset[CallStatus]] = {
+    CallStatus.CONNECTING: frozenset(CallStatus) - {CallStatus.CONNECTING},
+    CallStatus.RINGING: frozenset(CallStatus) - {CallStatus.CONNECTING, CallStatus.RINGING},
+    CallStatus.ACTIVE: frozenset({CallStatus.COMPLETED, CallStatus.FAILED}),
+}
+
+
+def can_move(current: CallStatus, target: CallStatus) -> bool:
+    return target in _NEXT.get(current, frozenset())
+
+
+def statuses_that_may_become(target: CallStatus) -> frozenset[CallStatus]:
+    """The statuses from which `target` is a legal next step (used for atomic compare-and-set)."""
+    return frozenset(s for s in CallStatus if can_move(s, target))
+
+
+@dataclasses.dataclass(frozen=True)
+class Call:
+    call_id: uuid.UUID
+    user_id: uuid.UUID
+    phone_number: str
+    status: CallStatus
+    session_id: str
+    sdp_offer: str
+    start_time: datetime
+    provider_call_id: str | None = None
+    end_time: datetime | None = None
+    duration: int | None = None
+    sdp_answer: str | None = None
+
+    @classmethod
+    def start(cls, user_id: uuid.UUID, phone_number: str, sdp_offer: str, now: datetime) -> Call:
+        return cls(
+            call_id=uuid.uuid4(),
+            user_id=user_id,
+            phone_number=phone_number,
+            status=CallStatus.CONNECTING,
+            session_id=new_session_id(),
+            sdp_offer=sdp_offer,
+            start_time=now,
+        )
+
+    def placed(self, provider_call_id: str) -> Call:
+        return dataclasses.replace(self, provider_call_id=provider_call_id)
+
+    def failed(self, now: datetime) -> Call:
+        """A call that never got through: kept in history, zero seconds long."""
+        return dataclasses.replace(self, status=CallStatus.FAILED, end_time=now, duration=0)
+
+
+def duration_seconds(start: datetime, end: datetime) -> int:
+    """Whole seconds between two instants, never negative (clocks of two machines may disagree)."""
+    return max(0, int((end - start).total_seconds()))
+
+
+def new_session_id() -> str:
+    return "sess_" + secrets.token_hex(12)
+
+
+def parse_call_id(raw: object) -> uuid.UUID:
+    if raw is None or raw == "":
+        raise ValidationError("call_id is required")
+    if not isinstance(raw, str):
+        raise ValidationError("call_id must be a string (a UUID)")
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise ValidationError("call_id must be a UUID, e.g. 3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c") from None

@@ -1,0 +1,80 @@
+"""Domain errors. Each carries the API's error type (`code`); the web layer maps codes to HTTP statuses."""
+
+
+class DomainError(Exception):
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(DomainError):
+    code = "validation_error"
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+
+
+class InvalidCredentials(DomainError):
+    code = "invalid_credentials"
+
+    def __init__(self) -> None:
+        # One message for unknown email and wrong password: the answer must not reveal which.
+        super().__init__("invalid email or password")
+
+
+class UserAlreadyExists(DomainError):
+    code = "user_already_exists"
+
+    def __init__(self) -> None:
+        super().__init__("a user with this email already exists")
+
+
+class CallNotFound(DomainError):
+    code = "call_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("call not found")
+
+
+class CallTerminationForbidden(DomainError):
+    code = "call_termination_failed"
+
+    def __init__(self) -> None:
+        super().__init__("the call belongs to another user")
+
+
+class CallAlreadyEnded(DomainError):
+    code = "call_already_ended"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(f"the call has already ended with status '{status}'")
+        self.status = status
+
+
+class VoipUnavailable(DomainError):
+    """The VoIP provider could not place or end a call (credentials, outage, timeout)."""
+
+    code = "call_initiation_failed"
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__("VoIP service unavailable")
+        self.cause = cause
+
+
+class InvalidPhoneNumber(ValidationError):
+    """The provider refused the number although it has the E.164 shape."""
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency (database, session store, secrets) did not answer."""
+
+    code = "service_unavailable"
+
+
+class ConfigurationError(DomainError):
+    """The deployment is misconfigured; the function refuses to serve rather than run insecurely."""
+
+    code = "configuration_error"

@@ -1,0 +1,38 @@
+"""Phone numbers: the API takes E.164 only (`+<country code><number>`), as the product guide says."""
+
+import re
+
+import phonenumbers
+
+from calls_platform.domain.errors import ValidationError
+
+_E164 = re.compile(r"\+[1-9][0-9]{7,14}")  # ASCII digits only: \d also matches other scripts
+_FORMAT_HINT = "use the international E.164 format +<country_code><number>, e.g. +491512345678"
+
+
+def parse_e164(raw: object) -> str:
+    """The number as given if it is a possible E.164 number; otherwise ValidationError with the format.
+
+    `is_possible_number` rather than `is_valid_number`: the guide's own example (+491512345678) is possible
+    but not valid by the metadata, and metadata lags real numbering plans.
+    """
+    if raw is None or raw == "":
+        raise ValidationError("phone_number is required")
+    if not isinstance(raw, str):
+        raise ValidationError(f"phone_number must be a string; {_FORMAT_HINT}")
+    if not _E164.fullmatch(raw):
+        raise ValidationError(f"invalid phone_number: {_FORMAT_HINT}")
+    try:
+        number = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"invalid phone_number: {_FORMAT_HINT}") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError(f"invalid phone_number: not a possible number; {_FORMAT_HINT}")
+    return raw
+
+
+def mask(number: str | None) -> str:
+    """For logs: all but the last four digits hidden."""
+    if not number:
+        return ""
+    return "*" * max(0, len(number) - 4) + number[-4:]

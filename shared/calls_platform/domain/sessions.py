@@ -1,0 +1,22 @@
+"""Live call sessions: what a running call needs while it lasts, kept apart from the history."""
+
+import dataclasses
+import uuid
+from datetime import datetime, timedelta
+
+
+@dataclasses.dataclass(frozen=True)
+class LiveSession:
+    session_id: str
+    call_id: uuid.UUID
+    user_id: uuid.UUID
+    created_at: datetime
+    expires_at: datetime
+
+    @classmethod
+    def for_call(cls, session_id: str, call_id: uuid.UUID, user_id: uuid.UUID, now: datetime, ttl: timedelta):
+        return cls(session_id, call_id, user_id, now, now + ttl)
+
+    def is_expired(self, now: datetime) -> bool:
+        # Stores delete expired items late (DynamoDB: within days; moto: never): expiry is decided here.
+        return self.expires_at <= now

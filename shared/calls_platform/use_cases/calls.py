@@ -1,0 +1,121 @@
+"""Placing, ending and listing calls."""
+
+import dataclasses
+import logging
+import uuid
+from datetime import timedelta
+
+from calls_platform.domain.calls import Call, CallStatus, parse_call_id
+from calls_platform.domain.errors import (
+    CallAlreadyEnded,
+    CallNotFound,
+    CallTerminationForbidden,
+    DomainError,
+    VoipUnavailable,
+)
+from calls_platform.domain.phone import mask, parse_e164
+from calls_platform.domain.sdp import build_audio_offer
+from calls_platform.domain.sessions import LiveSession
+from calls_platform.use_cases.ports import CallRepository, Clock, SessionStore, VoipProvider
+
+log = logging.getLogger(__name__)
+
+HISTORY_LIMIT = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class CallDeps:
+    calls: CallRepository
+    sessions: SessionStore
+    voip: VoipProvider
+    clock: Clock
+    session_ttl: timedelta
+
+
+def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> Call:
+    number = parse_e164(phone_number)
+    call = Call.start(user_id, number, build_audio_offer(), deps.clock.now())
+    try:
+        call = call.placed(deps.voip.place_call(call))
+    except VoipUnavailable as error:
+        log.error(
+            "failed to initiate voip call",
+            extra={"call_id": str(call.call_id), "phone_number": mask(number), "cause": error.cause},
+        )
+        deps.calls.add(call.failed(deps.clock.now()))
+        raise
+    _record(deps, call)
+    log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
+    return call
+
+
+def _record(deps: CallDeps, call: Call) -> None:
+    """Store the placed call and its live session; if either fails, hang up so no call runs unrecorded."""
+    stored = False
+    try:
+        deps.calls.add(call)
+        stored = True
+        deps.sessions.add(
+            LiveSession.for_call(call.session_id, call.call_id, call.user_id, call.start_time, deps.session_ttl)
+        )
+    except DomainError:
+        _compensate(deps, call, stored)
+        raise
+    log.info("session added", extra={"call_id": str(call.call_id), "session_id": call.session_id})
+
+
+def _compensate(deps: CallDeps, call: Call, stored: bool) -> None:
+    extra = {"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
+    try:
+        deps.voip.hang_up(call)
+    except DomainError as error:
+        log.critical(
+            "orphan call: could not hang up after failing to record it", extra={**extra, "cause": error.message}
+        )
+    if stored:
+        try:
+            deps.calls.mark_failed(call.call_id, deps.clock.now())
+        except DomainError as error:
+            log.error("could not mark unrecorded call as failed", extra={**extra, "cause": error.message})
+
+
+def terminate_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
+    cid = parse_call_id(call_id)
+    outcome = deps.calls.finish(cid, user_id, CallStatus.COMPLETED, deps.clock.now())
+    if outcome is None:
+        raise CallNotFound()
+    call = outcome.call
+    if call.user_id != user_id:
+        log.warning("unauthorized call termination attempt", extra={"call_id": str(cid), "user_id": str(user_id)})
+        raise CallTerminationForbidden()
+    if not outcome.ended:
+        raise CallAlreadyEnded(call.status.value)
+    _hang_up_quietly(deps, call)
+    remove_session(deps.sessions, call)
+    log.info("call terminated successfully", extra={"call_id": str(cid), "duration": call.duration})
+    return call
+
+
+def _hang_up_quietly(deps: CallDeps, call: Call) -> None:
+    # The call is already recorded as ended; a provider that fails to hang up must not undo that.
+    try:
+        deps.voip.hang_up(call)
+    except DomainError as error:
+        log.error(
+            "failed to hang up voip call",
+            extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id, "cause": error.message},
+        )
+
+
+def remove_session(sessions: SessionStore, call: Call) -> None:
+    """Drop the live session of an ended call. If the store fails, the item's TTL still removes it."""
+    try:
+        sessions.remove(call.session_id)
+    except DomainError as error:
+        log.error("failed to remove session", extra={"call_id": str(call.call_id), "cause": error.message})
+        return
+    log.info("session removed", extra={"call_id": str(call.call_id), "session_id": call.session_id})
+
+
+def call_history(deps: CallDeps, user_id: uuid.UUID) -> list[Call]:
+    return deps.calls.list_for_user(user_id, HISTORY_LIMIT)

@@ -1,0 +1,8 @@
+"""Is the service able to serve?"""
+
+from calls_platform.use_cases.ports import DatabasePing
+
+
+def check_health(database: DatabasePing) -> dict[str, str]:
+    database.ping()  # raises ServiceUnavailable
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""What the Lambda entry points share: request parsing, JSON responses, and the error contract."""

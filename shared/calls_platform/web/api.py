@@ -1,0 +1,157 @@
+"""Builds the Chalice app of one endpoint Lambda: parse, authenticate, call the view, map errors.
+
+Views are plain functions `view(request) -> (status, payload)`; everything they have in common lives here,
+so each `functions/<endpoint>/app.py` stays a few lines and every error has the same shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from chalice import Chalice, Response
+
+from calls_platform import bootstrap, logs
+from calls_platform.domain.errors import DomainError
+from calls_platform.web.errors import error_body, status_of
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+_HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+_CHALICE_ERRORS = {
+    "MethodNotAllowedError": "method_not_allowed",
+    "UnsupportedMediaType": "unsupported_media_type",
+    "BadRequestError": "validation_error",
+    "BadRequest": "validation_error",
+    "NotFoundError": "not_found",
+}
+
+
+class RequestRejected(DomainError):
+    """Bad framing of the request itself (size, content type, JSON syntax)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclasses.dataclass(frozen=True)
+class ApiRequest:
+    body: Mapping[str, Any]
+    headers: Mapping[str, str]
+    query: Mapping[str, str]
+    path: Mapping[str, str]
+    user_id: uuid.UUID | None
+
+    def field(self, name: str) -> Any:
+        return self.body.get(name)
+
+
+View = Callable[[ApiRequest], tuple[int, Any]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    view: View
+    auth: bool = True  # requires `Authorization: Bearer <access token>`
+    body: bool = False  # takes a JSON object body
+
+
+def endpoint_app(name: str, routes: Sequence[Route]) -> Chalice:
+    app = Chalice(app_name=name, configure_logs=False)
+    app.register_middleware(_normalize_framework_errors, "http")
+    for route in routes:
+        # content_types */*: the content type is checked here, so a wrong one gets this API's error shape.
+        app.route(route.path, methods=[route.method], content_types=["*/*"], name=route.view.__name__)(
+            _handler(app, name, route)
+        )
+    return app
+
+
+def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
+    return Response(body=json.dumps(payload, default=str), status_code=status, headers={**_HEADERS, **(headers or {})})
+
+
+def error_response(error_type: str, message: str) -> Response:
+    return Response(body=error_body(error_type, message), status_code=status_of(error_type), headers=dict(_HEADERS))
+
+
+def _handler(app: Chalice, name: str, route: Route) -> Callable[..., Response]:
+    def handle(**path_params: str) -> Response:
+        context = app.lambda_context
+        logs.request_id.set(getattr(context, "aws_request_id", None))
+        logs.function_name.set(name)
+        try:
+            status, payload = route.view(_parse(app.current_request, route, path_params))
+        except DomainError as error:
+            return _domain_error(error)
+        except Exception:
+            log.exception("unhandled error")
+            return error_response("internal_error", "internal server error")
+        return json_response(status, payload)
+
+    handle.__name__ = route.view.__name__
+    return handle
+
+
+def _domain_error(error: DomainError) -> Response:
+    status = status_of(error.code)
+    if status >= 500:
+        cause = error.__cause__
+        log.error(error.message, extra={"error": error.code, "cause": repr(cause) if cause else None})
+    return error_response(error.code, error.message)
+
+
+def _parse(request: Any, route: Route, path_params: Mapping[str, str]) -> ApiRequest:
+    headers = {k.lower(): v for k, v in (request.headers or {}).items()}
+    user_id = None
+    if route.auth:
+        from calls_platform.use_cases.auth import bearer_user
+
+        user_id = bearer_user(bootstrap.container().tokens, headers.get("authorization"))
+    body = _json_object(request.raw_body or b"", headers.get("content-type")) if route.body else {}
+    return ApiRequest(body, headers, dict(request.query_params or {}), dict(path_params), user_id)
+
+
+def _json_object(raw: bytes, content_type: str | None) -> Mapping[str, Any]:
+    if len(raw) > MAX_BODY_BYTES:
+        raise RequestRejected("payload_too_large", f"request body must be at most {MAX_BODY_BYTES} bytes")
+    if content_type and content_type.split(";")[0].strip().lower() != "application/json":
+        raise RequestRejected("unsupported_media_type", "Content-Type must be application/json")
+    if not raw.strip():
+        raise RequestRejected("validation_error", "request body must be a JSON object")
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise RequestRejected("validation_error", "request body must be valid JSON") from None
+    if not isinstance(value, dict):
+        raise RequestRejected("validation_error", "request body must be a JSON object")
+    return value
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _normalize_framework_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
+    """Errors Chalice answers by itself (e.g. 405) get this API's shape instead of Chalice's."""
+    try:
+        response = get_response(event)
+    except Exception:
+        log.exception("unhandled error")
+        return error_response("internal_error", "internal server error")
+    body = response.body
+    if isinstance(body, dict) and "Code" in body:
+        error_type = _CHALICE_ERRORS.get(body["Code"], "internal_error")
+        message = body.get("Message", "") if error_type != "internal_error" else "internal server error"
+        normalized = error_response(error_type, message)
+        normalized.headers.update({k: v for k, v in response.headers.items() if k.lower() == "allow"})
+        return normalized
+    return response

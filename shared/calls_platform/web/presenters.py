@@ -1,0 +1,45 @@
+"""How domain objects look in JSON responses: RFC 3339 UTC times, string ids."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from calls_platform.domain.calls import Call
+from calls_platform.domain.users import User
+
+
+def rfc3339(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def user_json(user: User) -> dict[str, Any]:
+    return {"user_id": str(user.user_id), "email": user.email, "created_at": rfc3339(user.created_at)}
+
+
+def initiated_call_json(call: Call) -> dict[str, Any]:
+    return {
+        "call_id": str(call.call_id),
+        "session_id": call.session_id,
+        "sdp_offer": call.sdp_offer,
+        "status": call.status.value,
+        "start_time": rfc3339(call.start_time),
+    }
+
+
+def ended_call_json(call: Call) -> dict[str, Any]:
+    return {"call_id": str(call.call_id), "duration": call.duration, "status": call.status.value}
+
+
+def history_item_json(call: Call) -> dict[str, Any]:
+    return {
+        "call_id": str(call.call_id),
+        "phone_number": call.phone_number,
+        "status": call.status.value,
+        "session_id": call.session_id,
+        "start_time": rfc3339(call.start_time),
+        "end_time": rfc3339(call.end_time),
+        "duration": call.duration,
+    }

@@ -1,0 +1,34 @@
+"""The whole API over HTTP through the local gateway: routing, errors for unknown routes and methods."""
+
+import requests
+
+NUMBER = "+491512345678"
+
+
+def test_walkthrough_over_http(base_url):
+    creds = {"email": "walk@example.com", "password": "password123"}
+    assert requests.post(f"{base_url}/api/auth/register", json=creds, timeout=10).status_code == 201
+    token = requests.post(f"{base_url}/api/auth/login", json=creds, timeout=10).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    call = requests.post(f"{base_url}/api/calls/initiate", json={"phone_number": NUMBER}, headers=auth, timeout=10)
+    assert call.status_code == 201 and call.json()["status"] == "connecting"
+    ended = requests.post(
+        f"{base_url}/api/calls/terminate", json={"call_id": call.json()["call_id"]}, headers=auth, timeout=10
+    )
+    assert ended.json()["status"] == "completed"
+    history = requests.get(f"{base_url}/api/calls/history", headers=auth, timeout=10).json()["calls"]
+    assert [c["call_id"] for c in history] == [call.json()["call_id"]]
+
+
+def test_unknown_routes_and_wrong_methods_have_the_error_shape(base_url):
+    missing = requests.get(f"{base_url}/api/nothing-here", timeout=10)
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    wrong = requests.delete(f"{base_url}/api/calls/history", timeout=10)
+    assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
+    assert wrong.headers["Allow"] == "GET"
+    root = requests.get(f"{base_url}/", timeout=10)
+    assert root.status_code == 404 and set(root.json()) == {"error", "message"}
+
+
+def test_query_strings_do_not_change_routing(base_url):
+    assert requests.get(f"{base_url}/api/health?verbose=1", timeout=10).json() == {"status": "ok"}

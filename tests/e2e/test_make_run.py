@@ -1,0 +1,92 @@
+"""`make run`'s server, started as users start it, answers the guide's curl walkthrough as written."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from infra.local_aws import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "docs" / "webrtc-setup-guide.md"
+
+
+def guide_curl_blocks() -> list[str]:
+    """The bash blocks of the guide's "Ручное тестирование с curl" section, in order."""
+    text = GUIDE.read_text()
+    section = text.split("### Ручное тестирование с curl", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"```bash\n(.*?)```", section, re.S)
+
+
+def run_block(block: str, **exports: str) -> dict:
+    """One block, in a shell that has what earlier blocks exported (as a user's terminal would)."""
+    for name, value in exports.items():
+        block = re.sub(rf'export {name}=".*?"', f'export {name}="{value}"', block)
+        block = f'export {name}="{value}"\n{block}'
+    out = subprocess.run(["bash", "-c", block], capture_output=True, text=True, timeout=30, check=True).stdout
+    return json.loads(out)
+
+
+@pytest.fixture
+def served(tmp_path):
+    env = {
+        **os.environ,
+        "CALLS_LOCAL_DIR": str(tmp_path),
+        "POSTGRES_PORT": str(free_port()),
+        "SERVER_PORT": "8080",
+        "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}",
+    }
+    for name in ("POSTGRES_HOST", "AWS_ENDPOINT_URL", "JWT_SECRET"):
+        env.pop(name, None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infra.run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if requests.get("http://localhost:8080/api/health", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        pytest.fail("make run did not serve :8080 (is the port taken?):\n" + proc.stdout.read())
+    yield proc, tmp_path
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
+
+
+def test_the_guides_walkthrough_works_as_written(served):
+    proc, data = served
+    register, login, initiate, terminate, history = guide_curl_blocks()
+    assert run_block(register)["email"] == "test@example.com"
+    token = run_block(login)["access_token"]
+    call = run_block(initiate, TOKEN=token)
+    assert call["status"] == "connecting" and call["sdp_offer"].startswith("v=0\r\n")
+    ended = run_block(terminate, TOKEN=token, CALL_ID=call["call_id"])
+    assert ended == {"call_id": call["call_id"], "duration": ended["duration"], "status": "completed"}
+    assert run_block(history, TOKEN=token)["calls"][0]["call_id"] == call["call_id"]
+
+    proc.send_signal(signal.SIGINT)
+    output = proc.communicate(timeout=30)[0]
+    assert proc.returncode == 0
+    for line in ("call initiated successfully", "session added", "session removed", "call terminated successfully"):
+        assert f'"message": "{line}"' in output
+    assert "password123" not in output and token not in output
+    # Ctrl-C stops what it started: no server left on the data directory
+    assert subprocess.run(["pgrep", "-f", str(data / "pgdata")], capture_output=True, check=False).returncode == 1

@@ -1,0 +1,137 @@
+import re
+import uuid
+
+import pytest
+
+from tests.conftest import session_ids
+from tests.functions.conftest import assert_error
+
+NUMBER = "+491512345678"
+
+
+def initiate(endpoint, token, number=NUMBER):
+    return endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": number}, token=token)
+
+
+def test_initiate_answers_201_with_a_session_and_offer(endpoint, user, dynamodb):
+    response = initiate(endpoint, user["token"])
+    assert response.status_code == 201, response.body
+    body = response.json
+    assert set(body) == {"call_id", "session_id", "sdp_offer", "status", "start_time"}
+    assert body["status"] == "connecting"
+    uuid.UUID(body["call_id"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", body["start_time"])
+    assert body["sdp_offer"].startswith("v=0\r\n") and "a=setup:actpass\r\n" in body["sdp_offer"]
+    assert body["session_id"] in session_ids(dynamodb)
+
+
+@pytest.mark.parametrize("number", ["491512345678", "+49 151 2345678"])
+def test_non_e164_numbers_get_400_showing_the_format(endpoint, user, number, db):
+    assert_error(initiate(endpoint, user["token"], number), 400, "validation_error", "+<country_code><number>")
+    assert db.run("SELECT count(*) FROM calls") == [[0]]
+
+
+def test_missing_number(endpoint, user):
+    response = endpoint("initiate_call").call("POST", "/api/calls/initiate", {}, token=user["token"])
+    assert_error(response, 400, "validation_error", "phone_number is required")
+
+
+@pytest.mark.parametrize("token", [None, "garbage", "Bearer"])
+def test_calls_need_a_valid_token(endpoint, token, db):
+    response = endpoint("initiate_call").call(
+        "POST", "/api/calls/initiate", {"phone_number": NUMBER}, headers={"Authorization": token} if token else {}
+    )
+    assert_error(response, 401, "unauthorized")
+    assert db.run("SELECT count(*) FROM calls") == [[0]]
+
+
+def test_voip_failure_is_503_with_a_failed_call_and_no_session(endpoint, user, dynamodb, db, monkeypatch):
+    from calls_platform import bootstrap
+    from calls_platform.domain.errors import VoipUnavailable
+
+    def refuse(call):
+        raise VoipUnavailable("provider down")
+
+    monkeypatch.setattr(bootstrap.container().calls.voip, "place_call", refuse)
+    before = session_ids(dynamodb)
+    assert_error(initiate(endpoint, user["token"]), 503, "call_initiation_failed", "VoIP service unavailable")
+    assert db.run("SELECT status, duration FROM calls") == [["failed", 0]]
+    assert session_ids(dynamodb) == before
+
+
+def test_terminate_completes_with_duration(endpoint, user, dynamodb):
+    call = initiate(endpoint, user["token"]).json
+    response = endpoint("terminate_call").call(
+        "POST", "/api/calls/terminate", {"call_id": call["call_id"]}, token=user["token"]
+    )
+    assert response.status_code == 200
+    assert response.json == {"call_id": call["call_id"], "duration": 0, "status": "completed"}
+    assert call["session_id"] not in session_ids(dynamodb)
+
+
+def test_terminate_errors(endpoint, user):
+    other = user["token"]
+    call = initiate(endpoint, other).json
+    terminate = endpoint("terminate_call")
+    assert_error(
+        terminate.call("POST", "/api/calls/terminate", {"call_id": str(uuid.uuid4())}, token=other),
+        404,
+        "call_not_found",
+    )
+    assert_error(
+        terminate.call("POST", "/api/calls/terminate", {"call_id": "42"}, token=other), 400, "validation_error"
+    )
+    assert_error(
+        terminate.call("POST", "/api/calls/terminate", {}, token=other), 400, "validation_error", "call_id is required"
+    )
+    terminate.call("POST", "/api/calls/terminate", {"call_id": call["call_id"]}, token=other)
+    again = terminate.call("POST", "/api/calls/terminate", {"call_id": call["call_id"]}, token=other)
+    assert_error(again, 409, "call_already_ended", "completed")
+
+
+def test_someone_elses_call_is_403_and_logged(endpoint, user, caplog):
+    call = initiate(endpoint, user["token"]).json
+    endpoint("register").call("POST", "/api/auth/register", {"email": "mallory@example.com", "password": "password123"})
+    mallory = (
+        endpoint("login")
+        .call("POST", "/api/auth/login", {"email": "mallory@example.com", "password": "password123"})
+        .json
+    )
+    response = endpoint("terminate_call").call(
+        "POST", "/api/calls/terminate", {"call_id": call["call_id"]}, token=mallory["access_token"]
+    )
+    assert_error(response, 403, "call_termination_failed")
+    assert "unauthorized call termination attempt" in caplog.text
+
+
+def test_history_lists_own_calls_newest_first(endpoint, user):
+    first = initiate(endpoint, user["token"]).json
+    second = initiate(endpoint, user["token"], "+4915123456789").json
+    endpoint("terminate_call").call("POST", "/api/calls/terminate", {"call_id": first["call_id"]}, token=user["token"])
+    response = endpoint("call_history").call("GET", "/api/calls/history", token=user["token"])
+    assert response.status_code == 200
+    calls = response.json["calls"]
+    assert [c["call_id"] for c in calls] == [second["call_id"], first["call_id"]]
+    keys = {"call_id", "phone_number", "status", "session_id", "start_time", "end_time", "duration"}
+    assert all(set(c) == keys for c in calls)
+    assert calls[1]["status"] == "completed" and calls[1]["end_time"] is not None
+    assert calls[0]["end_time"] is None and calls[0]["duration"] is None
+
+
+def test_history_needs_a_token(endpoint):
+    assert_error(endpoint("call_history").call("GET", "/api/calls/history"), 401, "unauthorized")
+
+
+def test_health(endpoint, stack):
+    assert endpoint("health").call("GET", "/api/health").json == {"status": "ok"}
+
+
+def test_health_is_503_when_the_database_is_down(endpoint, stack, db):
+    if stack.postgres is None:
+        pytest.skip("POSTGRES_HOST points at a server these tests do not own")
+    stack.postgres.stop()
+    try:
+        assert_error(endpoint("health").call("GET", "/api/health"), 503, "service_unavailable")
+    finally:
+        stack.postgres.start()
+    assert endpoint("health").call("GET", "/api/health").status_code == 200

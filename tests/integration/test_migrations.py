@@ -1,0 +1,113 @@
+"""The migration function against the real server: order, exactly once, checksums, concurrency."""
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from calls_platform import bootstrap
+from calls_platform.adapters.migrations import MigrationError, apply_migrations, discover
+from calls_platform.adapters.postgres import open_connection
+from functions.migrate import app as migrate_function
+
+SCHEMA = "migration_test"
+
+
+@pytest.fixture
+def conn(stack):
+    """A connection whose search_path is a scratch schema, so tests can migrate from nothing."""
+    bootstrap.reset()
+    connection = open_connection(bootstrap.container().db_settings())
+    connection.run(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+    connection.run(f"CREATE SCHEMA {SCHEMA}")
+    connection.run(f"SET search_path TO {SCHEMA}")
+    yield connection
+    connection.run(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+    connection.close()
+
+
+def write(folder: Path, name: str, sql: str) -> None:
+    (folder / name).write_text(sql)
+
+
+def test_the_function_finds_the_projects_migrations_and_is_a_no_op_the_second_time(stack):
+    bootstrap.reset()
+    result = migrate_function.handler({}, None)
+    assert result == {"applied": [], "total": 3}  # the stack applied them at start
+    assert [m.filename for m in discover(migrate_function.migrations_dir())] == [
+        "001_create_users.sql",
+        "002_create_calls.sql",
+        "003_add_webrtc_fields_to_calls.sql",
+    ]
+
+
+def test_the_function_finds_its_files_from_any_working_directory(stack, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert migrate_function.migrations_dir().samefile(Path(__file__).resolve().parents[2] / "migrations")
+
+
+def test_003_adds_the_webrtc_fields(db):
+    columns = {
+        row[0] for row in db.run("SELECT column_name FROM information_schema.columns WHERE table_name = 'calls'")
+    }
+    assert {"session_id", "sdp_offer", "sdp_answer"} <= columns
+
+
+def test_applied_in_order_each_once(conn, tmp_path):
+    write(tmp_path, "001_a.sql", "CREATE TABLE a (id int);")
+    write(tmp_path, "002_b.sql", "INSERT INTO a VALUES (1);")
+    assert apply_migrations(conn, discover(tmp_path)) == ["001_a.sql", "002_b.sql"]
+    write(tmp_path, "003_c.sql", "INSERT INTO a VALUES (3);")
+    assert apply_migrations(conn, discover(tmp_path)) == ["003_c.sql"]
+    assert apply_migrations(conn, discover(tmp_path)) == []
+    assert conn.run("SELECT id FROM a ORDER BY id") == [[1], [3]]
+
+
+def test_a_changed_applied_migration_is_refused(conn, tmp_path):
+    write(tmp_path, "001_a.sql", "CREATE TABLE a (id int);")
+    apply_migrations(conn, discover(tmp_path))
+    write(tmp_path, "001_a.sql", "CREATE TABLE a (id bigint);")
+    with pytest.raises(MigrationError, match=r"001_a\.sql was changed after it was applied"):
+        apply_migrations(conn, discover(tmp_path))
+
+
+def test_a_failing_migration_leaves_nothing_behind(conn, tmp_path):
+    write(tmp_path, "001_a.sql", "CREATE TABLE a (id int); INSERT INTO nowhere VALUES (1);")
+    with pytest.raises(MigrationError, match=r"001_a\.sql failed"):
+        apply_migrations(conn, discover(tmp_path))
+    assert conn.run("SELECT to_regclass('a')") == [[None]]
+    assert conn.run("SELECT count(*) FROM schema_migrations") == [[0]]
+
+
+@pytest.mark.parametrize("name", ["1_short.sql", "001-dash.sql", "001_Upper.sql"])
+def test_badly_named_files_are_refused(tmp_path, name):
+    write(tmp_path, name, "SELECT 1;")
+    with pytest.raises(MigrationError, match=r"must look like 001_name\.sql"):
+        discover(tmp_path)
+
+
+def test_concurrent_runners_apply_each_migration_once(stack, tmp_path):
+    write(tmp_path, "001_a.sql", "CREATE TABLE a (id int);")
+    write(tmp_path, "002_b.sql", "SELECT pg_sleep(0.2); INSERT INTO a VALUES (2);")
+    settings = bootstrap.container().db_settings()
+    results, barrier = [], threading.Barrier(5)
+
+    def run():
+        connection = open_connection(settings)
+        connection.run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}_race")
+        connection.run(f"SET search_path TO {SCHEMA}_race")
+        barrier.wait()
+        results.append(apply_migrations(connection, discover(tmp_path)))
+        connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(5)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    check = open_connection(settings)
+    try:
+        assert sorted(results, key=len)[-1] == ["001_a.sql", "002_b.sql"]
+        assert sum(len(r) for r in results) == 2
+        assert check.run(f"SELECT id FROM {SCHEMA}_race.a") == [[2]]
+    finally:
+        check.run(f"DROP SCHEMA {SCHEMA}_race CASCADE")
+        check.close()

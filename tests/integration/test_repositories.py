@@ -1,0 +1,137 @@
+"""Postgres repositories against the real server."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from pg8000.exceptions import DatabaseError
+
+from calls_platform.adapters.passwords import Argon2Passwords
+from calls_platform.adapters.repositories import PgCallRepository, PgUserRepository
+from calls_platform.domain.calls import Call, CallStatus
+from calls_platform.domain.errors import UserAlreadyExists
+from calls_platform.domain.sdp import build_audio_offer
+from tests.unit.fakes import FakeClock
+
+
+@pytest.fixture
+def users(db):
+    return PgUserRepository(db)
+
+
+@pytest.fixture
+def calls(db):
+    return PgCallRepository(db)
+
+
+def new_call(user_id, clock, number="+491512345678"):
+    return Call.start(user_id, number, build_audio_offer(), clock.now()).placed(f"p-{uuid.uuid4().hex}")
+
+
+def test_users_are_unique_case_insensitively(users):
+    created = users.add("Dora@Example.com", "$argon2id$fake")
+    assert users.get_by_email("dora@example.COM") == created
+    with pytest.raises(UserAlreadyExists):
+        users.add("DORA@example.com", "$argon2id$fake")
+
+
+def test_passwords_are_stored_as_argon2id(db, users):
+    hasher = Argon2Passwords()
+    user = users.add("eve@example.com", hasher.hash("password123"))
+    [[stored]] = db.run("SELECT password_hash FROM users WHERE user_id = :u", u=user.user_id)
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert "password123" not in stored and hasher.verify(stored, "password123")
+
+
+def test_schema_refuses_a_plaintext_password(db):
+    with pytest.raises(DatabaseError):
+        db.run("INSERT INTO users (email, password_hash) VALUES ('x@example.com', 'password123')")
+
+
+def test_a_call_round_trips(users, calls):
+    user = users.add("f@example.com", "$argon2id$fake")
+    call = new_call(user.user_id, FakeClock())
+    calls.add(call)
+    assert calls.list_for_user(user.user_id, 10) == [call]
+
+
+def test_finish_ends_a_live_call_once_with_whole_seconds(users, calls):
+    clock = FakeClock()
+    user = users.add("g@example.com", "$argon2id$fake")
+    call = new_call(user.user_id, clock)
+    calls.add(call)
+    first = calls.finish(call.call_id, user.user_id, CallStatus.COMPLETED, clock.now() + timedelta(seconds=42.8))
+    again = calls.finish(call.call_id, user.user_id, CallStatus.COMPLETED, clock.now() + timedelta(seconds=50))
+    assert first.ended and first.call.duration == 42 and first.call.status is CallStatus.COMPLETED
+    assert not again.ended and again.call == first.call
+
+
+def test_finish_does_not_touch_another_users_call(users, calls):
+    clock = FakeClock()
+    owner = users.add("h@example.com", "$argon2id$fake")
+    call = new_call(owner.user_id, clock)
+    calls.add(call)
+    outcome = calls.finish(call.call_id, uuid.uuid4(), CallStatus.COMPLETED, clock.now())
+    assert not outcome.ended and outcome.call.status is CallStatus.CONNECTING
+    assert outcome.call.user_id == owner.user_id
+
+
+def test_finish_of_an_unknown_call_is_none(calls):
+    assert calls.finish(uuid.uuid4(), uuid.uuid4(), CallStatus.COMPLETED, FakeClock().now()) is None
+
+
+def test_concurrent_finishes_end_the_call_exactly_once(stack, users, calls):
+    """Each thread has its own connection, as concurrent Lambda containers do."""
+    from calls_platform import bootstrap
+    from calls_platform.adapters.postgres import Database
+
+    clock = FakeClock()
+    user = users.add("race@example.com", "$argon2id$fake")
+    call = new_call(user.user_id, clock)
+    calls.add(call)
+    settings = bootstrap.container().db_settings()
+    outcomes, barrier = [], threading.Barrier(10)
+
+    def finish(i):
+        repo = PgCallRepository(Database(lambda refresh: settings))
+        barrier.wait()
+        outcomes.append(
+            repo.finish(call.call_id, user.user_id, CallStatus.COMPLETED, clock.now() + timedelta(seconds=i))
+        )
+
+    threads = [threading.Thread(target=finish, args=(i,)) for i in range(10)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    winners = [o for o in outcomes if o.ended]
+    assert len(winners) == 1
+    assert {o.call.duration for o in outcomes} == {winners[0].call.duration}
+
+
+def test_schema_refuses_impossible_calls(db, users):
+    user = users.add("i@example.com", "$argon2id$fake")
+    base = "INSERT INTO calls (call_id, user_id, phone_number, status, start_time, end_time, duration) VALUES "
+    bad_rows = [
+        "(gen_random_uuid(), :u, '+491512345678', 'ringing-ish', now(), NULL, NULL)",
+        "(gen_random_uuid(), :u, '491512345678', 'connecting', now(), NULL, NULL)",
+        "(gen_random_uuid(), :u, '+491512345678', 'completed', now(), now() - interval '1 s', 0)",
+        "(gen_random_uuid(), :u, '+491512345678', 'completed', now(), now(), -1)",
+        "(gen_random_uuid(), :u, '+491512345678', 'connecting', now(), now(), 0)",
+        "(gen_random_uuid(), gen_random_uuid(), '+491512345678', 'connecting', now(), NULL, NULL)",
+    ]
+    for row in bad_rows:
+        with pytest.raises(DatabaseError):
+            db.run(base + row, u=user.user_id)
+
+
+def test_history_is_newest_first_and_only_the_users(users, calls):
+    clock = FakeClock()
+    me = users.add("j@example.com", "$argon2id$fake")
+    other = users.add("k@example.com", "$argon2id$fake")
+    first = new_call(me.user_id, clock)
+    clock.advance(10)
+    second = new_call(me.user_id, clock)
+    for call in (first, second, new_call(other.user_id, clock)):
+        calls.add(call)
+    assert [c.call_id for c in calls.list_for_user(me.user_id, 10)] == [second.call_id, first.call_id]
+    assert len(calls.list_for_user(me.user_id, 1)) == 1

@@ -1,0 +1,51 @@
+"""The DynamoDB session store against moto server."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from calls_platform.adapters.sessions import DynamoSessionStore
+from calls_platform.domain.errors import ServiceUnavailable
+from calls_platform.domain.sessions import LiveSession
+from infra.stack import SESSIONS_TABLE
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def session(ttl=timedelta(hours=1), now=NOW):
+    return LiveSession.for_call(f"sess_{uuid.uuid4().hex}", uuid.uuid4(), uuid.uuid4(), now, ttl)
+
+
+def test_add_get_remove(dynamodb):
+    store = DynamoSessionStore(dynamodb, SESSIONS_TABLE)
+    live = session()
+    store.add(live)
+    assert store.get(live.session_id, NOW) == live
+    store.remove(live.session_id)
+    assert store.get(live.session_id, NOW) is None
+
+
+def test_a_session_past_its_ttl_counts_as_gone_though_the_item_remains(dynamodb):
+    store = DynamoSessionStore(dynamodb, SESSIONS_TABLE)
+    old = session(ttl=timedelta(minutes=5), now=NOW - timedelta(hours=1))
+    store.add(old)
+    item = dynamodb.get_item(TableName=SESSIONS_TABLE, Key={"session_id": {"S": old.session_id}})
+    assert "Item" in item and int(item["Item"]["expires_at"]["N"]) < NOW.timestamp()
+    assert store.get(old.session_id, NOW) is None
+
+
+def test_the_table_expires_items_through_ttl(dynamodb):
+    ttl = dynamodb.describe_time_to_live(TableName=SESSIONS_TABLE)["TimeToLiveDescription"]
+    assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}
+
+
+def test_an_unreachable_store_is_service_unavailable():
+    import boto3
+    from botocore.config import Config
+
+    client = boto3.session.Session().client(
+        "dynamodb", endpoint_url="http://127.0.0.1:9", config=Config(retries={"max_attempts": 1}, connect_timeout=1)
+    )
+    with pytest.raises(ServiceUnavailable, match="session store unavailable"):
+        DynamoSessionStore(client, SESSIONS_TABLE).add(session())

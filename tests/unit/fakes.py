@@ -1,0 +1,150 @@
+"""In-memory fakes of the ports: the use cases run against them with no I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from calls_platform.domain.calls import Call, CallStatus, can_move, duration_seconds
+from calls_platform.domain.errors import ServiceUnavailable, UserAlreadyExists, VoipUnavailable
+from calls_platform.domain.sessions import LiveSession
+from calls_platform.domain.users import User
+from calls_platform.use_cases.auth import AuthDeps
+from calls_platform.use_cases.calls import CallDeps
+from calls_platform.use_cases.ports import FinishOutcome
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.current = datetime(2026, 2, 3, 12, 34, 56, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, seconds: float) -> None:
+        self.current += timedelta(seconds=seconds)
+
+
+class FakeUsers:
+    def __init__(self) -> None:
+        self.by_id: dict[uuid.UUID, User] = {}
+
+    def add(self, email: str, password_hash: str) -> User:
+        if self.get_by_email(email):
+            raise UserAlreadyExists()
+        user = User(uuid.uuid4(), email, password_hash, datetime.now(UTC))
+        self.by_id[user.user_id] = user
+        return user
+
+    def get_by_email(self, email: str) -> User | None:
+        return next((u for u in self.by_id.values() if u.email.lower() == email.lower()), None)
+
+
+class FakeCalls:
+    def __init__(self) -> None:
+        self.rows: dict[uuid.UUID, Call] = {}
+        self.fail_next_add = False
+
+    def add(self, call: Call) -> None:
+        if self.fail_next_add:
+            self.fail_next_add = False
+            raise ServiceUnavailable("database unavailable")
+        self.rows[call.call_id] = call
+
+    def finish(self, call_id, user_id, status: CallStatus, end_time) -> FinishOutcome | None:
+        call = self.rows.get(call_id)
+        if call is None:
+            return None
+        if call.user_id != user_id or not can_move(call.status, status):
+            return FinishOutcome(call, ended=False)
+        ended = dataclasses.replace(
+            call, status=status, end_time=end_time, duration=duration_seconds(call.start_time, end_time)
+        )
+        self.rows[call_id] = ended
+        return FinishOutcome(ended, ended=True)
+
+    def mark_failed(self, call_id, end_time) -> None:
+        call = self.rows[call_id]
+        if not call.status.is_final:
+            self.rows[call_id] = call.failed(end_time)
+
+    def list_for_user(self, user_id, limit: int) -> list[Call]:
+        mine = [c for c in self.rows.values() if c.user_id == user_id]
+        return sorted(mine, key=lambda c: (c.start_time, str(c.call_id)), reverse=True)[:limit]
+
+
+class FakeSessions:
+    def __init__(self) -> None:
+        self.items: dict[str, LiveSession] = {}
+        self.fail_adds = False
+        self.fail_removes = False
+
+    def add(self, session: LiveSession) -> None:
+        if self.fail_adds:
+            raise ServiceUnavailable("session store unavailable")
+        self.items[session.session_id] = session
+
+    def remove(self, session_id: str) -> None:
+        if self.fail_removes:
+            raise ServiceUnavailable("session store unavailable")
+        self.items.pop(session_id, None)
+
+    def get(self, session_id: str, now: datetime) -> LiveSession | None:
+        session = self.items.get(session_id)
+        return None if session is None or session.is_expired(now) else session
+
+
+class FakeVoip:
+    def __init__(self) -> None:
+        self.placed: list[uuid.UUID] = []
+        self.hung_up: list[str] = []
+        self.fail_place: str | None = None
+        self.fail_hang_up = False
+
+    def place_call(self, call: Call) -> str:
+        if self.fail_place:
+            raise VoipUnavailable(self.fail_place)
+        self.placed.append(call.call_id)
+        return f"fake-{call.call_id.hex}"
+
+    def hang_up(self, call: Call) -> None:
+        if self.fail_hang_up:
+            raise VoipUnavailable("hang-up refused")
+        self.hung_up.append(call.provider_call_id)
+
+
+class FakePasswords:
+    """Reversible on purpose: unit tests check the flow, the argon2 adapter has its own tests."""
+
+    def __init__(self) -> None:
+        self.burned = 0
+
+    def hash(self, password: str) -> str:
+        return "fake$" + password[::-1]
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == self.hash(password)
+
+    def burn(self, password: str) -> None:
+        self.burned += 1
+
+
+@dataclasses.dataclass
+class World:
+    users: FakeUsers
+    calls: FakeCalls
+    sessions: FakeSessions
+    voip: FakeVoip
+    passwords: FakePasswords
+    clock: FakeClock
+
+    def call_deps(self) -> CallDeps:
+        return CallDeps(self.calls, self.sessions, self.voip, self.clock, timedelta(hours=4))
+
+    def auth_deps(self, tokens) -> AuthDeps:
+        return AuthDeps(self.users, self.passwords, tokens)
+
+
+def world() -> World:
+    return World(FakeUsers(), FakeCalls(), FakeSessions(), FakeVoip(), FakePasswords(), FakeClock())

@@ -1,0 +1,131 @@
+import logging
+import uuid
+
+import pytest
+
+from calls_platform.domain.calls import CallStatus
+from calls_platform.domain.errors import (
+    CallAlreadyEnded,
+    CallNotFound,
+    CallTerminationForbidden,
+    ServiceUnavailable,
+    ValidationError,
+    VoipUnavailable,
+)
+from calls_platform.use_cases import calls
+from tests.unit.fakes import world
+
+ALICE, BOB = uuid.uuid4(), uuid.uuid4()
+NUMBER = "+491512345678"
+
+
+@pytest.fixture
+def w():
+    return world()
+
+
+def test_initiate_places_the_call_records_it_and_adds_a_session(w, caplog):
+    caplog.set_level(logging.INFO)
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    assert call.status is CallStatus.CONNECTING
+    assert w.voip.placed == [call.call_id]
+    assert w.calls.rows[call.call_id].provider_call_id == call.provider_call_id
+    assert call.session_id.startswith("sess_") and call.session_id in w.sessions.items
+    assert call.start_time == w.clock.now()
+    assert {"session added", "call initiated successfully"} <= {r.getMessage() for r in caplog.records}
+
+
+def test_invalid_number_places_nothing(w):
+    with pytest.raises(ValidationError):
+        calls.initiate_call(w.call_deps(), ALICE, "491512345678")
+    assert not w.voip.placed and not w.calls.rows and not w.sessions.items
+
+
+def test_provider_failure_keeps_a_failed_call_and_no_session(w, caplog):
+    w.voip.fail_place = "connection refused"
+    with pytest.raises(VoipUnavailable):
+        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    [failed] = w.calls.rows.values()
+    assert failed.status is CallStatus.FAILED and failed.duration == 0 and failed.end_time == failed.start_time
+    assert not w.sessions.items
+    record = next(r for r in caplog.records if r.getMessage() == "failed to initiate voip call")
+    assert record.cause == "connection refused" and record.phone_number == "*********5678"
+
+
+def test_session_store_failure_hangs_up_and_fails_the_call(w):
+    w.sessions.fail_adds = True
+    with pytest.raises(ServiceUnavailable):
+        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    [call] = w.calls.rows.values()
+    assert call.status is CallStatus.FAILED
+    assert w.voip.hung_up == [call.provider_call_id]
+
+
+def test_database_failure_hangs_up_the_placed_call(w):
+    w.calls.fail_next_add = True
+    with pytest.raises(ServiceUnavailable):
+        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    assert not w.calls.rows and not w.sessions.items
+    assert len(w.voip.hung_up) == 1
+
+
+def test_failed_compensation_is_logged_loudly_with_the_provider_id(w, caplog):
+    w.calls.fail_next_add = True
+    w.voip.fail_hang_up = True
+    with pytest.raises(ServiceUnavailable):
+        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    record = next(r for r in caplog.records if r.levelno == logging.CRITICAL)
+    assert record.provider_call_id.startswith("fake-")
+
+
+def test_terminate_completes_the_call_with_its_duration(w, caplog):
+    caplog.set_level(logging.INFO)
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    w.clock.advance(42.7)
+    ended = calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+    assert (ended.status, ended.duration, ended.end_time) == (CallStatus.COMPLETED, 42, w.clock.now())
+    assert call.session_id not in w.sessions.items
+    assert w.voip.hung_up == [call.provider_call_id]
+    assert {"session removed", "call terminated successfully"} <= {r.getMessage() for r in caplog.records}
+
+
+def test_terminating_someone_elses_call_is_forbidden_and_logged(w, caplog):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    with pytest.raises(CallTerminationForbidden):
+        calls.terminate_call(w.call_deps(), BOB, str(call.call_id))
+    assert w.calls.rows[call.call_id].status is CallStatus.CONNECTING
+    assert call.session_id in w.sessions.items
+    assert any(r.getMessage() == "unauthorized call termination attempt" for r in caplog.records)
+
+
+def test_unknown_and_malformed_call_ids(w):
+    with pytest.raises(CallNotFound):
+        calls.terminate_call(w.call_deps(), ALICE, str(uuid.uuid4()))
+    with pytest.raises(ValidationError):
+        calls.terminate_call(w.call_deps(), ALICE, "not-a-uuid")
+
+
+def test_an_ended_call_cannot_be_ended_again(w):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+    with pytest.raises(CallAlreadyEnded) as caught:
+        calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+    assert "completed" in caught.value.message
+
+
+def test_a_failed_hang_up_or_session_removal_does_not_undo_the_end(w, caplog):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    w.voip.fail_hang_up = True
+    w.sessions.fail_removes = True
+    ended = calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+    assert ended.status is CallStatus.COMPLETED
+    messages = {r.getMessage() for r in caplog.records}
+    assert {"failed to hang up voip call", "failed to remove session"} <= messages
+
+
+def test_history_is_the_callers_own_newest_first(w):
+    first = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    w.clock.advance(5)
+    second = calls.initiate_call(w.call_deps(), ALICE, "+4915123456789")
+    calls.initiate_call(w.call_deps(), BOB, NUMBER)
+    assert [c.call_id for c in calls.call_history(w.call_deps(), ALICE)] == [second.call_id, first.call_id]
