@@ -90,24 +90,31 @@ def test_concurrent_runners_apply_each_migration_once(stack, tmp_path):
     write(tmp_path, "001_a.sql", "CREATE TABLE a (id int);")
     write(tmp_path, "002_b.sql", "SELECT pg_sleep(0.2); INSERT INTO a VALUES (2);")
     settings = bootstrap.container().db_settings()
-    results, barrier = [], threading.Barrier(5)
+    race = f"{SCHEMA}_race"
+    setup = open_connection(settings)
+    setup.run(f"DROP SCHEMA IF EXISTS {race} CASCADE")
+    setup.run(f"CREATE SCHEMA {race}")
+    connections = [open_connection(settings) for _ in range(5)]
+    for connection in connections:
+        connection.run(f"SET search_path TO {race}")
+    results, errors, barrier = [], [], threading.Barrier(5, timeout=30)
 
-    def run():
-        connection = open_connection(settings)
-        connection.run(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}_race")
-        connection.run(f"SET search_path TO {SCHEMA}_race")
-        barrier.wait()
-        results.append(apply_migrations(connection, discover(tmp_path)))
-        connection.close()
+    def run(connection):
+        try:
+            barrier.wait()
+            results.append(apply_migrations(connection, discover(tmp_path)))
+        except Exception as error:
+            errors.append(error)
 
-    threads = [threading.Thread(target=run) for _ in range(5)]
+    threads = [threading.Thread(target=run, args=(c,)) for c in connections]
     [t.start() for t in threads]
-    [t.join() for t in threads]
-    check = open_connection(settings)
+    [t.join(timeout=60) for t in threads]
     try:
+        assert not errors
         assert sorted(results, key=len)[-1] == ["001_a.sql", "002_b.sql"]
         assert sum(len(r) for r in results) == 2
-        assert check.run(f"SELECT id FROM {SCHEMA}_race.a") == [[2]]
+        assert setup.run(f"SELECT id FROM {race}.a") == [[2]]
     finally:
-        check.run(f"DROP SCHEMA {SCHEMA}_race CASCADE")
-        check.close()
+        [c.close() for c in connections]
+        setup.run(f"DROP SCHEMA {race} CASCADE")
+        setup.close()

@@ -91,7 +91,7 @@ def test_concurrent_finishes_end_the_call_exactly_once(stack, users, calls):
     call = new_call(user.user_id, clock)
     calls.add(call)
     settings = bootstrap.container().db_settings()
-    outcomes, barrier = [], threading.Barrier(10)
+    outcomes, barrier = [], threading.Barrier(10, timeout=30)
 
     def finish(i):
         repo = PgCallRepository(Database(lambda refresh: settings))
