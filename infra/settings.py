@@ -37,6 +37,8 @@ class LocalSettings:
     voip_account_sid: str
     voip_auth_token: str
     voip_from_number: str
+    voip_api_key_sid: str
+    voip_api_key_secret: str
     public_base_url: str
 
     @classmethod
@@ -56,6 +58,8 @@ class LocalSettings:
             voip_account_sid=env.get("VOIP_ACCOUNT_SID") or "",
             voip_auth_token=env.get("VOIP_AUTH_TOKEN") or "",
             voip_from_number=env.get("VOIP_FROM_NUMBER") or "",
+            voip_api_key_sid=env.get("VOIP_API_KEY_SID") or "",
+            voip_api_key_secret=env.get("VOIP_API_KEY_SECRET") or "",
             public_base_url=(env.get("PUBLIC_BASE_URL") or f"http://localhost:{port}").rstrip("/"),
         )
 

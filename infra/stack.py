@@ -12,6 +12,7 @@ from infra.settings import LOCAL_DIR, LocalSettings
 APP_SECRET_ID = "calls-platform/app"
 DB_SECRET_ID = "calls-platform/db"
 SESSIONS_TABLE = "calls-platform-sessions"
+IDEMPOTENCY_TABLE = "calls-platform-idempotency"
 
 
 class LocalStack:
@@ -66,6 +67,7 @@ class LocalStack:
             APP_SECRET_ID=APP_SECRET_ID,
             DB_SECRET_ID=DB_SECRET_ID,
             SESSIONS_TABLE=SESSIONS_TABLE,
+            IDEMPOTENCY_TABLE=IDEMPOTENCY_TABLE,
             VOIP_PROVIDER=self.settings.voip_provider,
             PUBLIC_BASE_URL=self.settings.public_base_url,
         )
@@ -77,6 +79,8 @@ class LocalStack:
             "voip_account_sid": s.voip_account_sid,
             "voip_auth_token": s.voip_auth_token,
             "voip_from_number": s.voip_from_number,
+            "voip_api_key_sid": s.voip_api_key_sid,
+            "voip_api_key_secret": s.voip_api_key_secret,
         }
 
     def db_secret(self) -> dict:
@@ -94,7 +98,7 @@ class LocalStack:
     def seed(self) -> None:
         from infra.seed import seed
 
-        seed(APP_SECRET_ID, self.app_secret(), DB_SECRET_ID, self.db_secret(), SESSIONS_TABLE)
+        seed(APP_SECRET_ID, self.app_secret(), DB_SECRET_ID, self.db_secret(), SESSIONS_TABLE, IDEMPOTENCY_TABLE)
 
     def migrate(self) -> dict:
         from calls_platform import bootstrap

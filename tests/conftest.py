@@ -5,12 +5,15 @@ Started once per session; each test that touches storage gets empty tables and f
 
 from __future__ import annotations
 
+import importlib
+import json
 import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chalice.test import Client
 
 from infra.local_aws import free_port
 from infra.settings import LocalSettings
@@ -67,3 +70,44 @@ def session_ids(dynamodb) -> set[str]:
 
 def unique_email() -> str:
     return f"user-{uuid.uuid4().hex[:12]}@example.com"
+
+
+class Endpoint:
+    def __init__(self, name: str) -> None:
+        self.app = importlib.import_module(f"functions.{name}.app").app
+
+    def call(self, method: str, path: str, body=None, token: str | None = None, headers=None, raw=None):
+        sent = {"Content-Type": "application/json", **(headers or {})}
+        if token:
+            sent["Authorization"] = f"Bearer {token}"
+        payload = raw if raw is not None else (json.dumps(body) if body is not None else None)
+        with Client(self.app) as client:
+            response = getattr(client.http, method.lower())(path, headers=sent, body=payload)
+        response.json = json.loads(response.body) if response.body else None
+        return response
+
+
+@pytest.fixture
+def endpoint(db):
+    return Endpoint
+
+
+@pytest.fixture
+def user(endpoint):
+    """A registered user and a valid access token."""
+    email, password = unique_email(), "password123"
+    assert (
+        endpoint("register").call("POST", "/api/auth/register", {"email": email, "password": password}).status_code
+        == 201
+    )
+    token = (
+        endpoint("login").call("POST", "/api/auth/login", {"email": email, "password": password}).json["access_token"]
+    )
+    return {"email": email, "password": password, "token": token}
+
+
+def assert_error(response, status: int, error_type: str, message_part: str = "") -> None:
+    assert response.status_code == status, response.body
+    assert set(response.json) == {"error", "message"}
+    assert response.json["error"] == error_type
+    assert message_part in response.json["message"]

@@ -12,5 +12,5 @@ def login(request: ApiRequest) -> tuple[int, dict]:
     return 200, dataclasses.asdict(token)
 
 
-ROUTES = (Route("POST", "/api/auth/login", login, auth=False, body=True),)
+ROUTES = (Route("POST", "/api/auth/login", login, auth=False, body="json"),)
 app = endpoint_app("login", ROUTES)

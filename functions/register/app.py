@@ -11,5 +11,5 @@ def register(request: ApiRequest) -> tuple[int, dict]:
     return 201, user_json(user)
 
 
-ROUTES = (Route("POST", "/api/auth/register", register, auth=False, body=True),)
+ROUTES = (Route("POST", "/api/auth/register", register, auth=False, body="json"),)
 app = endpoint_app("register", ROUTES)

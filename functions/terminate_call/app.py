@@ -11,5 +11,5 @@ def terminate_call(request: ApiRequest) -> tuple[int, dict]:
     return 200, ended_call_json(call)
 
 
-ROUTES = (Route("POST", "/api/calls/terminate", terminate_call, body=True),)
+ROUTES = (Route("POST", "/api/calls/terminate", terminate_call, body="json"),)
 app = endpoint_app("terminate_call", ROUTES)

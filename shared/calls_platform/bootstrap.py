@@ -19,23 +19,17 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class LazyVoip:
-    """Builds the provider on first use: history and health never load a provider's library."""
+class Lazy:
+    """Builds the real object on first use: history never loads a provider's library, login never DynamoDB."""
 
     def __init__(self, build: Any) -> None:
         self._build = build
-        self._provider: Any = None
+        self._target: Any = None
 
-    def _get(self) -> Any:
-        if self._provider is None:
-            self._provider = self._build()
-        return self._provider
-
-    def place_call(self, call: Any) -> str:
-        return self._get().place_call(call)
-
-    def hang_up(self, call: Any) -> None:
-        self._get().hang_up(call)
+    def __getattr__(self, name: str) -> Any:
+        if self._target is None:
+            self._target = self._build()
+        return getattr(self._target, name)
 
 
 class Container:
@@ -88,20 +82,41 @@ class Container:
     def sessions(self) -> Any:
         from calls_platform.adapters.sessions import DynamoSessionStore
 
-        return DynamoSessionStore(self._boto.client("dynamodb"), self.env.sessions_table)
+        return Lazy(lambda: DynamoSessionStore(self._boto.client("dynamodb"), self.env.sessions_table))
 
     @functools.cached_property
     def voip(self) -> Any:
-        return LazyVoip(self._build_voip)
+        return Lazy(self._build_voip)
 
     def _build_voip(self) -> Any:
         if self.env.voip_provider == "twilio":
             from calls_platform.adapters.voip.twilio import twilio_provider
 
-            return twilio_provider(self.app_secret())
+            return twilio_provider(self.app_secret(), self.env.public_base_url)
         from calls_platform.adapters.voip.mock import MockVoipProvider
 
         return MockVoipProvider()
+
+    def _build_voice_tokens(self) -> Any:
+        if self.env.voip_provider == "twilio":
+            from calls_platform.adapters.voip.voice_tokens import twilio_voice_tokens
+
+            return twilio_voice_tokens(self.app_secret())
+        from calls_platform.adapters.voip.mock import NoVoiceTokens
+
+        return NoVoiceTokens()
+
+    @functools.cached_property
+    def status_callbacks(self) -> Any:
+        from calls_platform.adapters.voip.twilio_webhooks import TwilioStatusCallbacks
+
+        return TwilioStatusCallbacks(self.app_secret().get("voip_auth_token", ""))
+
+    @functools.cached_property
+    def idempotency(self) -> Any:
+        from calls_platform.adapters.idempotency import PowertoolsIdempotency
+
+        return PowertoolsIdempotency(self._boto.client("dynamodb"), self.env.idempotency_table)
 
     @functools.cached_property
     def calls(self) -> Any:
@@ -112,6 +127,7 @@ class Container:
             calls=PgCallRepository(self.database),
             sessions=self.sessions,
             voip=self.voip,
+            voice_tokens=Lazy(self._build_voice_tokens),
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
         )

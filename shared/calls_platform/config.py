@@ -16,11 +16,13 @@ class Environment:
     app_secret_id: str = "calls-platform/app"
     db_secret_id: str = "calls-platform/db"
     sessions_table: str = "calls-platform-sessions"
+    idempotency_table: str = "calls-platform-idempotency"
     voip_provider: str = "mock"
     access_token_ttl: int = 3600
     session_ttl: int = 4 * 3600
     secrets_refresh_seconds: int = 3600
     log_level: str = "INFO"
+    public_base_url: str = "http://localhost:8080"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -28,11 +30,13 @@ class Environment:
             "app_secret_id": "APP_SECRET_ID",
             "db_secret_id": "DB_SECRET_ID",
             "sessions_table": "SESSIONS_TABLE",
+            "idempotency_table": "IDEMPOTENCY_TABLE",
             "voip_provider": "VOIP_PROVIDER",
             "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
             "session_ttl": "SESSION_TTL_SECONDS",
             "secrets_refresh_seconds": "SECRETS_REFRESH_SECONDS",
             "log_level": "LOG_LEVEL",
+            "public_base_url": "PUBLIC_BASE_URL",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

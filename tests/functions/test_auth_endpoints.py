@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.functions.conftest import assert_error
+from tests.conftest import assert_error
 
 RFC3339_UTC = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 

@@ -3,8 +3,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import session_ids
-from tests.functions.conftest import assert_error
+from tests.conftest import assert_error, session_ids
 
 NUMBER = "+491512345678"
 

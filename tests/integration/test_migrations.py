@@ -32,13 +32,9 @@ def write(folder: Path, name: str, sql: str) -> None:
 
 def test_the_function_finds_the_projects_migrations_and_is_a_no_op_the_second_time(stack):
     bootstrap.reset()
-    result = migrate_function.handler({}, None)
-    assert result == {"applied": [], "total": 3}  # the stack applied them at start
-    assert [m.filename for m in discover(migrate_function.migrations_dir())] == [
-        "001_create_users.sql",
-        "002_create_calls.sql",
-        "003_add_webrtc_fields_to_calls.sql",
-    ]
+    names = [m.filename for m in discover(migrate_function.migrations_dir())]
+    assert migrate_function.handler({}, None) == {"applied": [], "total": len(names)}  # applied at stack start
+    assert names[:3] == ["001_create_users.sql", "002_create_calls.sql", "003_add_webrtc_fields_to_calls.sql"]
 
 
 def test_the_function_finds_its_files_from_any_working_directory(stack, tmp_path, monkeypatch):

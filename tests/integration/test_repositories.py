@@ -9,7 +9,7 @@ from pg8000.exceptions import DatabaseError
 
 from calls_platform.adapters.passwords import Argon2Passwords
 from calls_platform.adapters.repositories import PgCallRepository, PgUserRepository
-from calls_platform.domain.calls import Call, CallStatus
+from calls_platform.domain.calls import Call, CallStatus, EndReason
 from calls_platform.domain.errors import UserAlreadyExists
 from calls_platform.domain.sdp import build_audio_offer
 from tests.unit.fakes import FakeClock
@@ -56,32 +56,46 @@ def test_a_call_round_trips(users, calls):
     assert calls.list_for_user(user.user_id, 10) == [call]
 
 
-def test_finish_ends_a_live_call_once_with_whole_seconds(users, calls):
+def test_a_live_call_ends_once_billing_whole_seconds_from_the_answer(users, calls):
     clock = FakeClock()
     user = users.add("g@example.com", "$argon2id$fake")
     call = new_call(user.user_id, clock)
     calls.add(call)
-    first = calls.finish(call.call_id, user.user_id, CallStatus.COMPLETED, clock.now() + timedelta(seconds=42.8))
-    again = calls.finish(call.call_id, user.user_id, CallStatus.COMPLETED, clock.now() + timedelta(seconds=50))
-    assert first.ended and first.call.duration == 42 and first.call.status is CallStatus.COMPLETED
-    assert not again.ended and again.call == first.call
+    calls.transition(call.call_id, CallStatus.ACTIVE, clock.now() + timedelta(seconds=3))
+    first = calls.transition(
+        call.call_id,
+        CallStatus.COMPLETED,
+        clock.now() + timedelta(seconds=45.8),
+        owner=user.user_id,
+        reason=EndReason.CALLER_HUNG_UP,
+    )
+    again = calls.transition(
+        call.call_id,
+        CallStatus.COMPLETED,
+        clock.now() + timedelta(seconds=50),
+        owner=user.user_id,
+        reason=EndReason.CALLER_HUNG_UP,
+    )
+    assert first.moved and first.call.duration == 42 and first.call.status is CallStatus.COMPLETED
+    assert first.previous is CallStatus.ACTIVE and first.call.end_reason is EndReason.CALLER_HUNG_UP
+    assert not again.moved and again.call == first.call and again.previous is CallStatus.COMPLETED
 
 
-def test_finish_does_not_touch_another_users_call(users, calls):
+def test_a_transition_with_an_owner_does_not_touch_another_users_call(users, calls):
     clock = FakeClock()
     owner = users.add("h@example.com", "$argon2id$fake")
     call = new_call(owner.user_id, clock)
     calls.add(call)
-    outcome = calls.finish(call.call_id, uuid.uuid4(), CallStatus.COMPLETED, clock.now())
-    assert not outcome.ended and outcome.call.status is CallStatus.CONNECTING
+    outcome = calls.transition(call.call_id, CallStatus.COMPLETED, clock.now(), owner=uuid.uuid4())
+    assert not outcome.moved and outcome.call.status is CallStatus.CONNECTING
     assert outcome.call.user_id == owner.user_id
 
 
-def test_finish_of_an_unknown_call_is_none(calls):
-    assert calls.finish(uuid.uuid4(), uuid.uuid4(), CallStatus.COMPLETED, FakeClock().now()) is None
+def test_an_unknown_call_is_none(calls):
+    assert calls.transition(uuid.uuid4(), CallStatus.COMPLETED, FakeClock().now()) is None
 
 
-def test_concurrent_finishes_end_the_call_exactly_once(stack, users, calls):
+def test_concurrent_ends_end_the_call_exactly_once(stack, users, calls):
     """Each thread has its own connection, as concurrent Lambda containers do."""
     from calls_platform import bootstrap
     from calls_platform.adapters.postgres import Database
@@ -97,13 +111,15 @@ def test_concurrent_finishes_end_the_call_exactly_once(stack, users, calls):
         repo = PgCallRepository(Database(lambda refresh: settings))
         barrier.wait()
         outcomes.append(
-            repo.finish(call.call_id, user.user_id, CallStatus.COMPLETED, clock.now() + timedelta(seconds=i))
+            repo.transition(
+                call.call_id, CallStatus.COMPLETED, clock.now() + timedelta(seconds=i), reason=EndReason.CALLER_HUNG_UP
+            )
         )
 
     threads = [threading.Thread(target=finish, args=(i,)) for i in range(10)]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    winners = [o for o in outcomes if o.ended]
+    winners = [o for o in outcomes if o.moved]
     assert len(winners) == 1
     assert {o.call.duration for o in outcomes} == {winners[0].call.duration}
 
@@ -135,3 +151,42 @@ def test_history_is_newest_first_and_only_the_users(users, calls):
         calls.add(call)
     assert [c.call_id for c in calls.list_for_user(me.user_id, 10)] == [second.call_id, first.call_id]
     assert len(calls.list_for_user(me.user_id, 1)) == 1
+
+
+def test_provider_events_find_the_call_by_provider_id_and_never_go_backwards(users, calls):
+    clock = FakeClock()
+    user = users.add("l@example.com", "$argon2id$fake")
+    call = new_call(user.user_id, clock)
+    calls.add(call)
+    pid = call.provider_call_id
+    assert calls.transition_by_provider_id(pid, CallStatus.RINGING, clock.now(), None, None).moved
+    assert calls.transition_by_provider_id(pid, CallStatus.ACTIVE, clock.now(), None, None).moved
+    assert not calls.transition_by_provider_id(pid, CallStatus.RINGING, clock.now(), None, None).moved
+    done = calls.transition_by_provider_id(pid, CallStatus.COMPLETED, clock.now(), EndReason.CALLEE_HUNG_UP, 17)
+    assert done.moved and done.call.duration == 17 and done.call.answer_time == clock.now()
+    assert not calls.transition_by_provider_id(pid, CallStatus.ACTIVE, clock.now(), None, None).moved
+    assert calls.transition_by_provider_id("CAunknown", CallStatus.ACTIVE, clock.now(), None, None) is None
+
+
+def test_postgres_and_the_fake_agree_on_transitions(users, calls):
+    """The SQL and the in-memory fake implement one rule; the unit tests rely on the fake."""
+    from tests.unit.fakes import FakeCalls
+
+    clock = FakeClock()
+    user = users.add("m@example.com", "$argon2id$fake")
+    fake = FakeCalls()
+    steps = [
+        (CallStatus.RINGING, 1, None),
+        (CallStatus.ACTIVE, 2, None),
+        (CallStatus.RINGING, 3, None),
+        (CallStatus.COMPLETED, 47.5, EndReason.CALLEE_HUNG_UP),
+        (CallStatus.FAILED, 50, EndReason.FAILED),
+    ]
+    call = new_call(user.user_id, clock)
+    calls.add(call)
+    fake.add(call)
+    for status, seconds, reason in steps:
+        at = clock.now() + timedelta(seconds=seconds)
+        real = calls.transition(call.call_id, status, at, reason=reason)
+        mirror = fake.transition(call.call_id, status, at, reason=reason)
+        assert (real.moved, real.previous, real.call) == (mirror.moved, mirror.previous, mirror.call)

@@ -6,13 +6,14 @@ import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from calls_platform.domain.calls import Call, CallStatus, can_move, duration_seconds
+from calls_platform.adapters.voip.mock import NoVoiceTokens
+from calls_platform.domain.calls import Call, CallStatus, can_move
 from calls_platform.domain.errors import ServiceUnavailable, UserAlreadyExists, VoipUnavailable
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import User
 from calls_platform.use_cases.auth import AuthDeps
 from calls_platform.use_cases.calls import CallDeps
-from calls_platform.use_cases.ports import FinishOutcome
+from calls_platform.use_cases.ports import Transition
 
 
 class FakeClock:
@@ -52,22 +53,23 @@ class FakeCalls:
             raise ServiceUnavailable("database unavailable")
         self.rows[call.call_id] = call
 
-    def finish(self, call_id, user_id, status: CallStatus, end_time) -> FinishOutcome | None:
+    def transition(self, call_id, target: CallStatus, at, *, owner=None, reason=None, duration=None):
         call = self.rows.get(call_id)
         if call is None:
             return None
-        if call.user_id != user_id or not can_move(call.status, status):
-            return FinishOutcome(call, ended=False)
-        ended = dataclasses.replace(
-            call, status=status, end_time=end_time, duration=duration_seconds(call.start_time, end_time)
-        )
-        self.rows[call_id] = ended
-        return FinishOutcome(ended, ended=True)
+        if (owner and call.user_id != owner) or not can_move(call.status, target):
+            return Transition(call, call.status, moved=False)
+        if target.is_final:
+            moved = call.ended(target, at, reason, duration)
+        else:
+            answered = max(at, call.start_time) if target is CallStatus.ACTIVE else call.answer_time
+            moved = dataclasses.replace(call, status=target, answer_time=answered)
+        self.rows[call_id] = moved
+        return Transition(moved, call.status, moved=True)
 
-    def mark_failed(self, call_id, end_time) -> None:
-        call = self.rows[call_id]
-        if not call.status.is_final:
-            self.rows[call_id] = call.failed(end_time)
+    def transition_by_provider_id(self, provider_call_id, target, at, reason, duration):
+        call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
+        return None if call is None else self.transition(call.call_id, target, at, reason=reason, duration=duration)
 
     def list_for_user(self, user_id, limit: int) -> list[Call]:
         mine = [c for c in self.rows.values() if c.user_id == user_id]
@@ -108,10 +110,10 @@ class FakeVoip:
         self.placed.append(call.call_id)
         return f"fake-{call.call_id.hex}"
 
-    def hang_up(self, call: Call) -> None:
+    def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
         if self.fail_hang_up:
             raise VoipUnavailable("hang-up refused")
-        self.hung_up.append(call.provider_call_id)
+        self.hung_up.append(provider_call_id)
 
 
 class FakePasswords:
@@ -140,7 +142,7 @@ class World:
     clock: FakeClock
 
     def call_deps(self) -> CallDeps:
-        return CallDeps(self.calls, self.sessions, self.voip, self.clock, timedelta(hours=4))
+        return CallDeps(self.calls, self.sessions, self.voip, NoVoiceTokens(), self.clock, timedelta(hours=4))
 
     def auth_deps(self, tokens) -> AuthDeps:
         return AuthDeps(self.users, self.passwords, tokens)

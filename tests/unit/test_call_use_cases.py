@@ -26,7 +26,7 @@ def w():
 
 def test_initiate_places_the_call_records_it_and_adds_a_session(w, caplog):
     caplog.set_level(logging.INFO)
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
     assert call.status is CallStatus.CONNECTING
     assert w.voip.placed == [call.call_id]
     assert w.calls.rows[call.call_id].provider_call_id == call.provider_call_id
@@ -78,19 +78,28 @@ def test_failed_compensation_is_logged_loudly_with_the_provider_id(w, caplog):
     assert record.provider_call_id.startswith("fake-")
 
 
-def test_terminate_completes_the_call_with_its_duration(w, caplog):
+def test_terminate_completes_the_call_billing_from_the_answer(w, caplog):
     caplog.set_level(logging.INFO)
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    w.clock.advance(10)
+    w.calls.transition(call.call_id, CallStatus.ACTIVE, w.clock.now())
     w.clock.advance(42.7)
     ended = calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
     assert (ended.status, ended.duration, ended.end_time) == (CallStatus.COMPLETED, 42, w.clock.now())
+    assert ended.end_reason == "caller_hung_up"
     assert call.session_id not in w.sessions.items
     assert w.voip.hung_up == [call.provider_call_id]
     assert {"session removed", "call terminated successfully"} <= {r.getMessage() for r in caplog.records}
 
 
+def test_an_unanswered_call_lasts_zero_seconds(w):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    w.clock.advance(30)
+    assert calls.terminate_call(w.call_deps(), ALICE, str(call.call_id)).duration == 0
+
+
 def test_terminating_someone_elses_call_is_forbidden_and_logged(w, caplog):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
     with pytest.raises(CallTerminationForbidden):
         calls.terminate_call(w.call_deps(), BOB, str(call.call_id))
     assert w.calls.rows[call.call_id].status is CallStatus.CONNECTING
@@ -106,7 +115,7 @@ def test_unknown_and_malformed_call_ids(w):
 
 
 def test_an_ended_call_cannot_be_ended_again(w):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
     calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
     with pytest.raises(CallAlreadyEnded) as caught:
         calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
@@ -114,7 +123,7 @@ def test_an_ended_call_cannot_be_ended_again(w):
 
 
 def test_a_failed_hang_up_or_session_removal_does_not_undo_the_end(w, caplog):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
     w.voip.fail_hang_up = True
     w.sessions.fail_removes = True
     ended = calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
@@ -124,8 +133,8 @@ def test_a_failed_hang_up_or_session_removal_does_not_undo_the_end(w, caplog):
 
 
 def test_history_is_the_callers_own_newest_first(w):
-    first = calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    first = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
     w.clock.advance(5)
-    second = calls.initiate_call(w.call_deps(), ALICE, "+4915123456789")
+    second = calls.initiate_call(w.call_deps(), ALICE, "+4915123456789").call
     calls.initiate_call(w.call_deps(), BOB, NUMBER)
     assert [c.call_id for c in calls.call_history(w.call_deps(), ALICE)] == [second.call_id, first.call_id]

@@ -9,17 +9,45 @@ from typing import Any
 from pg8000.exceptions import DatabaseError
 
 from calls_platform.adapters.postgres import Database, sqlstate
-from calls_platform.domain.calls import LIVE_STATUSES, Call, CallStatus, statuses_that_may_become
+from calls_platform.domain.calls import Call, CallStatus, EndReason, statuses_that_may_become
 from calls_platform.domain.errors import UserAlreadyExists
 from calls_platform.domain.users import User
-from calls_platform.use_cases.ports import FinishOutcome
+from calls_platform.use_cases.ports import Transition
 
 _UNIQUE_VIOLATION = "23505"
 
 _CALL_COLUMNS = (
     "call_id, user_id, phone_number, status, session_id, sdp_offer, start_time,"
-    " provider_call_id, end_time, duration, sdp_answer"
+    " provider_call_id, end_time, duration, sdp_answer, answer_time, end_reason"
 )
+_PLACEHOLDERS = ", ".join(":" + column.strip() for column in _CALL_COLUMNS.split(","))
+_C_COLUMNS = ", ".join("c." + column.strip() for column in _CALL_COLUMNS.split(","))
+
+# One statement moves a call along the state machine (see domain.calls):
+# - entering `active` stamps answer_time;
+# - a final status stamps end_time (never before the start), the reason, and the billed duration: the
+#   provider's figure when it gives one, else whole seconds since the answer, 0 if never answered
+#   (the same rule as domain.calls.Call.ended).
+_TRANSITION_SQL = f"""
+WITH target AS (
+    SELECT {_CALL_COLUMNS} FROM calls WHERE {{key}} = :key FOR UPDATE
+), moved AS (
+    UPDATE calls c SET
+        status = :status,
+        answer_time = CASE WHEN :answered THEN GREATEST(CAST(:at AS timestamptz), c.start_time)
+                           ELSE c.answer_time END,
+        end_time = CASE WHEN :final THEN GREATEST(CAST(:at AS timestamptz), c.start_time) END,
+        end_reason = CASE WHEN :final THEN CAST(:reason AS text) END,
+        duration = CASE WHEN :final THEN COALESCE(CAST(:duration AS integer), CASE WHEN c.answer_time IS NULL THEN 0
+            ELSE GREATEST(0, floor(extract(epoch FROM (CAST(:at AS timestamptz) - c.answer_time))))::int END) END
+    FROM target t
+    WHERE c.call_id = t.call_id AND c.status = ANY(:from_statuses) {{owner}}
+    RETURNING {_C_COLUMNS}
+)
+SELECT moved.*, (SELECT status FROM target), true FROM moved
+UNION ALL
+SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM moved)
+"""
 
 
 def _call(row: list[Any]) -> Call:
@@ -35,6 +63,8 @@ def _call(row: list[Any]) -> Call:
         end_time=row[8],
         duration=row[9],
         sdp_answer=row[10],
+        answer_time=row[11],
+        end_reason=EndReason(row[12]) if row[12] else None,
     )
 
 
@@ -70,8 +100,7 @@ class PgCallRepository:
 
     def add(self, call: Call) -> None:
         self._db.run(
-            f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES (:call_id, :user_id, :phone_number, :status,"
-            " :session_id, :sdp_offer, :start_time, :provider_call_id, :end_time, :duration, :sdp_answer)",
+            f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES ({_PLACEHOLDERS})",
             call_id=call.call_id,
             user_id=call.user_id,
             phone_number=call.phone_number,
@@ -83,46 +112,46 @@ class PgCallRepository:
             end_time=call.end_time,
             duration=call.duration,
             sdp_answer=call.sdp_answer,
+            answer_time=call.answer_time,
+            end_reason=call.end_reason.value if call.end_reason else None,
         )
 
-    def finish(
-        self, call_id: uuid.UUID, user_id: uuid.UUID, status: CallStatus, end_time: datetime
-    ) -> FinishOutcome | None:
-        # FOR UPDATE serialises concurrent attempts and hands the loser the row as the winner left it, so
-        # exactly one attempt ends the call. Duration: whole seconds since start, never negative.
+    def transition(
+        self,
+        call_id: uuid.UUID,
+        target: CallStatus,
+        at: datetime,
+        *,
+        owner: uuid.UUID | None = None,
+        reason: EndReason | None = None,
+        duration: int | None = None,
+    ) -> Transition | None:
+        return self._transition("call_id", call_id, target, at, owner, reason, duration)
+
+    def transition_by_provider_id(
+        self, provider_call_id: str, target: CallStatus, at: datetime, reason: EndReason | None, duration: int | None
+    ) -> Transition | None:
+        return self._transition("provider_call_id", provider_call_id, target, at, None, reason, duration)
+
+    def _transition(self, key_column, key, target, at, owner, reason, duration) -> Transition | None:
+        # FOR UPDATE serialises concurrent attempts and hands each loser the row as the winner left it, so
+        # exactly one attempt moves the call. The row lock makes the status check and the update one step.
         rows = self._db.run(
-            f"""
-            WITH target AS (
-                SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id FOR UPDATE
-            ), ended AS (
-                UPDATE calls c SET status = :status, end_time = GREATEST(:end_time, c.start_time),
-                    duration = GREATEST(0, floor(extract(epoch FROM (:end_time - c.start_time))))::int
-                FROM target t
-                WHERE c.call_id = t.call_id AND c.user_id = :user_id AND c.status = ANY(:from_statuses)
-                RETURNING {", ".join("c." + col.strip() for col in _CALL_COLUMNS.split(","))}
-            )
-            SELECT *, true FROM ended
-            UNION ALL
-            SELECT *, false FROM target WHERE NOT EXISTS (SELECT 1 FROM ended)
-            """,
-            call_id=call_id,
-            user_id=user_id,
-            status=status.value,
-            end_time=end_time,
-            from_statuses=sorted(s.value for s in statuses_that_may_become(status)),
+            _TRANSITION_SQL.format(key=key_column, owner="AND c.user_id = :owner" if owner else ""),
+            key=key,
+            status=target.value,
+            at=at,
+            final=target.is_final,
+            answered=target is CallStatus.ACTIVE,
+            reason=reason.value if reason else None,
+            duration=duration,
+            from_statuses=sorted(s.value for s in statuses_that_may_become(target)),
+            **({"owner": owner} if owner else {}),
         )
         if not rows:
             return None
-        return FinishOutcome(call=_call(rows[0]), ended=rows[0][-1])
-
-    def mark_failed(self, call_id: uuid.UUID, end_time: datetime) -> None:
-        self._db.run(
-            "UPDATE calls SET status = 'failed', end_time = GREATEST(:end_time, start_time), duration = 0"
-            " WHERE call_id = :call_id AND status = ANY(:live)",
-            call_id=call_id,
-            end_time=end_time,
-            live=sorted(s.value for s in LIVE_STATUSES),
-        )
+        row = rows[0]
+        return Transition(call=_call(row), previous=CallStatus(row[-2]), moved=row[-1])
 
     def list_for_user(self, user_id: uuid.UUID, limit: int) -> list[Call]:
         rows = self._db.run(

@@ -26,6 +26,26 @@ class CallStatus(enum.StrEnum):
         return self in FINAL_STATUSES
 
 
+class EndReason(enum.StrEnum):
+    CALLER_HUNG_UP = "caller_hung_up"
+    CALLEE_HUNG_UP = "callee_hung_up"
+    BUSY = "busy"
+    NO_ANSWER = "no_answer"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    CANCELED = "canceled"
+
+
+# The reason a provider's final status implies (the caller's own hang-up comes from the API instead).
+REASON_FOR_STATUS = {
+    "completed": EndReason.CALLEE_HUNG_UP,
+    "busy": EndReason.BUSY,
+    "no-answer": EndReason.NO_ANSWER,
+    "failed": EndReason.FAILED,
+    "canceled": EndReason.CANCELED,
+}
+
+
 FINAL_STATUSES = frozenset(
     {CallStatus.COMPLETED, CallStatus.FAILED, CallStatus.BUSY, CallStatus.NO_ANSWER, CallStatus.CANCELED}
 )
@@ -61,6 +81,8 @@ class Call:
     end_time: datetime | None = None
     duration: int | None = None
     sdp_answer: str | None = None
+    answer_time: datetime | None = None
+    end_reason: EndReason | None = None
 
     @classmethod
     def start(cls, user_id: uuid.UUID, phone_number: str, sdp_offer: str, now: datetime) -> Call:
@@ -79,7 +101,16 @@ class Call:
 
     def failed(self, now: datetime) -> Call:
         """A call that never got through: kept in history, zero seconds long."""
-        return dataclasses.replace(self, status=CallStatus.FAILED, end_time=now, duration=0)
+        return dataclasses.replace(
+            self, status=CallStatus.FAILED, end_time=now, duration=0, end_reason=EndReason.FAILED
+        )
+
+    def ended(self, status: CallStatus, now: datetime, reason: EndReason, duration: int | None = None) -> Call:
+        """The call in a final status. Billed time runs from the answer; an unanswered call lasts 0 s."""
+        end = max(now, self.start_time)
+        if duration is None:
+            duration = duration_seconds(self.answer_time, end) if self.answer_time else 0
+        return dataclasses.replace(self, status=status, end_time=end, duration=duration, end_reason=reason)
 
 
 def duration_seconds(start: datetime, end: datetime) -> int:

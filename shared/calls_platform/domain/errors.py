@@ -78,3 +78,17 @@ class ConfigurationError(DomainError):
     """The deployment is misconfigured; the function refuses to serve rather than run insecurely."""
 
     code = "configuration_error"
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+
+    def __init__(self) -> None:
+        super().__init__("this Idempotency-Key was already used with a different request body")
+
+
+class RequestInProgress(DomainError):
+    code = "request_in_progress"
+
+    def __init__(self) -> None:
+        super().__init__("a request with this Idempotency-Key is still being processed; retry shortly")

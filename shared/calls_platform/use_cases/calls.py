@@ -5,7 +5,7 @@ import logging
 import uuid
 from datetime import timedelta
 
-from calls_platform.domain.calls import Call, CallStatus, parse_call_id
+from calls_platform.domain.calls import Call, CallStatus, EndReason, parse_call_id
 from calls_platform.domain.errors import (
     CallAlreadyEnded,
     CallNotFound,
@@ -16,7 +16,14 @@ from calls_platform.domain.errors import (
 from calls_platform.domain.phone import mask, parse_e164
 from calls_platform.domain.sdp import build_audio_offer
 from calls_platform.domain.sessions import LiveSession
-from calls_platform.use_cases.ports import CallRepository, Clock, SessionStore, VoipProvider
+from calls_platform.use_cases.ports import (
+    CallRepository,
+    Clock,
+    SessionStore,
+    VoiceToken,
+    VoiceTokens,
+    VoipProvider,
+)
 
 log = logging.getLogger(__name__)
 
@@ -28,11 +35,18 @@ class CallDeps:
     calls: CallRepository
     sessions: SessionStore
     voip: VoipProvider
+    voice_tokens: VoiceTokens
     clock: Clock
     session_ttl: timedelta
 
 
-def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> Call:
+@dataclasses.dataclass(frozen=True)
+class InitiatedCall:
+    call: Call
+    voice_token: VoiceToken | None  # for the browser leg (Twilio Voice SDK); None in mock mode
+
+
+def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> InitiatedCall:
     number = parse_e164(phone_number)
     call = Call.start(user_id, number, build_audio_offer(), deps.clock.now())
     try:
@@ -46,7 +60,7 @@ def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> C
         raise
     _record(deps, call)
     log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
-    return call
+    return InitiatedCall(call, deps.voice_tokens.issue(user_id))
 
 
 def _record(deps: CallDeps, call: Call) -> None:
@@ -58,7 +72,7 @@ def _record(deps: CallDeps, call: Call) -> None:
         deps.sessions.add(
             LiveSession.for_call(call.session_id, call.call_id, call.user_id, call.start_time, deps.session_ttl)
         )
-    except DomainError:
+    except Exception:  # whatever failed, a placed call that history does not show must not keep running
         _compensate(deps, call, stored)
         raise
     log.info("session added", extra={"call_id": str(call.call_id), "session_id": call.session_id})
@@ -67,39 +81,43 @@ def _record(deps: CallDeps, call: Call) -> None:
 def _compensate(deps: CallDeps, call: Call, stored: bool) -> None:
     extra = {"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
     try:
-        deps.voip.hang_up(call)
+        deps.voip.hang_up(call.provider_call_id, call.status)
     except DomainError as error:
         log.critical(
             "orphan call: could not hang up after failing to record it", extra={**extra, "cause": error.message}
         )
     if stored:
         try:
-            deps.calls.mark_failed(call.call_id, deps.clock.now())
+            deps.calls.transition(call.call_id, CallStatus.FAILED, deps.clock.now(), reason=EndReason.FAILED)
         except DomainError as error:
             log.error("could not mark unrecorded call as failed", extra={**extra, "cause": error.message})
 
 
 def terminate_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
     cid = parse_call_id(call_id)
-    outcome = deps.calls.finish(cid, user_id, CallStatus.COMPLETED, deps.clock.now())
-    if outcome is None:
+    moved = deps.calls.transition(
+        cid, CallStatus.COMPLETED, deps.clock.now(), owner=user_id, reason=EndReason.CALLER_HUNG_UP
+    )
+    if moved is None:
         raise CallNotFound()
-    call = outcome.call
+    call = moved.call
     if call.user_id != user_id:
         log.warning("unauthorized call termination attempt", extra={"call_id": str(cid), "user_id": str(user_id)})
         raise CallTerminationForbidden()
-    if not outcome.ended:
+    if not moved.moved:
         raise CallAlreadyEnded(call.status.value)
-    _hang_up_quietly(deps, call)
+    _hang_up_quietly(deps, call, moved.previous)
     remove_session(deps.sessions, call)
     log.info("call terminated successfully", extra={"call_id": str(cid), "duration": call.duration})
     return call
 
 
-def _hang_up_quietly(deps: CallDeps, call: Call) -> None:
+def _hang_up_quietly(deps: CallDeps, call: Call, last_known: CallStatus) -> None:
     # The call is already recorded as ended; a provider that fails to hang up must not undo that.
+    if not call.provider_call_id:
+        return
     try:
-        deps.voip.hang_up(call)
+        deps.voip.hang_up(call.provider_call_id, last_known)
     except DomainError as error:
         log.error(
             "failed to hang up voip call",
@@ -115,6 +133,10 @@ def remove_session(sessions: SessionStore, call: Call) -> None:
         log.error("failed to remove session", extra={"call_id": str(call.call_id), "cause": error.message})
         return
     log.info("session removed", extra={"call_id": str(call.call_id), "session_id": call.session_id})
+
+
+def voice_token(deps: CallDeps, user_id: uuid.UUID) -> VoiceToken | None:
+    return deps.voice_tokens.issue(user_id)
 
 
 def call_history(deps: CallDeps, user_id: uuid.UUID) -> list[Call]:

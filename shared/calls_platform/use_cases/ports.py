@@ -7,17 +7,18 @@ import uuid
 from datetime import datetime
 from typing import Protocol
 
-from calls_platform.domain.calls import Call, CallStatus
+from calls_platform.domain.calls import Call, CallStatus, EndReason
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import User
 
 
 @dataclasses.dataclass(frozen=True)
-class FinishOutcome:
-    """What an attempt to end a call found: the call as it is now, and whether this attempt ended it."""
+class Transition:
+    """What an attempt to move a call found: the call as it is now, its status before, and whether it moved."""
 
     call: Call
-    ended: bool
+    previous: CallStatus
+    moved: bool
 
 
 class UserRepository(Protocol):
@@ -30,12 +31,23 @@ class UserRepository(Protocol):
 class CallRepository(Protocol):
     def add(self, call: Call) -> None: ...
 
-    def finish(
-        self, call_id: uuid.UUID, user_id: uuid.UUID, status: CallStatus, end_time: datetime
-    ) -> FinishOutcome | None:
-        """Atomically end the call if it belongs to `user_id` and may move to `status`; None if unknown."""
+    def transition(
+        self,
+        call_id: uuid.UUID,
+        target: CallStatus,
+        at: datetime,
+        *,
+        owner: uuid.UUID | None = None,
+        reason: EndReason | None = None,
+        duration: int | None = None,
+    ) -> Transition | None:
+        """Atomically move the call to `target` if the state machine allows it (and, with `owner`, only
+        that user's call); None if there is no such call. Exactly one of concurrent attempts moves it."""
 
-    def mark_failed(self, call_id: uuid.UUID, end_time: datetime) -> None: ...
+    def transition_by_provider_id(
+        self, provider_call_id: str, target: CallStatus, at: datetime, reason: EndReason | None, duration: int | None
+    ) -> Transition | None:
+        """The same, finding the call by the provider's id for it."""
 
     def list_for_user(self, user_id: uuid.UUID, limit: int) -> list[Call]:
         """Newest first."""
@@ -54,8 +66,9 @@ class VoipProvider(Protocol):
     def place_call(self, call: Call) -> str:
         """Start the call; returns the provider's id for it. Raises VoipUnavailable or InvalidPhoneNumber."""
 
-    def hang_up(self, call: Call) -> None:
-        """End the call at the provider; a call the provider already ended is not an error."""
+    def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
+        """End the call at the provider, given the status we last knew it in; a call the provider already
+        ended is not an error."""
 
 
 class PasswordHasher(Protocol):
@@ -88,3 +101,15 @@ class Clock(Protocol):
 class DatabasePing(Protocol):
     def ping(self) -> None:
         """Raises ServiceUnavailable when the database does not answer."""
+
+
+@dataclasses.dataclass(frozen=True)
+class VoiceToken:
+    token: str
+    identity: str
+    expires_in: int
+
+
+class VoiceTokens(Protocol):
+    def issue(self, user_id: uuid.UUID) -> VoiceToken | None:
+        """A token for the browser's leg of calls; None where the provider needs none (mock)."""

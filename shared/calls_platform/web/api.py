@@ -9,9 +9,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from chalice import Chalice, Response
 
@@ -47,6 +49,8 @@ class ApiRequest:
     query: Mapping[str, str]
     path: Mapping[str, str]
     user_id: uuid.UUID | None
+    public_url: str  # the URL the client called, as seen from outside (webhook signatures are over it)
+    context: Any = None  # the Lambda context
 
     def field(self, name: str) -> Any:
         return self.body.get(name)
@@ -61,7 +65,7 @@ class Route:
     path: str
     view: View
     auth: bool = True  # requires `Authorization: Bearer <access token>`
-    body: bool = False  # takes a JSON object body
+    body: str | None = None  # "json": a JSON object body; "form": form-encoded (webhooks)
 
 
 def endpoint_app(name: str, routes: Sequence[Route]) -> Chalice:
@@ -89,7 +93,7 @@ def _handler(app: Chalice, name: str, route: Route) -> Callable[..., Response]:
         logs.request_id.set(getattr(context, "aws_request_id", None))
         logs.function_name.set(name)
         try:
-            status, payload = route.view(_parse(app.current_request, route, path_params))
+            status, payload = route.view(_parse(app.current_request, route, path_params, context))
         except DomainError as error:
             return _domain_error(error)
         except Exception:
@@ -109,15 +113,52 @@ def _domain_error(error: DomainError) -> Response:
     return error_response(error.code, error.message)
 
 
-def _parse(request: Any, route: Route, path_params: Mapping[str, str]) -> ApiRequest:
+def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: Any) -> ApiRequest:
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     user_id = None
     if route.auth:
         from calls_platform.use_cases.auth import bearer_user
 
         user_id = bearer_user(bootstrap.container().tokens, headers.get("authorization"))
-    body = _json_object(request.raw_body or b"", headers.get("content-type")) if route.body else {}
-    return ApiRequest(body, headers, dict(request.query_params or {}), dict(path_params), user_id)
+    raw = request.raw_body or b""
+    if route.body == "json":
+        body = _json_object(raw, headers.get("content-type"))
+    elif route.body == "form":
+        body = _form(raw, headers.get("content-type"))
+    else:
+        body = {}
+    query = dict(request.query_params or {})
+    return ApiRequest(body, headers, query, dict(path_params), user_id, _public_url(route, path_params, query), context)
+
+
+def _public_url(route: Route, path_params: Mapping[str, str], query: Mapping[str, str]) -> str:
+    path = route.path.format(**path_params) if path_params else route.path
+    url = bootstrap.container().env.public_base_url.rstrip("/") + path
+    return url + ("?" + urlencode(query) if query else "")
+
+
+def _form(raw: bytes, content_type: str | None) -> Mapping[str, str]:
+    if len(raw) > MAX_BODY_BYTES:
+        raise RequestRejected("payload_too_large", f"request body must be at most {MAX_BODY_BYTES} bytes")
+    if not content_type or content_type.split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        raise RequestRejected("unsupported_media_type", "Content-Type must be application/x-www-form-urlencoded")
+    try:
+        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        raise RequestRejected("validation_error", "request body must be form-encoded") from None
+
+
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
+
+
+def idempotency_key(request: ApiRequest) -> str | None:
+    """The `Idempotency-Key` header, if any: 1-255 visible ASCII characters."""
+    key = request.headers.get("idempotency-key")
+    if key is None:
+        return None
+    if not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise RequestRejected("validation_error", "Idempotency-Key must be 1 to 255 visible ASCII characters")
+    return key
 
 
 def _json_object(raw: bytes, content_type: str | None) -> Mapping[str, Any]:

@@ -7,6 +7,8 @@ from typing import Any
 
 from calls_platform.domain.calls import Call
 from calls_platform.domain.users import User
+from calls_platform.use_cases.calls import InitiatedCall
+from calls_platform.use_cases.ports import VoiceToken
 
 
 def rfc3339(moment: datetime | None) -> str | None:
@@ -19,14 +21,24 @@ def user_json(user: User) -> dict[str, Any]:
     return {"user_id": str(user.user_id), "email": user.email, "created_at": rfc3339(user.created_at)}
 
 
-def initiated_call_json(call: Call) -> dict[str, Any]:
-    return {
+def initiated_call_json(initiated: InitiatedCall) -> dict[str, Any]:
+    call = initiated.call
+    body = {
         "call_id": str(call.call_id),
         "session_id": call.session_id,
         "sdp_offer": call.sdp_offer,
         "status": call.status.value,
         "start_time": rfc3339(call.start_time),
     }
+    if initiated.voice_token is not None:
+        body["voice_token"] = initiated.voice_token.token
+    return body
+
+
+def voice_token_json(token: VoiceToken | None) -> dict[str, Any]:
+    if token is None:
+        return {"voice_token": None, "identity": None, "expires_in": 0}
+    return {"voice_token": token.token, "identity": token.identity, "expires_in": token.expires_in}
 
 
 def ended_call_json(call: Call) -> dict[str, Any]:

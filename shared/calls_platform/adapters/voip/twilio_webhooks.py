@@ -1,0 +1,43 @@
+"""Twilio's status callbacks: signature check (X-Twilio-Signature) and translation to domain events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from twilio.request_validator import RequestValidator
+
+from calls_platform.domain.calls import CallStatus
+from calls_platform.use_cases.provider_events import ProviderCallEvent
+
+_STATUS = {
+    "queued": CallStatus.CONNECTING,
+    "initiated": CallStatus.CONNECTING,
+    "ringing": CallStatus.RINGING,
+    "in-progress": CallStatus.ACTIVE,
+    "answered": CallStatus.ACTIVE,
+    "completed": CallStatus.COMPLETED,
+    "busy": CallStatus.BUSY,
+    "failed": CallStatus.FAILED,
+    "no-answer": CallStatus.NO_ANSWER,
+    "canceled": CallStatus.CANCELED,
+}
+
+
+class TwilioStatusCallbacks:
+    def __init__(self, auth_token: str) -> None:
+        self._validator = RequestValidator(auth_token) if auth_token else None
+
+    def verify(self, url: str, params: Mapping[str, str], signature: str | None) -> bool:
+        """HMAC-SHA1 of the exact public URL Twilio called plus the sorted POST parameters."""
+        if self._validator is None or not signature:
+            return False
+        return self._validator.validate(url, dict(params), signature)
+
+    @staticmethod
+    def parse(params: Mapping[str, str]) -> ProviderCallEvent | None:
+        status = _STATUS.get(params.get("CallStatus", ""))
+        sid = params.get("CallSid", "")
+        if status is None or not sid:
+            return None
+        duration = params.get("CallDuration", "")
+        return ProviderCallEvent(sid, status, int(duration) if duration.isdigit() else None)
