@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate clean venv
+.PHONY: run test lint format migrate clean venv browser
 
 venv: $(STAMP)
 
@@ -19,8 +19,15 @@ $(STAMP): requirements.txt shared/requirements.txt
 run: $(STAMP)
 	$(PY) -m infra.run
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# Debian's Chromium for the softphone's end-to-end test (Playwright drives it; no browser download).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium not installed and cannot install it here: the browser test will be skipped"; fi; }
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -23,6 +23,18 @@ from calls_platform.web.errors import error_body, status_of
 
 log = logging.getLogger("gateway")
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
+SOFTPHONE_DIR = Path(__file__).resolve().parents[1] / "softphone"
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".png": "image/png",
+}
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 
 
@@ -63,6 +75,8 @@ class LocalGateway:
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str):
         """(status, headers, body bytes) for one HTTP request."""
         url = urlsplit(target)
+        if method == "GET" and not url.path.startswith("/api/"):
+            return static_file(url.path)
         matches = [(e, m) for e in self.endpoints if (m := e.regex.match(url.path))]
         if not matches:
             return _error("not_found", f"no route for {url.path}")
@@ -77,6 +91,15 @@ class LocalGateway:
         with self._lock:
             result = endpoint.app(event, lambda_context(endpoint.function))
         return _from_lambda(result)
+
+
+def static_file(path: str):
+    """The softphone's files (in AWS they belong on S3/CloudFront; locally the gateway serves them)."""
+    name = "index.html" if path in ("", "/") else path.lstrip("/")
+    file = (SOFTPHONE_DIR / name).resolve()
+    if not file.is_file() or SOFTPHONE_DIR not in file.parents or file.suffix not in _CONTENT_TYPES:
+        return _error("not_found", f"no route for {path}")
+    return 200, {"Content-Type": _CONTENT_TYPES[file.suffix], **_PAGE_HEADERS}, file.read_bytes()
 
 
 def proxy_event(

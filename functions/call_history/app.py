@@ -1,14 +1,17 @@
-"""GET /api/calls/history: the caller's own calls, newest first."""
+"""GET /api/calls/history?limit=&cursor=&status=: the caller's own calls, newest first, page by page."""
 
 from calls_platform import bootstrap
 from calls_platform.use_cases import calls
 from calls_platform.web.api import ApiRequest, Route, endpoint_app
-from calls_platform.web.presenters import history_item_json
+from calls_platform.web.presenters import history_page_json
 
 
 def call_history(request: ApiRequest) -> tuple[int, dict]:
-    history = calls.call_history(bootstrap.container().calls, request.user_id)
-    return 200, {"calls": [history_item_json(call) for call in history]}
+    query = request.query
+    page = calls.call_history(
+        bootstrap.container().calls, request.user_id, query.get("limit"), query.get("cursor"), query.get("status")
+    )
+    return 200, history_page_json(page)
 
 
 ROUTES = (Route("GET", "/api/calls/history", call_history),)

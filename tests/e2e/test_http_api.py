@@ -26,8 +26,17 @@ def test_unknown_routes_and_wrong_methods_have_the_error_shape(base_url):
     wrong = requests.delete(f"{base_url}/api/calls/history", timeout=10)
     assert wrong.status_code == 405 and wrong.json()["error"] == "method_not_allowed"
     assert wrong.headers["Allow"] == "GET"
-    root = requests.get(f"{base_url}/", timeout=10)
-    assert root.status_code == 404 and set(root.json()) == {"error", "message"}
+    other = requests.get(f"{base_url}/nothing.html", timeout=10)
+    assert other.status_code == 404 and set(other.json()) == {"error", "message"}
+    escape = requests.get(f"{base_url}/..%2F..%2Fetc%2Fpasswd", timeout=10)
+    assert escape.status_code == 404
+
+
+def test_the_softphone_page_is_served_at_the_root(base_url):
+    page = requests.get(f"{base_url}/", timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "default-src 'self'" in page.headers["Content-Security-Policy"]
+    assert requests.get(f"{base_url}/app.js", timeout=10).headers["Content-Type"] == "text/javascript"
 
 
 def test_query_strings_do_not_change_routing(base_url):

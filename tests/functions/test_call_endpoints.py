@@ -1,5 +1,6 @@
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -111,7 +112,17 @@ def test_history_lists_own_calls_newest_first(endpoint, user):
     assert response.status_code == 200
     calls = response.json["calls"]
     assert [c["call_id"] for c in calls] == [second["call_id"], first["call_id"]]
-    keys = {"call_id", "phone_number", "status", "session_id", "start_time", "end_time", "duration"}
+    keys = {
+        "call_id",
+        "phone_number",
+        "status",
+        "session_id",
+        "start_time",
+        "answer_time",
+        "end_time",
+        "duration",
+        "end_reason",
+    }
     assert all(set(c) == keys for c in calls)
     assert calls[1]["status"] == "completed" and calls[1]["end_time"] is not None
     assert calls[0]["end_time"] is None and calls[0]["duration"] is None
@@ -134,3 +145,76 @@ def test_health_is_503_when_the_database_is_down(endpoint, stack, db):
     finally:
         stack.postgres.start()
     assert endpoint("health").call("GET", "/api/health").status_code == 200
+
+
+CHROMIUM_ANSWER = (Path(__file__).resolve().parents[1] / "fixtures" / "chromium_answer.sdp").open(newline="").read()
+
+
+def answer(endpoint, token, call_id, sdp=CHROMIUM_ANSWER):
+    return endpoint("answer_call").call(
+        "POST", "/api/calls/answer", {"call_id": call_id, "sdp_answer": sdp}, token=token
+    )
+
+
+def test_answer_stores_the_sdp_and_connects_a_mock_call(endpoint, user):
+    call = initiate(endpoint, user["token"]).json
+    response = answer(endpoint, user["token"], call["call_id"])
+    assert response.status_code == 200, response.body
+    body = response.json
+    assert body["status"] == "active" and body["answer_time"] and body["sdp_answer"] == CHROMIUM_ANSWER
+    assert body["sdp_offer"] == call["sdp_offer"]
+
+
+def test_answer_errors(endpoint, user):
+    call = initiate(endpoint, user["token"]).json
+    bad = answer(endpoint, user["token"], call["call_id"], call["sdp_offer"])
+    assert_error(bad, 400, "validation_error", "active or passive")
+    assert_error(answer(endpoint, user["token"], str(uuid.uuid4())), 404, "call_not_found")
+    endpoint("register").call("POST", "/api/auth/register", {"email": "eve@example.com", "password": "password123"})
+    eve = endpoint("login").call("POST", "/api/auth/login", {"email": "eve@example.com", "password": "password123"})
+    assert_error(answer(endpoint, eve.json["access_token"], call["call_id"]), 403, "call_answer_failed")
+    assert answer(endpoint, user["token"], call["call_id"]).status_code == 200
+    assert_error(answer(endpoint, user["token"], call["call_id"]), 409, "call_already_answered")
+    endpoint("terminate_call").call("POST", "/api/calls/terminate", {"call_id": call["call_id"]}, token=user["token"])
+    ended = initiate(endpoint, user["token"]).json
+    endpoint("terminate_call").call("POST", "/api/calls/terminate", {"call_id": ended["call_id"]}, token=user["token"])
+    assert_error(answer(endpoint, user["token"], ended["call_id"]), 409, "call_already_ended", "completed")
+
+
+def test_get_call_returns_the_callers_own_call_with_its_sdp(endpoint, user):
+    call = initiate(endpoint, user["token"]).json
+    answer(endpoint, user["token"], call["call_id"])
+    mine = endpoint("get_call").call("GET", f"/api/calls/{call['call_id']}", token=user["token"])
+    assert mine.status_code == 200
+    assert mine.json["sdp_offer"] == call["sdp_offer"] and mine.json["sdp_answer"] == CHROMIUM_ANSWER
+    endpoint("register").call("POST", "/api/auth/register", {"email": "oscar@example.com", "password": "password123"})
+    other = endpoint("login").call("POST", "/api/auth/login", {"email": "oscar@example.com", "password": "password123"})
+    theirs = endpoint("get_call").call("GET", f"/api/calls/{call['call_id']}", token=other.json["access_token"])
+    assert_error(theirs, 404, "call_not_found")
+    assert_error(
+        endpoint("get_call").call("GET", "/api/calls/not-a-uuid", token=user["token"]), 400, "validation_error"
+    )
+
+
+def test_history_pages_and_filters(endpoint, user):
+    made = [initiate(endpoint, user["token"]).json["call_id"] for _ in range(5)]
+    endpoint("terminate_call").call("POST", "/api/calls/terminate", {"call_id": made[0]}, token=user["token"])
+    history = endpoint("call_history")
+    seen, cursor = [], None
+    while True:
+        path = "/api/calls/history?limit=2" + (f"&cursor={cursor}" if cursor else "")
+        page = history.call("GET", path, token=user["token"]).json
+        seen += [c["call_id"] for c in page["calls"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == made[::-1]
+    completed = history.call("GET", "/api/calls/history?status=completed", token=user["token"]).json
+    assert [c["call_id"] for c in completed["calls"]] == [made[0]] and completed["next_cursor"] is None
+    assert completed["calls"][0]["end_reason"] == "caller_hung_up"
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=abc", "cursor=xyz", "status=bogus"])
+def test_bad_history_parameters_are_400(endpoint, user, query):
+    response = endpoint("call_history").call("GET", f"/api/calls/history?{query}", token=user["token"])
+    assert_error(response, 400, "validation_error")

@@ -71,9 +71,29 @@ class FakeCalls:
         call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
         return None if call is None else self.transition(call.call_id, target, at, reason=reason, duration=duration)
 
-    def list_for_user(self, user_id, limit: int) -> list[Call]:
-        mine = [c for c in self.rows.values() if c.user_id == user_id]
-        return sorted(mine, key=lambda c: (c.start_time, str(c.call_id)), reverse=True)[:limit]
+    def record_answer(self, call_id, owner, sdp_answer, activate, at):
+        call = self.rows.get(call_id)
+        if call is None:
+            return None
+        if call.user_id != owner or call.sdp_answer is not None or call.status.is_final:
+            return Transition(call, call.status, moved=False)
+        answered = dataclasses.replace(call, sdp_answer=sdp_answer)
+        if activate and can_move(call.status, CallStatus.ACTIVE):
+            answered = dataclasses.replace(answered, status=CallStatus.ACTIVE, answer_time=max(at, call.start_time))
+        self.rows[call_id] = answered
+        return Transition(answered, call.status, moved=True)
+
+    def get(self, call_id):
+        return self.rows.get(call_id)
+
+    def list_for_user(self, user_id, limit: int, before=None, status=None) -> list[Call]:
+        def key(c):
+            return (c.start_time, c.call_id)
+
+        mine = [c for c in self.rows.values() if c.user_id == user_id and (status is None or c.status is status)]
+        if before is not None:
+            mine = [c for c in mine if key(c) < (before.start_time, before.call_id)]
+        return sorted(mine, key=key, reverse=True)[:limit]
 
 
 class FakeSessions:
@@ -98,6 +118,8 @@ class FakeSessions:
 
 
 class FakeVoip:
+    connects_on_browser_answer = True
+
     def __init__(self) -> None:
         self.placed: list[uuid.UUID] = []
         self.hung_up: list[str] = []

@@ -1,11 +1,14 @@
 import logging
 import uuid
+from pathlib import Path
 
 import pytest
 
 from calls_platform.domain.calls import CallStatus
 from calls_platform.domain.errors import (
+    CallAlreadyAnswered,
     CallAlreadyEnded,
+    CallAnswerForbidden,
     CallNotFound,
     CallTerminationForbidden,
     ServiceUnavailable,
@@ -137,4 +140,90 @@ def test_history_is_the_callers_own_newest_first(w):
     w.clock.advance(5)
     second = calls.initiate_call(w.call_deps(), ALICE, "+4915123456789").call
     calls.initiate_call(w.call_deps(), BOB, NUMBER)
-    assert [c.call_id for c in calls.call_history(w.call_deps(), ALICE)] == [second.call_id, first.call_id]
+    assert [c.call_id for c in calls.call_history(w.call_deps(), ALICE).calls] == [second.call_id, first.call_id]
+
+
+def test_history_pages_with_cursors_until_the_end(w):
+    made = []
+    for _ in range(5):
+        made.append(calls.initiate_call(w.call_deps(), ALICE, NUMBER).call.call_id)
+        w.clock.advance(1)
+    seen, cursor = [], None
+    while True:
+        page = calls.call_history(w.call_deps(), ALICE, "2", cursor)
+        seen += [c.call_id for c in page.calls]
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == made[::-1]
+
+
+def test_calls_with_the_same_start_time_are_neither_lost_nor_repeated(w):
+    made = {calls.initiate_call(w.call_deps(), ALICE, NUMBER).call.call_id for _ in range(7)}  # one clock tick
+    first = calls.call_history(w.call_deps(), ALICE, "3")
+    second = calls.call_history(w.call_deps(), ALICE, "3", first.next_cursor)
+    third = calls.call_history(w.call_deps(), ALICE, "3", second.next_cursor)
+    ids = [c.call_id for page in (first, second, third) for c in page.calls]
+    assert len(ids) == 7 and set(ids) == made and third.next_cursor is None
+
+
+def test_history_filters_by_status(w):
+    ended = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    calls.terminate_call(w.call_deps(), ALICE, str(ended.call_id))
+    calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    assert [c.call_id for c in calls.call_history(w.call_deps(), ALICE, status="completed").calls] == [ended.call_id]
+
+
+@pytest.mark.parametrize(
+    "limit, cursor, status, message",
+    [
+        ("0", None, None, "limit"),
+        ("101", None, None, "limit"),
+        ("ten", None, None, "limit"),
+        ("-1", None, None, "limit"),
+        ("\u0661", None, None, "limit"),
+        (None, "garbage", None, "cursor"),
+        (None, "W10", None, "cursor"),
+        (None, None, "ringing-ish", "status"),
+    ],
+)
+def test_bad_history_parameters(w, limit, cursor, status, message):
+    with pytest.raises(ValidationError, match=message):
+        calls.call_history(w.call_deps(), ALICE, limit, cursor, status)
+
+
+# Chromium's answer to one of our offers: every offer of ours has the same mid and codecs.
+ANSWER = (Path(__file__).resolve().parents[1] / "fixtures" / "chromium_answer.sdp").open(newline="").read()
+
+
+def test_an_answer_connects_a_mock_call_and_bills_from_it(w):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    w.clock.advance(3)
+    answered = calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
+    assert answered.status is CallStatus.ACTIVE and answered.answer_time == w.clock.now()
+    assert answered.sdp_answer == ANSWER
+    w.clock.advance(20)
+    assert calls.terminate_call(w.call_deps(), ALICE, str(call.call_id)).duration == 20
+
+
+def test_answer_errors(w):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    with pytest.raises(CallAnswerForbidden):
+        calls.answer_call(w.call_deps(), BOB, str(call.call_id), ANSWER)
+    with pytest.raises(CallNotFound):
+        calls.answer_call(w.call_deps(), ALICE, str(uuid.uuid4()), ANSWER)
+    with pytest.raises(ValidationError, match="active or passive"):
+        calls.answer_call(w.call_deps(), ALICE, str(call.call_id), call.sdp_offer)
+    calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
+    with pytest.raises(CallAlreadyAnswered):
+        calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
+    calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+    with pytest.raises(CallAlreadyEnded):
+        calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
+
+
+def test_get_call_shows_only_the_callers_own(w):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    assert calls.get_call(w.call_deps(), ALICE, str(call.call_id)) == call
+    with pytest.raises(CallNotFound):
+        calls.get_call(w.call_deps(), BOB, str(call.call_id))

@@ -9,7 +9,14 @@ from typing import Any
 from pg8000.exceptions import DatabaseError
 
 from calls_platform.adapters.postgres import Database, sqlstate
-from calls_platform.domain.calls import Call, CallStatus, EndReason, statuses_that_may_become
+from calls_platform.domain.calls import (
+    LIVE_STATUSES,
+    Call,
+    CallStatus,
+    EndReason,
+    HistoryPosition,
+    statuses_that_may_become,
+)
 from calls_platform.domain.errors import UserAlreadyExists
 from calls_platform.domain.users import User
 from calls_platform.use_cases.ports import Transition
@@ -23,31 +30,54 @@ _CALL_COLUMNS = (
 _PLACEHOLDERS = ", ".join(":" + column.strip() for column in _CALL_COLUMNS.split(","))
 _C_COLUMNS = ", ".join("c." + column.strip() for column in _CALL_COLUMNS.split(","))
 
-# One statement moves a call along the state machine (see domain.calls):
+
+def _locked_update(set_clause: str, condition: str, key: str = "call_id") -> str:
+    """One statement that locks the call, updates it if `condition` holds, and returns the row as it is now,
+    its status before, and whether it changed. FOR UPDATE serialises concurrent attempts and hands each loser
+    the row as the winner left it, so exactly one of them changes it."""
+    return f"""
+    WITH target AS (
+        SELECT {_CALL_COLUMNS} FROM calls WHERE {key} = :key FOR UPDATE
+    ), changed AS (
+        UPDATE calls c SET {set_clause}
+        FROM target t
+        WHERE c.call_id = t.call_id AND {condition}
+        RETURNING {_C_COLUMNS}
+    )
+    SELECT changed.*, (SELECT status FROM target), true FROM changed
+    UNION ALL
+    SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM changed)
+    """
+
+
+# Moving a call along the state machine (see domain.calls):
 # - entering `active` stamps answer_time;
 # - a final status stamps end_time (never before the start), the reason, and the billed duration: the
 #   provider's figure when it gives one, else whole seconds since the answer, 0 if never answered
 #   (the same rule as domain.calls.Call.ended).
-_TRANSITION_SQL = f"""
-WITH target AS (
-    SELECT {_CALL_COLUMNS} FROM calls WHERE {{key}} = :key FOR UPDATE
-), moved AS (
-    UPDATE calls c SET
-        status = :status,
-        answer_time = CASE WHEN :answered THEN GREATEST(CAST(:at AS timestamptz), c.start_time)
-                           ELSE c.answer_time END,
-        end_time = CASE WHEN :final THEN GREATEST(CAST(:at AS timestamptz), c.start_time) END,
-        end_reason = CASE WHEN :final THEN CAST(:reason AS text) END,
-        duration = CASE WHEN :final THEN COALESCE(CAST(:duration AS integer), CASE WHEN c.answer_time IS NULL THEN 0
-            ELSE GREATEST(0, floor(extract(epoch FROM (CAST(:at AS timestamptz) - c.answer_time))))::int END) END
-    FROM target t
-    WHERE c.call_id = t.call_id AND c.status = ANY(:from_statuses) {{owner}}
-    RETURNING {_C_COLUMNS}
-)
-SELECT moved.*, (SELECT status FROM target), true FROM moved
-UNION ALL
-SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM moved)
+_TRANSITION_SET = """
+    status = :status,
+    answer_time = CASE WHEN :answered THEN GREATEST(CAST(:at AS timestamptz), c.start_time) ELSE c.answer_time END,
+    end_time = CASE WHEN :final THEN GREATEST(CAST(:at AS timestamptz), c.start_time) END,
+    end_reason = CASE WHEN :final THEN CAST(:reason AS text) END,
+    duration = CASE WHEN :final THEN COALESCE(CAST(:duration AS integer), CASE WHEN c.answer_time IS NULL THEN 0
+        ELSE GREATEST(0, floor(extract(epoch FROM (CAST(:at AS timestamptz) - c.answer_time))))::int END) END
 """
+
+# Storing the browser's answer, once, on a live call; in mock mode it also connects the call.
+_ANSWER_SET = """
+    sdp_answer = :answer,
+    status = CASE WHEN :activate AND c.status = ANY(:may_activate) THEN 'active' ELSE c.status END,
+    answer_time = CASE WHEN :activate AND c.answer_time IS NULL
+                       THEN GREATEST(CAST(:at AS timestamptz), c.start_time) ELSE c.answer_time END
+"""
+
+
+def _outcome(rows: list[list[Any]]) -> Transition | None:
+    if not rows:
+        return None
+    row = rows[0]
+    return Transition(call=_call(row), previous=CallStatus(row[-2]), moved=row[-1])
 
 
 def _call(row: list[Any]) -> Call:
@@ -134,10 +164,9 @@ class PgCallRepository:
         return self._transition("provider_call_id", provider_call_id, target, at, None, reason, duration)
 
     def _transition(self, key_column, key, target, at, owner, reason, duration) -> Transition | None:
-        # FOR UPDATE serialises concurrent attempts and hands each loser the row as the winner left it, so
-        # exactly one attempt moves the call. The row lock makes the status check and the update one step.
+        condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :owner" if owner else "")
         rows = self._db.run(
-            _TRANSITION_SQL.format(key=key_column, owner="AND c.user_id = :owner" if owner else ""),
+            _locked_update(_TRANSITION_SET, condition, key_column),
             key=key,
             status=target.value,
             at=at,
@@ -148,16 +177,43 @@ class PgCallRepository:
             from_statuses=sorted(s.value for s in statuses_that_may_become(target)),
             **({"owner": owner} if owner else {}),
         )
-        if not rows:
-            return None
-        row = rows[0]
-        return Transition(call=_call(row), previous=CallStatus(row[-2]), moved=row[-1])
+        return _outcome(rows)
 
-    def list_for_user(self, user_id: uuid.UUID, limit: int) -> list[Call]:
+    def record_answer(
+        self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
+    ) -> Transition | None:
         rows = self._db.run(
-            f"SELECT {_CALL_COLUMNS} FROM calls WHERE user_id = :user_id"
+            _locked_update(_ANSWER_SET, "c.user_id = :owner AND c.sdp_answer IS NULL AND c.status = ANY(:live)"),
+            key=call_id,
+            owner=owner,
+            answer=sdp_answer,
+            activate=activate,
+            at=at,
+            may_activate=sorted(s.value for s in statuses_that_may_become(CallStatus.ACTIVE)),
+            live=sorted(s.value for s in LIVE_STATUSES),
+        )
+        return _outcome(rows)
+
+    def get(self, call_id: uuid.UUID) -> Call | None:
+        rows = self._db.run(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id", call_id=call_id)
+        return _call(rows[0]) if rows else None
+
+    def list_for_user(
+        self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
+    ) -> list[Call]:
+        # Keyset pagination on (start_time, call_id), newest first: served by calls_user_history_idx
+        # (or calls_user_status_history_idx with a status), no sort and no OFFSET at any depth.
+        conditions = ["user_id = :user_id"]
+        params: dict[str, Any] = {"user_id": user_id, "limit": limit}
+        if before is not None:
+            conditions.append("(start_time, call_id) < (:before_time, :before_id)")
+            params.update(before_time=before.start_time, before_id=before.call_id)
+        if status is not None:
+            conditions.append("status = :status")
+            params["status"] = status.value
+        rows = self._db.run(
+            f"SELECT {_CALL_COLUMNS} FROM calls WHERE {' AND '.join(conditions)}"
             " ORDER BY start_time DESC, call_id DESC LIMIT :limit",
-            user_id=user_id,
-            limit=limit,
+            **params,
         )
         return [_call(row) for row in rows]

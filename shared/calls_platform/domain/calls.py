@@ -131,3 +131,11 @@ def parse_call_id(raw: object) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError:
         raise ValidationError("call_id must be a UUID, e.g. 3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c") from None
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryPosition:
+    """Where a page of history ends: the next page holds calls strictly older than this one."""
+
+    start_time: datetime
+    call_id: uuid.UUID

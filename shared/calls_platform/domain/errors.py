@@ -46,6 +46,20 @@ class CallTerminationForbidden(DomainError):
         super().__init__("the call belongs to another user")
 
 
+class CallAnswerForbidden(DomainError):
+    code = "call_answer_failed"
+
+    def __init__(self) -> None:
+        super().__init__("the call belongs to another user")
+
+
+class CallAlreadyAnswered(DomainError):
+    code = "call_already_answered"
+
+    def __init__(self) -> None:
+        super().__init__("the call already has an SDP answer")
+
+
 class CallAlreadyEnded(DomainError):
     code = "call_already_ended"
 

@@ -5,16 +5,19 @@ import logging
 import uuid
 from datetime import timedelta
 
+from calls_platform.domain import history
 from calls_platform.domain.calls import Call, CallStatus, EndReason, parse_call_id
 from calls_platform.domain.errors import (
+    CallAlreadyAnswered,
     CallAlreadyEnded,
+    CallAnswerForbidden,
     CallNotFound,
     CallTerminationForbidden,
     DomainError,
     VoipUnavailable,
 )
 from calls_platform.domain.phone import mask, parse_e164
-from calls_platform.domain.sdp import build_audio_offer
+from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.use_cases.ports import (
     CallRepository,
@@ -26,8 +29,6 @@ from calls_platform.use_cases.ports import (
 )
 
 log = logging.getLogger(__name__)
-
-HISTORY_LIMIT = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,5 +140,52 @@ def voice_token(deps: CallDeps, user_id: uuid.UUID) -> VoiceToken | None:
     return deps.voice_tokens.issue(user_id)
 
 
-def call_history(deps: CallDeps, user_id: uuid.UUID) -> list[Call]:
-    return deps.calls.list_for_user(user_id, HISTORY_LIMIT)
+@dataclasses.dataclass(frozen=True)
+class HistoryPage:
+    calls: list[Call]
+    next_cursor: str | None
+
+
+def call_history(
+    deps: CallDeps, user_id: uuid.UUID, limit: str | None = None, cursor: str | None = None, status: str | None = None
+) -> HistoryPage:
+    size = history.parse_limit(limit)
+    # One row more than asked says whether another page follows, without a count query.
+    rows = deps.calls.list_for_user(user_id, size + 1, history.decode_cursor(cursor), history.parse_status(status))
+    page = rows[:size]
+    return HistoryPage(page, history.encode_cursor(page[-1]) if len(rows) > size else None)
+
+
+def get_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
+    """The caller's own call; someone else's is reported as not found, revealing nothing."""
+    call = deps.calls.get(parse_call_id(call_id))
+    if call is None or call.user_id != user_id:
+        raise CallNotFound()
+    return call
+
+
+def answer_call(deps: CallDeps, user_id: uuid.UUID, call_id: object, sdp_answer: object) -> Call:
+    """Store the browser's SDP answer to the call's offer; with the mock provider this connects the call."""
+    call = deps.calls.get(parse_call_id(call_id))
+    if call is None:
+        raise CallNotFound()
+    if call.user_id != user_id:
+        raise CallAnswerForbidden()
+    _check_answerable(call)
+    answer = check_answer(call.sdp_offer, sdp_answer)
+    stored = deps.calls.record_answer(
+        call.call_id, user_id, answer, deps.voip.connects_on_browser_answer, deps.clock.now()
+    )
+    if stored is None:
+        raise CallNotFound()
+    if not stored.moved:  # another request answered or ended it in between
+        _check_answerable(stored.call)
+    log.info("call answered", extra={"call_id": str(call.call_id), "status": stored.call.status.value})
+    return stored.call
+
+
+def _check_answerable(call: Call) -> None:
+    if call.status.is_final:
+        raise CallAlreadyEnded(call.status.value)
+    if call.sdp_answer is not None:
+        raise CallAlreadyAnswered()

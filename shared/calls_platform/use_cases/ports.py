@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Protocol
 
-from calls_platform.domain.calls import Call, CallStatus, EndReason
+from calls_platform.domain.calls import Call, CallStatus, EndReason, HistoryPosition
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import User
 
@@ -49,8 +49,17 @@ class CallRepository(Protocol):
     ) -> Transition | None:
         """The same, finding the call by the provider's id for it."""
 
-    def list_for_user(self, user_id: uuid.UUID, limit: int) -> list[Call]:
-        """Newest first."""
+    def record_answer(
+        self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
+    ) -> Transition | None:
+        """Store the browser's SDP answer once, on the owner's live call; `activate` also connects it."""
+
+    def get(self, call_id: uuid.UUID) -> Call | None: ...
+
+    def list_for_user(
+        self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
+    ) -> list[Call]:
+        """Newest first (start_time, then call_id), strictly older than `before`."""
 
 
 class SessionStore(Protocol):
@@ -63,6 +72,9 @@ class SessionStore(Protocol):
 
 
 class VoipProvider(Protocol):
+    # Whether the browser's SDP answer connects the call (mock); with a real provider, the callee answering does.
+    connects_on_browser_answer: bool
+
     def place_call(self, call: Call) -> str:
         """Start the call; returns the provider's id for it. Raises VoipUnavailable or InvalidPhoneNumber."""
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from calls_platform.domain.calls import Call
 from calls_platform.domain.users import User
-from calls_platform.use_cases.calls import InitiatedCall
+from calls_platform.use_cases.calls import HistoryPage, InitiatedCall
 from calls_platform.use_cases.ports import VoiceToken
 
 
@@ -52,6 +52,17 @@ def history_item_json(call: Call) -> dict[str, Any]:
         "status": call.status.value,
         "session_id": call.session_id,
         "start_time": rfc3339(call.start_time),
+        "answer_time": rfc3339(call.answer_time),
         "end_time": rfc3339(call.end_time),
         "duration": call.duration,
+        "end_reason": call.end_reason.value if call.end_reason else None,
     }
+
+
+def call_json(call: Call) -> dict[str, Any]:
+    """One call in full, with its SDP offer and answer."""
+    return {**history_item_json(call), "sdp_offer": call.sdp_offer, "sdp_answer": call.sdp_answer}
+
+
+def history_page_json(page: HistoryPage) -> dict[str, Any]:
+    return {"calls": [history_item_json(call) for call in page.calls], "next_cursor": page.next_cursor}

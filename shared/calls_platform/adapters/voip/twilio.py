@@ -38,6 +38,8 @@ def client_identity(user_id: Any) -> str:
 
 
 class TwilioProvider:
+    connects_on_browser_answer = False  # the call is active when the dialled phone answers (status callback)
+
     def __init__(
         self,
         client: Client,

@@ -1,0 +1,17 @@
+"""POST /api/calls/answer: the browser's SDP answer to the call's offer."""
+
+from calls_platform import bootstrap
+from calls_platform.use_cases import calls
+from calls_platform.web.api import ApiRequest, Route, endpoint_app
+from calls_platform.web.presenters import call_json
+
+
+def answer_call(request: ApiRequest) -> tuple[int, dict]:
+    call = calls.answer_call(
+        bootstrap.container().calls, request.user_id, request.field("call_id"), request.field("sdp_answer")
+    )
+    return 200, call_json(call)
+
+
+ROUTES = (Route("POST", "/api/calls/answer", answer_call, body="json"),)
+app = endpoint_app("answer_call", ROUTES)

@@ -1,0 +1,51 @@
+"""Paging through a user's call history: page sizes, status filters and opaque cursors."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+
+from calls_platform.domain.calls import Call, CallStatus, HistoryPosition
+from calls_platform.domain.errors import ValidationError
+
+DEFAULT_LIMIT = 20
+MAX_LIMIT = 100
+
+
+def parse_limit(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_LIMIT
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= MAX_LIMIT:
+        raise ValidationError(f"limit must be a whole number from 1 to {MAX_LIMIT}")
+    return int(raw)
+
+
+def parse_status(raw: str | None) -> CallStatus | None:
+    if raw is None:
+        return None
+    try:
+        return CallStatus(raw)
+    except ValueError:
+        allowed = ", ".join(s.value for s in CallStatus)
+        raise ValidationError(f"status must be one of: {allowed}") from None
+
+
+def encode_cursor(call: Call) -> str:
+    raw = json.dumps([call.start_time.isoformat(), str(call.call_id)]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(raw: str | None) -> HistoryPosition | None:
+    if raw is None:
+        return None
+    try:
+        start, call_id = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        position = HistoryPosition(datetime.fromisoformat(start), uuid.UUID(call_id))
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError("cursor is not valid: pass back the next_cursor of the previous page") from None
+    if position.start_time.tzinfo is None:
+        raise ValidationError("cursor is not valid: pass back the next_cursor of the previous page")
+    return position
