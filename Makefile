@@ -7,7 +7,15 @@ STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)/shared:$(CURDIR)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint format migrate clean venv browser
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+# sam build runs pip for the Lambda runtime's Python (3.12), which must be on PATH; pyenv has it here.
+# (pyenv's own install first: its shim on PATH fails unless 3.12 is the selected version.)
+PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(command -v python3.12); do \
+  [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
+SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
+
+.PHONY: run test lint format migrate clean venv browser build lint-template invoke
 
 venv: $(STAMP)
 
@@ -19,8 +27,28 @@ $(STAMP): requirements.txt shared/requirements.txt
 run: $(STAMP)
 	$(PY) -m infra.run
 
-test: $(STAMP) browser
+test: $(STAMP) browser build
 	$(PY) -m pytest
+
+# aws-sam-cli and cfn-lint live in their own venv: aws-sam-cli pins an older boto3.
+$(SAM_VENV)/.installed: requirements-sam.txt
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
+	touch $@
+
+lint-template: $(SAM_VENV)/.installed
+	$(SAM_VENV)/bin/cfn-lint template.yaml
+	$(SAM_ENV) $(SAM) validate --lint
+
+# sam build without Docker: each function's artifact, the layer with its dependencies, migrations inside
+# the migration function. tests/deploy/test_build.py inspects the result.
+build: $(SAM_VENV)/.installed
+	$(SAM_ENV) $(SAM) build --cached --parallel
+
+# Invoke one function in-process against the stack of `make run`, as Lambda would:
+#   make invoke FN=health EVENT=events/health.json
+invoke: $(STAMP)
+	$(PY) -m infra.invoke $(FN) $(EVENT)
 
 # Debian's Chromium for the softphone's end-to-end test (Playwright drives it; no browser download).
 browser:
@@ -29,7 +57,7 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and cannot install it here: the browser test will be skipped"; fi; }
 
-lint: $(STAMP)
+lint: $(STAMP) lint-template
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
@@ -43,4 +71,4 @@ migrate: $(STAMP)
 
 clean:
 	-[ -x $(PY) ] && $(PY) -c "from infra.embedded_postgres import EmbeddedPostgres as E; from infra.settings import LOCAL_DIR as L; E(L/'pgdata',0,'','','').stop()" 2>/dev/null
-	rm -rf .local .pytest_cache .ruff_cache test-artifacts
+	rm -rf .local .pytest_cache .ruff_cache test-artifacts .aws-sam

@@ -59,11 +59,13 @@ def endpoint_functions() -> dict[str, Any]:
 
 
 def routes_table() -> list[Endpoint]:
-    return [
+    endpoints = [
         Endpoint(name, route.method, route.path, module.app)
         for name, module in endpoint_functions().items()
         for route in module.ROUTES
     ]
+    # As in API Gateway, a literal path wins over a template: /api/calls/history is not /api/calls/{call_id}.
+    return sorted(endpoints, key=lambda e: (e.path.count("{"), e.path))
 
 
 class LocalGateway:

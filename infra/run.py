@@ -7,11 +7,19 @@ import os
 import signal
 import sys
 
-from infra.settings import ROOT, LocalSettings, load_dotenv
+from infra.settings import LOCAL_DIR, ROOT, LocalSettings, load_dotenv
 
 
 def _say(message: str, **fields: object) -> None:
     print(json.dumps({"level": "INFO", "message": message, "logger": "make-run", **fields}), flush=True)
+
+
+def _free_or_any(port: int) -> int:
+    """LocalStack's edge port when it is free (a stable endpoint for `make invoke`), any free port otherwise."""
+    import socket
+
+    with socket.socket() as probe:
+        return port if probe.connect_ex(("127.0.0.1", port)) != 0 else 0
 
 
 def _interrupt(*_: object) -> None:
@@ -28,7 +36,9 @@ def main() -> int:
     from infra.gateway import LocalGateway, http_server, routes_table
     from infra.stack import LocalStack
 
-    stack = LocalStack(settings).start()
+    stack = LocalStack(settings, aws_port=_free_or_any(4566)).start()
+    LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+    (LOCAL_DIR / "stack.json").write_text(json.dumps(stack.function_environment()))
     _say(
         "local stack ready",
         postgres=f"{stack.db_host}:{stack.db_port}",
@@ -45,6 +55,7 @@ def main() -> int:
     finally:
         server.server_close()
         stack.stop()
+        (LOCAL_DIR / "stack.json").unlink(missing_ok=True)
         _say("stopped")
     return 0
 

@@ -16,7 +16,10 @@ IDEMPOTENCY_TABLE = "calls-platform-idempotency"
 
 
 class LocalStack:
-    def __init__(self, settings: LocalSettings, pg_datadir: Path | None = None, pg_port: int | None = None):
+    def __init__(
+        self, settings: LocalSettings, pg_datadir: Path | None = None, pg_port: int | None = None, aws_port: int = 0
+    ):
+        self.aws_port = aws_port
         self.settings = settings
         self.pg_datadir = pg_datadir or LOCAL_DIR / "pgdata"
         self.pg_port = pg_port or settings.postgres_port
@@ -56,7 +59,7 @@ class LocalStack:
     def _start_aws(self) -> None:
         endpoint = configured_endpoint()
         if endpoint is None:
-            self.moto = MotoServer(free_port())
+            self.moto = MotoServer(self.aws_port or free_port())
             self.moto.start()
             endpoint = self.moto.endpoint
         use_local_credentials(endpoint)
@@ -108,6 +111,22 @@ class LocalStack:
         result = handler({}, None)
         bootstrap.reset()
         return result
+
+    def function_environment(self) -> dict[str, str]:
+        """What a function of this stack sees in its environment (for `make invoke`)."""
+        names = (
+            "AWS_ENDPOINT_URL",
+            "AWS_DEFAULT_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "APP_SECRET_ID",
+            "DB_SECRET_ID",
+            "SESSIONS_TABLE",
+            "IDEMPOTENCY_TABLE",
+            "VOIP_PROVIDER",
+            "PUBLIC_BASE_URL",
+        )
+        return {name: os.environ[name] for name in names if name in os.environ}
 
     def stop(self) -> None:
         if self.moto is not None:

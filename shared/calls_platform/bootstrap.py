@@ -130,7 +130,22 @@ class Container:
             voice_tokens=Lazy(self._build_voice_tokens),
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
+            metrics=self.metrics,
         )
+
+    @functools.cached_property
+    def metrics(self) -> Any:
+        def build() -> Any:
+            from calls_platform.adapters.metrics import EmfMetrics
+
+            return EmfMetrics()
+
+        return Lazy(build)
+
+    def end_of_invocation(self) -> None:
+        """Flush what an invocation recorded (metrics), if it recorded anything."""
+        if "metrics" in vars(self) and self.metrics._target is not None:
+            self.metrics.flush()
 
 
 _container: Container | None = None

@@ -58,17 +58,21 @@ def _convert(name: str, raw: str, default: object) -> object:
     return raw.strip()
 
 
-def db_settings(secret: Mapping[str, Any]) -> DbSettings:
-    """Settings from a database secret in RDS's JSON shape (host, port, username, password, dbname)."""
+def db_settings(secret: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> DbSettings:
+    """Settings from a database secret in RDS's JSON shape (host, port, username, password, dbname).
+
+    RDS-managed master secrets hold only the credentials, so where the secret has no host, port, dbname or
+    sslmode, DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE from the environment fill in.
+    """
     try:
         return DbSettings(
-            host=str(secret["host"]),
-            port=int(secret.get("port", 5432)),
+            host=str(secret.get("host") or env["DB_HOST"]),
+            port=int(secret.get("port") or env.get("DB_PORT") or 5432),
             user=str(secret["username"]),
             password=str(secret["password"]),
-            database=str(secret.get("dbname", "calls_platform")),
-            sslmode=str(secret.get("sslmode", "verify-full")),
-            ca_file=secret.get("ca_file") or os.environ.get("DB_CA_FILE") or None,
+            database=str(secret.get("dbname") or env.get("DB_NAME") or "calls_platform"),
+            sslmode=str(secret.get("sslmode") or env.get("DB_SSLMODE") or "verify-full"),
+            ca_file=secret.get("ca_file") or env.get("DB_CA_FILE") or None,
         )
     except (KeyError, ValueError) as error:
         raise ConfigurationError(f"database secret is incomplete: {error}") from None

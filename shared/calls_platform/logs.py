@@ -11,6 +11,7 @@ from typing import Any
 
 request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 function_name: contextvars.ContextVar[str | None] = contextvars.ContextVar("function_name", default=None)
+call_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("call_id", default=None)
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` and is logged as a field.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -25,7 +26,7 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "logger": record.name,
         }
-        for key, var in (("request_id", request_id), ("function", function_name)):
+        for key, var in (("request_id", request_id), ("function", function_name), ("call_id", call_id)):
             if var.get():
                 line[key] = var.get()
         for key, value in vars(record).items():

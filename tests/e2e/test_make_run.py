@@ -65,14 +65,14 @@ def served(tmp_path):
     else:
         proc.kill()
         pytest.fail("make run did not serve :8080 (is the port taken?):\n" + proc.stdout.read())
-    yield proc, tmp_path
+    yield proc, tmp_path, env
     if proc.poll() is None:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
 
 
 def test_the_guides_walkthrough_works_as_written(served):
-    proc, data = served
+    proc, data, env = served
     register, login, initiate, terminate, history = guide_curl_blocks()
     assert run_block(register)["email"] == "test@example.com"
     token = run_block(login)["access_token"]
@@ -81,6 +81,18 @@ def test_the_guides_walkthrough_works_as_written(served):
     ended = run_block(terminate, TOKEN=token, CALL_ID=call["call_id"])
     assert ended == {"call_id": call["call_id"], "duration": ended["duration"], "status": "completed"}
     assert run_block(history, TOKEN=token)["calls"][0]["call_id"] == call["call_id"]
+
+    # make invoke: one function in-process against this stack, printed as Lambda returns it
+    invoked = subprocess.run(
+        [sys.executable, "-m", "infra.invoke", "health", "events/health.json"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(invoked.stdout)["statusCode"] == 200
 
     proc.send_signal(signal.SIGINT)
     output = proc.communicate(timeout=30)[0]

@@ -1,3 +1,4 @@
+import json
 import re
 import uuid
 from pathlib import Path
@@ -218,3 +219,14 @@ def test_history_pages_and_filters(endpoint, user):
 def test_bad_history_parameters_are_400(endpoint, user, query):
     response = endpoint("call_history").call("GET", f"/api/calls/history?{query}", token=user["token"])
     assert_error(response, 400, "validation_error")
+
+
+def test_a_call_emits_emf_metrics_and_logs_carry_the_call_id(endpoint, user, capsys, caplog):
+    call = initiate(endpoint, user["token"]).json
+    endpoint("terminate_call").call("POST", "/api/calls/terminate", {"call_id": call["call_id"]}, token=user["token"])
+    emf = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    names = {m["Name"] for line in emf for d in line["_aws"]["CloudWatchMetrics"] for m in d["Metrics"]}
+    assert {"CallAttempts", "CallsInitiated", "CallDuration"} <= names
+    assert all(line["service"] == "calls-platform" for line in emf)
+    ended = next(r for r in caplog.records if r.getMessage() == "call terminated successfully")
+    assert ended.call_id == call["call_id"]

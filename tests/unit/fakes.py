@@ -154,6 +154,17 @@ class FakePasswords:
         self.burned += 1
 
 
+class FakeMetrics:
+    def __init__(self) -> None:
+        self.recorded: list[tuple[str, float]] = []
+
+    def count(self, name: str, value: int = 1) -> None:
+        self.recorded.append((name, value))
+
+    def seconds(self, name: str, value: float) -> None:
+        self.recorded.append((name, value))
+
+
 @dataclasses.dataclass
 class World:
     users: FakeUsers
@@ -162,9 +173,12 @@ class World:
     voip: FakeVoip
     passwords: FakePasswords
     clock: FakeClock
+    metrics: FakeMetrics = dataclasses.field(default_factory=FakeMetrics)
 
     def call_deps(self) -> CallDeps:
-        return CallDeps(self.calls, self.sessions, self.voip, NoVoiceTokens(), self.clock, timedelta(hours=4))
+        return CallDeps(
+            self.calls, self.sessions, self.voip, NoVoiceTokens(), self.clock, timedelta(hours=4), self.metrics
+        )
 
     def auth_deps(self, tokens) -> AuthDeps:
         return AuthDeps(self.users, self.passwords, tokens)

@@ -227,3 +227,20 @@ def test_get_call_shows_only_the_callers_own(w):
     assert calls.get_call(w.call_deps(), ALICE, str(call.call_id)) == call
     with pytest.raises(CallNotFound):
         calls.get_call(w.call_deps(), BOB, str(call.call_id))
+
+
+def test_metrics_count_attempts_voip_errors_and_billed_seconds(w):
+    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    w.calls.transition(call.call_id, CallStatus.ACTIVE, w.clock.now())
+    w.clock.advance(7)
+    calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+    w.voip.fail_place = "down"
+    with pytest.raises(VoipUnavailable):
+        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+    assert w.metrics.recorded == [
+        ("CallAttempts", 1),
+        ("CallsInitiated", 1),
+        ("CallDuration", 7),
+        ("CallAttempts", 1),
+        ("VoipErrors", 1),
+    ]

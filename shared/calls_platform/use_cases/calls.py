@@ -22,6 +22,7 @@ from calls_platform.domain.sessions import LiveSession
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
+    Metrics,
     SessionStore,
     VoiceToken,
     VoiceTokens,
@@ -39,6 +40,7 @@ class CallDeps:
     voice_tokens: VoiceTokens
     clock: Clock
     session_ttl: timedelta
+    metrics: Metrics
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,9 +52,11 @@ class InitiatedCall:
 def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> InitiatedCall:
     number = parse_e164(phone_number)
     call = Call.start(user_id, number, build_audio_offer(), deps.clock.now())
+    deps.metrics.count("CallAttempts")
     try:
         call = call.placed(deps.voip.place_call(call))
     except VoipUnavailable as error:
+        deps.metrics.count("VoipErrors")
         log.error(
             "failed to initiate voip call",
             extra={"call_id": str(call.call_id), "phone_number": mask(number), "cause": error.cause},
@@ -60,6 +64,7 @@ def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> I
         deps.calls.add(call.failed(deps.clock.now()))
         raise
     _record(deps, call)
+    deps.metrics.count("CallsInitiated")
     log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
     return InitiatedCall(call, deps.voice_tokens.issue(user_id))
 
@@ -108,7 +113,7 @@ def terminate_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
     if not moved.moved:
         raise CallAlreadyEnded(call.status.value)
     _hang_up_quietly(deps, call, moved.previous)
-    remove_session(deps.sessions, call)
+    call_ended(deps, call)
     log.info("call terminated successfully", extra={"call_id": str(cid), "duration": call.duration})
     return call
 
@@ -124,6 +129,12 @@ def _hang_up_quietly(deps: CallDeps, call: Call, last_known: CallStatus) -> None
             "failed to hang up voip call",
             extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id, "cause": error.message},
         )
+
+
+def call_ended(deps: CallDeps, call: Call) -> None:
+    """What follows any end of a call: its billed time is measured and its live session dropped."""
+    deps.metrics.seconds("CallDuration", call.duration or 0)
+    remove_session(deps.sessions, call)
 
 
 def remove_session(sessions: SessionStore, call: Call) -> None:

@@ -125,3 +125,9 @@ class VoiceToken:
 class VoiceTokens(Protocol):
     def issue(self, user_id: uuid.UUID) -> VoiceToken | None:
         """A token for the browser's leg of calls; None where the provider needs none (mock)."""
+
+
+class Metrics(Protocol):
+    def count(self, name: str, value: int = 1) -> None: ...
+
+    def seconds(self, name: str, value: float) -> None: ...

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from calls_platform.domain.calls import REASON_FOR_STATUS, CallStatus
 from calls_platform.domain.errors import DomainError
-from calls_platform.use_cases.calls import CallDeps, remove_session
+from calls_platform.use_cases.calls import CallDeps, call_ended
 
 log = logging.getLogger(__name__)
 
@@ -62,4 +62,4 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
         return
     log.info("call status changed", extra={**extra, "previous": moved.previous.value})
     if moved.call.status.is_final:
-        remove_session(deps.sessions, moved.call)
+        call_ended(deps, moved.call)

@@ -99,10 +99,20 @@ def _handler(app: Chalice, name: str, route: Route) -> Callable[..., Response]:
         except Exception:
             log.exception("unhandled error")
             return error_response("internal_error", "internal server error")
+        finally:
+            _end_of_invocation()
         return json_response(status, payload)
 
     handle.__name__ = route.view.__name__
     return handle
+
+
+def _end_of_invocation() -> None:
+    try:
+        bootstrap.container().end_of_invocation()
+    except Exception:  # metrics must never turn an answer into an error
+        log.exception("could not flush metrics")
+    logs.call_id.set(None)
 
 
 def _domain_error(error: DomainError) -> Response:
@@ -128,6 +138,8 @@ def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: 
     else:
         body = {}
     query = dict(request.query_params or {})
+    call_id = body.get("call_id") or path_params.get("call_id")
+    logs.call_id.set(call_id if isinstance(call_id, str) else None)
     return ApiRequest(body, headers, query, dict(path_params), user_id, _public_url(route, path_params, query), context)
 
 

@@ -1,0 +1,77 @@
+"""Sample API Gateway (REST, v1 proxy) events, one per function, built from template.yaml's routes.
+
+`python -m infra.events` writes them to events/; `sam local invoke <Function> -e events/<file>.json` (with
+Docker) and `make invoke FN=<function> EVENT=events/<file>.json` (without) take them as they are.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from infra.gateway import proxy_event
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENTS_DIR = ROOT / "events"
+SAMPLE_TOKEN = "Bearer <access_token from POST /api/auth/login>"
+
+# A request each route would plausibly get: (path as called, headers, body).
+SAMPLES: dict[str, tuple[str, dict[str, str], str]] = {
+    "register": ("/api/auth/register", {}, '{"email": "test@example.com", "password": "password123"}'),
+    "login": ("/api/auth/login", {}, '{"email": "test@example.com", "password": "password123"}'),
+    "initiate_call": ("/api/calls/initiate", {"Authorization": SAMPLE_TOKEN}, '{"phone_number": "+491512345678"}'),
+    "answer_call": (
+        "/api/calls/answer",
+        {"Authorization": SAMPLE_TOKEN},
+        '{"call_id": "3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c", "sdp_answer": "v=0\\r\\n"}',
+    ),
+    "terminate_call": (
+        "/api/calls/terminate",
+        {"Authorization": SAMPLE_TOKEN},
+        '{"call_id": "3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c"}',
+    ),
+    "get_call": ("/api/calls/3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c", {"Authorization": SAMPLE_TOKEN}, ""),
+    "call_history": ("/api/calls/history", {"Authorization": SAMPLE_TOKEN}, ""),
+    "health": ("/api/health", {}, ""),
+    "voice_token": ("/api/voice/token", {"Authorization": SAMPLE_TOKEN}, ""),
+    "twilio_status": (
+        "/api/webhooks/twilio/status",
+        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "<signature>"},
+        "CallSid=CA00000000000000000000000000000000&CallStatus=completed&CallDuration=42",
+    ),
+}
+
+
+def sample_event(function: str, method: str, resource: str) -> dict[str, Any]:
+    path, headers, body = SAMPLES[function]
+    headers = {"Content-Type": "application/json", "Host": "localhost:8080", **headers}
+    params = {}
+    if "{call_id}" in resource:
+        params["call_id"] = path.rsplit("/", 1)[1]
+    event = proxy_event(resource, method, path, "", headers, body.encode(), params)
+    event["requestContext"]["requestId"] = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"  # stable, like sam's samples
+    return event
+
+
+def migrate_event() -> dict[str, Any]:
+    return {}
+
+
+def write_all() -> list[Path]:
+    from infra.template import api_routes, function_dir, functions
+
+    EVENTS_DIR.mkdir(exist_ok=True)
+    written = []
+    folders = {name: function_dir(props) for name, props in functions().items()}
+    for (method, resource), name in sorted(api_routes().items()):
+        target = EVENTS_DIR / f"{folders[name]}.json"
+        target.write_text(json.dumps(sample_event(folders[name], method, resource), indent=2) + "\n")
+        written.append(target)
+    (EVENTS_DIR / "migrate.json").write_text("{}\n")
+    return written
+
+
+if __name__ == "__main__":
+    for path in write_all():
+        print(path.relative_to(ROOT))

@@ -1,0 +1,55 @@
+"""template.yaml as data: CloudFormation's short tags (!Ref, !GetAtt, !Sub...) kept as {"!Tag": value}."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {f"!{suffix}": value}
+
+
+_Loader.add_multi_constructor("!", _tag)
+
+
+@cache
+def template() -> dict[str, Any]:
+    return yaml.load((ROOT / "template.yaml").read_text(), Loader=_Loader)
+
+
+def functions() -> dict[str, dict[str, Any]]:
+    return {
+        name: resource["Properties"]
+        for name, resource in template()["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function"
+    }
+
+
+def api_routes() -> dict[tuple[str, str], str]:
+    """(METHOD, path) -> logical id of the function that serves it."""
+    routes = {}
+    for name, props in functions().items():
+        for event in (props.get("Events") or {}).values():
+            if event["Type"] == "Api":
+                routes[(event["Properties"]["Method"].upper(), event["Properties"]["Path"])] = name
+    return routes
+
+
+def function_dir(props: dict[str, Any]) -> str:
+    return props["CodeUri"].rstrip("/").split("/")[-1]

@@ -1,0 +1,31 @@
+"""Business metrics as CloudWatch embedded metric format (EMF) log lines, via Powertools Metrics."""
+
+from __future__ import annotations
+
+import os
+
+from aws_lambda_powertools import Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+
+class EmfMetrics:
+    def __init__(self) -> None:
+        self._metrics = Metrics(
+            namespace=os.environ.get("METRICS_NAMESPACE", "CallsPlatform"),
+            service=os.environ.get("POWERTOOLS_SERVICE_NAME", "calls-platform"),
+        )
+        self._pending = False
+
+    def count(self, name: str, value: int = 1) -> None:
+        self._metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        self._pending = True
+
+    def seconds(self, name: str, value: float) -> None:
+        self._metrics.add_metric(name=name, unit=MetricUnit.Seconds, value=value)
+        self._pending = True
+
+    def flush(self) -> None:
+        """One EMF line per invocation, written at its end (CloudWatch extracts the metrics from the log)."""
+        if self._pending:
+            self._metrics.flush_metrics()
+            self._pending = False
