@@ -34,6 +34,8 @@ SAMPLES: dict[str, tuple[str, dict[str, str], str]] = {
     "get_call": ("/api/calls/3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c", {"Authorization": SAMPLE_TOKEN}, ""),
     "call_history": ("/api/calls/history", {"Authorization": SAMPLE_TOKEN}, ""),
     "health": ("/api/health", {}, ""),
+    "refresh": ("/api/auth/refresh", {}, '{"refresh_token": "<refresh_token from POST /api/auth/login>"}'),
+    "logout": ("/api/auth/logout", {}, '{"refresh_token": "<refresh_token from POST /api/auth/login>"}'),
     "voice_token": ("/api/voice/token", {"Authorization": SAMPLE_TOKEN}, ""),
     "twilio_status": (
         "/api/webhooks/twilio/status",
@@ -68,7 +70,8 @@ def write_all() -> list[Path]:
         target = EVENTS_DIR / f"{folders[name]}.json"
         target.write_text(json.dumps(sample_event(folders[name], method, resource), indent=2) + "\n")
         written.append(target)
-    (EVENTS_DIR / "migrate.json").write_text("{}\n")
+    for scheduled_or_manual in ("migrate", "sweep"):
+        (EVENTS_DIR / f"{scheduled_or_manual}.json").write_text("{}\n")
     return written
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 
 from calls_platform.adapters.idempotency import create_table as create_idempotency_table
+from calls_platform.adapters.rate_limits import create_table as create_rate_limit_table
 from calls_platform.adapters.sessions import create_table as create_sessions_table
 
 
@@ -26,6 +27,7 @@ def seed(
     db_secret: dict,
     sessions_table: str,
     idempotency_table: str,
+    rate_limit_table: str,
 ) -> None:
     session = boto3.session.Session()
     secrets = session.client("secretsmanager")
@@ -34,3 +36,4 @@ def seed(
     dynamodb = session.client("dynamodb")
     create_sessions_table(dynamodb, sessions_table)
     create_idempotency_table(dynamodb, idempotency_table)
+    create_rate_limit_table(dynamodb, rate_limit_table)

@@ -13,6 +13,7 @@ APP_SECRET_ID = "calls-platform/app"
 DB_SECRET_ID = "calls-platform/db"
 SESSIONS_TABLE = "calls-platform-sessions"
 IDEMPOTENCY_TABLE = "calls-platform-idempotency"
+RATE_LIMIT_TABLE = "calls-platform-rate-limits"
 
 
 class LocalStack:
@@ -71,6 +72,7 @@ class LocalStack:
             DB_SECRET_ID=DB_SECRET_ID,
             SESSIONS_TABLE=SESSIONS_TABLE,
             IDEMPOTENCY_TABLE=IDEMPOTENCY_TABLE,
+            RATE_LIMIT_TABLE=RATE_LIMIT_TABLE,
             VOIP_PROVIDER=self.settings.voip_provider,
             PUBLIC_BASE_URL=self.settings.public_base_url,
         )
@@ -101,7 +103,15 @@ class LocalStack:
     def seed(self) -> None:
         from infra.seed import seed
 
-        seed(APP_SECRET_ID, self.app_secret(), DB_SECRET_ID, self.db_secret(), SESSIONS_TABLE, IDEMPOTENCY_TABLE)
+        seed(
+            APP_SECRET_ID,
+            self.app_secret(),
+            DB_SECRET_ID,
+            self.db_secret(),
+            SESSIONS_TABLE,
+            IDEMPOTENCY_TABLE,
+            RATE_LIMIT_TABLE,
+        )
 
     def migrate(self) -> dict:
         from calls_platform import bootstrap

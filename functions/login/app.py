@@ -8,7 +8,7 @@ from calls_platform.web.api import ApiRequest, Route, endpoint_app
 
 
 def login(request: ApiRequest) -> tuple[int, dict]:
-    token = auth.login(bootstrap.container().auth, request.field("email"), request.field("password"))
+    token = auth.login(bootstrap.container().auth, request.field("email"), request.field("password"), request.source_ip)
     return 200, dataclasses.asdict(token)
 
 

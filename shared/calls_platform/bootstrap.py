@@ -35,6 +35,7 @@ class Lazy:
 class Container:
     def __init__(self, env: Environment) -> None:
         self.env = env
+        self._clients: dict[str, Any] = {}
         logs.configure(env.log_level)
 
     @functools.cached_property
@@ -44,11 +45,21 @@ class Container:
         # boto3 honours AWS_ENDPOINT_URL itself, so the same code talks to AWS, moto server or LocalStack.
         return boto3.session.Session()
 
+    def _client(self, service: str) -> Any:
+        """One client per service per container, shared by every adapter that uses the service."""
+        if service not in self._clients:
+            from botocore.config import Config
+
+            # Bounded: an unreachable service costs a request seconds, not the whole Lambda timeout.
+            config = Config(connect_timeout=2, read_timeout=5, retries={"max_attempts": 2, "mode": "standard"})
+            self._clients[service] = self._boto.client(service, config=config)
+        return self._clients[service]
+
     @functools.cached_property
     def secrets(self) -> Any:
         from calls_platform.adapters.secrets import SecretsConfig
 
-        return SecretsConfig(self._boto.client("secretsmanager"), self.env.secrets_refresh_seconds)
+        return SecretsConfig(self._client("secretsmanager"), self.env.secrets_refresh_seconds)
 
     def app_secret(self) -> dict[str, Any]:
         return self.secrets.json(self.env.app_secret_id)
@@ -73,16 +84,31 @@ class Container:
     @functools.cached_property
     def auth(self) -> Any:
         from calls_platform.adapters.passwords import Argon2Passwords
-        from calls_platform.adapters.repositories import PgUserRepository
+        from calls_platform.adapters.repositories import PgRefreshTokens, PgUserRepository
         from calls_platform.use_cases.auth import AuthDeps
 
-        return AuthDeps(users=PgUserRepository(self.database), passwords=Argon2Passwords(), tokens=self.tokens)
+        return AuthDeps(
+            users=PgUserRepository(self.database),
+            passwords=Argon2Passwords(),
+            tokens=self.tokens,
+            refresh_tokens=PgRefreshTokens(self.database),
+            limiter=self.limiter,
+        )
+
+    @functools.cached_property
+    def limiter(self) -> Any:
+        def build() -> Any:
+            from calls_platform.adapters.rate_limits import DynamoRateLimiter
+
+            return DynamoRateLimiter(self._client("dynamodb"), self.env.rate_limit_table)
+
+        return Lazy(build)
 
     @functools.cached_property
     def sessions(self) -> Any:
         from calls_platform.adapters.sessions import DynamoSessionStore
 
-        return Lazy(lambda: DynamoSessionStore(self._boto.client("dynamodb"), self.env.sessions_table))
+        return Lazy(lambda: DynamoSessionStore(self._client("dynamodb"), self.env.sessions_table))
 
     @functools.cached_property
     def voip(self) -> Any:
@@ -116,7 +142,7 @@ class Container:
     def idempotency(self) -> Any:
         from calls_platform.adapters.idempotency import PowertoolsIdempotency
 
-        return PowertoolsIdempotency(self._boto.client("dynamodb"), self.env.idempotency_table)
+        return PowertoolsIdempotency(self._client("dynamodb"), self.env.idempotency_table)
 
     @functools.cached_property
     def calls(self) -> Any:
@@ -131,6 +157,7 @@ class Container:
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,
+            limiter=self.limiter,
         )
 
     @functools.cached_property

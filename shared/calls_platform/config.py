@@ -17,8 +17,9 @@ class Environment:
     db_secret_id: str = "calls-platform/db"
     sessions_table: str = "calls-platform-sessions"
     idempotency_table: str = "calls-platform-idempotency"
+    rate_limit_table: str = "calls-platform-rate-limits"
     voip_provider: str = "mock"
-    access_token_ttl: int = 3600
+    access_token_ttl: int = 900  # short-lived: the refresh token renews it
     session_ttl: int = 4 * 3600
     secrets_refresh_seconds: int = 3600
     log_level: str = "INFO"
@@ -31,6 +32,7 @@ class Environment:
             "db_secret_id": "DB_SECRET_ID",
             "sessions_table": "SESSIONS_TABLE",
             "idempotency_table": "IDEMPOTENCY_TABLE",
+            "rate_limit_table": "RATE_LIMIT_TABLE",
             "voip_provider": "VOIP_PROVIDER",
             "access_token_ttl": "ACCESS_TOKEN_TTL_SECONDS",
             "session_ttl": "SESSION_TTL_SECONDS",

@@ -14,7 +14,7 @@ ROUTES = sorted((method, path, FOLDERS[name]) for (method, path), name in api_ro
 
 
 def test_events_folder_matches_the_template():
-    expected = {f"{folder}.json" for *_, folder in ROUTES} | {"migrate.json"}
+    expected = {f"{folder}.json" for *_, folder in ROUTES} | {"migrate.json", "sweep.json"}
     assert {p.name for p in (ROOT / "events").glob("*.json")} == expected
     for method, path, folder in ROUTES:
         committed = json.loads((ROOT / "events" / f"{folder}.json").read_text())

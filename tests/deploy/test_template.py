@@ -73,15 +73,20 @@ def test_least_privilege_table_access():
                 table_actions.setdefault(name, {})[json.dumps(statement["Resource"])] = set(statement["Action"])
     sessions = json.dumps({"!GetAtt": "SessionsTable.Arn"})
     idempotency = json.dumps({"!GetAtt": "IdempotencyTable.Arn"})
+    limits = json.dumps({"!GetAtt": "RateLimitTable.Arn"})
     assert table_actions["InitiateCallFunction"] == {
         sessions: {"dynamodb:PutItem"},
         idempotency: {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+        limits: {"dynamodb:UpdateItem"},
     }
+    assert table_actions["LoginFunction"] == {limits: {"dynamodb:BatchGetItem", "dynamodb:UpdateItem"}}
     assert table_actions["TerminateCallFunction"] == {sessions: {"dynamodb:DeleteItem"}}
     assert table_actions["TwilioStatusFunction"] == {sessions: {"dynamodb:DeleteItem"}}
+    assert table_actions["SweepFunction"] == {sessions: {"dynamodb:DeleteItem"}}
     readers_only = {
         "RegisterFunction",
-        "LoginFunction",
+        "RefreshFunction",
+        "LogoutFunction",
         "HealthFunction",
         "CallHistoryFunction",
         "GetCallFunction",
@@ -121,8 +126,8 @@ def test_postgres_is_private_behind_rds_proxy_with_tls_backups_and_protection():
 
 def test_tables_are_on_demand_with_ttl_and_point_in_time_recovery():
     tables = resources("AWS::DynamoDB::Table")
-    assert set(tables) == {"SessionsTable", "IdempotencyTable"}
-    ttl = {"SessionsTable": "expires_at", "IdempotencyTable": "expiration"}
+    assert set(tables) == {"SessionsTable", "IdempotencyTable", "RateLimitTable"}
+    ttl = {"SessionsTable": "expires_at", "IdempotencyTable": "expiration", "RateLimitTable": "expires_at"}
     for name, table in tables.items():
         props = table["Properties"]
         assert props["BillingMode"] == "PAY_PER_REQUEST"

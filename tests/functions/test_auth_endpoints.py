@@ -64,7 +64,7 @@ def test_login_returns_a_bearer_token(endpoint, user):
         "POST", "/api/auth/login", {"email": user["email"].upper(), "password": user["password"]}
     )
     assert response.status_code == 200
-    assert set(response.json) == {"access_token", "token_type", "expires_in"}
+    assert set(response.json) == {"access_token", "token_type", "expires_in", "refresh_token"}
     assert response.json["token_type"] == "Bearer" and response.json["expires_in"] > 0
 
 

@@ -38,7 +38,7 @@ class Explaining:
     def run(self, sql, **params):
         [[raw]] = self.db.run("EXPLAIN (FORMAT JSON) " + sql, **params)
         self.plan = json.dumps(raw if not isinstance(raw, str) else json.loads(raw))
-        return []
+        return [[None]]  # as if the user had no calls: the plan is what the test reads
 
 
 def test_deep_pages_use_the_index_without_sorting(db, many_calls):

@@ -86,7 +86,8 @@ def test_a_transition_with_an_owner_does_not_touch_another_users_call(users, cal
     owner = users.add("h@example.com", "$argon2id$fake")
     call = new_call(owner.user_id, clock)
     calls.add(call)
-    outcome = calls.transition(call.call_id, CallStatus.COMPLETED, clock.now(), owner=uuid.uuid4())
+    other = users.add("h2@example.com", "$argon2id$fake")
+    outcome = calls.transition(call.call_id, CallStatus.COMPLETED, clock.now(), owner=other.user_id)
     assert not outcome.moved and outcome.call.status is CallStatus.CONNECTING
     assert outcome.call.user_id == owner.user_id
 
@@ -190,3 +191,27 @@ def test_postgres_and_the_fake_agree_on_transitions(users, calls):
         real = calls.transition(call.call_id, status, at, reason=reason)
         mirror = fake.transition(call.call_id, status, at, reason=reason)
         assert (real.moved, real.previous, real.call) == (mirror.moved, mirror.previous, mirror.call)
+
+
+def test_a_token_for_a_user_that_no_longer_exists_is_found_out_by_the_statement_itself(db, users, calls):
+    """No extra round trip: each statement a signed-in request runs also says whether its user exists."""
+    from calls_platform.domain.errors import UnknownUser
+
+    clock = FakeClock()
+    gone = uuid.uuid4()
+    user = users.add("n@example.com", "$argon2id$fake")
+    call = new_call(user.user_id, clock)
+    calls.add(call)
+    before = db.statements
+    for attempt in (
+        lambda: calls.add(new_call(gone, clock)),
+        lambda: calls.list_for_user(gone, 10),
+        lambda: calls.get(call.call_id, gone),
+        lambda: calls.transition(call.call_id, CallStatus.COMPLETED, clock.now(), owner=gone),
+        lambda: calls.record_answer(call.call_id, gone, "v=0", True, clock.now()),
+    ):
+        with pytest.raises(UnknownUser):
+            attempt()
+    assert db.statements - before == 5
+    assert calls.list_for_user(user.user_id, 10) == [call]
+    assert calls.get(uuid.uuid4(), user.user_id) is None

@@ -83,7 +83,23 @@ class FakeCalls:
         self.rows[call_id] = answered
         return Transition(answered, call.status, moved=True)
 
-    def get(self, call_id):
+    def fail_stale(self, unanswered_before, active_before, at):
+        from calls_platform.domain.calls import EndReason
+
+        stale = [
+            c
+            for c in self.rows.values()
+            if (c.status in (CallStatus.CONNECTING, CallStatus.RINGING) and c.start_time < unanswered_before)
+            or (c.status is CallStatus.ACTIVE and c.start_time < active_before)
+        ]
+        for call in stale:
+            self.rows[call.call_id] = call.ended(CallStatus.FAILED, at, EndReason.TIMEOUT)
+        return [self.rows[c.call_id] for c in stale]
+
+    def count_live(self):
+        return sum(1 for c in self.rows.values() if not c.status.is_final)
+
+    def get(self, call_id, viewer):
         return self.rows.get(call_id)
 
     def list_for_user(self, user_id, limit: int, before=None, status=None) -> list[Call]:
@@ -154,6 +170,47 @@ class FakePasswords:
         self.burned += 1
 
 
+class FakeRefreshTokens:
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+        self.revoked: dict = {}
+
+    def use(self, claims):
+        from calls_platform.use_cases.ports import RefreshUse
+
+        if claims.family in self.revoked:
+            return RefreshUse.REVOKED
+        if claims.token_hash in self.used:
+            return RefreshUse.REUSED
+        self.used.add(claims.token_hash)
+        return RefreshUse.FIRST_USE
+
+    def revoke_family(self, claims, reason: str) -> None:
+        self.revoked.setdefault(claims.family, reason)
+
+
+class FakeLimiter:
+    """Counts without windows: tests of windows use the DynamoDB adapter against moto."""
+
+    def __init__(self) -> None:
+        self.hits: dict[str, int] = {}
+
+    def check(self, limits, window_s):
+        from calls_platform.use_cases.ports import RateDecision
+
+        over = any(self.hits.get(key, 0) >= limit for key, limit in limits)
+        return RateDecision(not over, window_s if over else 0)
+
+    def hit(self, keys, limit, window_s):
+        from calls_platform.use_cases.ports import RateDecision
+
+        allowed = True
+        for key in keys:
+            self.hits[key] = self.hits.get(key, 0) + 1
+            allowed = allowed and self.hits[key] <= limit
+        return RateDecision(allowed, 0 if allowed else window_s)
+
+
 class FakeMetrics:
     def __init__(self) -> None:
         self.recorded: list[tuple[str, float]] = []
@@ -174,14 +231,23 @@ class World:
     passwords: FakePasswords
     clock: FakeClock
     metrics: FakeMetrics = dataclasses.field(default_factory=FakeMetrics)
+    limiter: FakeLimiter = dataclasses.field(default_factory=FakeLimiter)
+    refresh_tokens: FakeRefreshTokens = dataclasses.field(default_factory=FakeRefreshTokens)
 
     def call_deps(self) -> CallDeps:
         return CallDeps(
-            self.calls, self.sessions, self.voip, NoVoiceTokens(), self.clock, timedelta(hours=4), self.metrics
+            self.calls,
+            self.sessions,
+            self.voip,
+            NoVoiceTokens(),
+            self.clock,
+            timedelta(hours=4),
+            self.metrics,
+            self.limiter,
         )
 
     def auth_deps(self, tokens) -> AuthDeps:
-        return AuthDeps(self.users, self.passwords, tokens)
+        return AuthDeps(self.users, self.passwords, tokens, self.refresh_tokens, self.limiter)
 
 
 def world() -> World:

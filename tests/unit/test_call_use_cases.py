@@ -244,3 +244,17 @@ def test_metrics_count_attempts_voip_errors_and_billed_seconds(w):
         ("CallAttempts", 1),
         ("VoipErrors", 1),
     ]
+
+
+def test_the_sweep_fails_calls_nobody_reported_on_and_only_those(w):
+    stale = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    w.clock.advance(200)
+    fresh = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    closed = calls.sweep_stale_calls(w.call_deps())
+    assert [c.call_id for c in closed] == [stale.call_id]
+    assert w.calls.rows[stale.call_id].status is CallStatus.FAILED
+    assert w.calls.rows[stale.call_id].end_reason == "timeout"
+    assert w.calls.rows[fresh.call_id].status is CallStatus.CONNECTING
+    assert stale.session_id not in w.sessions.items and stale.provider_call_id in w.voip.hung_up
+    assert ("ActiveCalls", 1) in w.metrics.recorded
+    assert calls.sweep_stale_calls(w.call_deps()) == []

@@ -17,11 +17,12 @@ from calls_platform.domain.calls import (
     HistoryPosition,
     statuses_that_may_become,
 )
-from calls_platform.domain.errors import UserAlreadyExists
+from calls_platform.domain.errors import UnknownUser, UserAlreadyExists
 from calls_platform.domain.users import User
-from calls_platform.use_cases.ports import Transition
+from calls_platform.use_cases.ports import RefreshClaims, RefreshUse, Transition
 
 _UNIQUE_VIOLATION = "23505"
+_FOREIGN_KEY_VIOLATION = "23503"
 
 _CALL_COLUMNS = (
     "call_id, user_id, phone_number, status, session_id, sdp_offer, start_time,"
@@ -31,10 +32,19 @@ _PLACEHOLDERS = ", ".join(":" + column.strip() for column in _CALL_COLUMNS.split
 _C_COLUMNS = ", ".join("c." + column.strip() for column in _CALL_COLUMNS.split(","))
 
 
-def _locked_update(set_clause: str, condition: str, key: str = "call_id") -> str:
+def _locked_update(set_clause: str, condition: str, key: str = "call_id", user_param: str | None = None) -> str:
     """One statement that locks the call, updates it if `condition` holds, and returns the row as it is now,
     its status before, and whether it changed. FOR UPDATE serialises concurrent attempts and hands each loser
-    the row as the winner left it, so exactly one of them changes it."""
+    the row as the winner left it, so exactly one of them changes it. With `user_param`, every row is led by
+    whether that user exists (and one row of NULLs stands for no call), see _checked."""
+    rows = """
+        SELECT changed.*, (SELECT status FROM target), true FROM changed
+        UNION ALL
+        SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM changed)"""
+    if user_param:
+        rows = f"""
+        SELECT EXISTS (SELECT 1 FROM users WHERE user_id = :{user_param}), found.*
+        FROM (SELECT 1) AS one LEFT JOIN ({rows}) AS found ON true"""
     return f"""
     WITH target AS (
         SELECT {_CALL_COLUMNS} FROM calls WHERE {key} = :key FOR UPDATE
@@ -43,10 +53,16 @@ def _locked_update(set_clause: str, condition: str, key: str = "call_id") -> str
         FROM target t
         WHERE c.call_id = t.call_id AND {condition}
         RETURNING {_C_COLUMNS}
-    )
-    SELECT changed.*, (SELECT status FROM target), true FROM changed
-    UNION ALL
-    SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM changed)
+    ){rows}
+    """
+
+
+def _with_user_check(sql: str, user_param: str) -> str:
+    """A plain SELECT's rows, each led by whether the user `user_param` exists, and one row of NULLs if none:
+    a token whose user is gone is found out by the statement the request runs anyway."""
+    return f"""
+    SELECT EXISTS (SELECT 1 FROM users WHERE user_id = :{user_param}), found.*
+    FROM (SELECT 1) AS one LEFT JOIN ({sql}) AS found ON true
     """
 
 
@@ -71,6 +87,13 @@ _ANSWER_SET = """
     answer_time = CASE WHEN :activate AND c.answer_time IS NULL
                        THEN GREATEST(CAST(:at AS timestamptz), c.start_time) ELSE c.answer_time END
 """
+
+
+def _checked(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rows of a statement wrapped by _with_user_check, without the check column; UnknownUser if it failed."""
+    if not rows or not rows[0][0]:
+        raise UnknownUser()
+    return [row[1:] for row in rows if row[1] is not None]
 
 
 def _outcome(rows: list[list[Any]]) -> Transition | None:
@@ -129,6 +152,14 @@ class PgCallRepository:
         self._db = db
 
     def add(self, call: Call) -> None:
+        try:
+            self._insert(call)
+        except DatabaseError as error:
+            if sqlstate(error) == _FOREIGN_KEY_VIOLATION:
+                raise UnknownUser() from None  # the token's user no longer exists: found by the insert itself
+            raise
+
+    def _insert(self, call: Call) -> None:
         self._db.run(
             f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES ({_PLACEHOLDERS})",
             call_id=call.call_id,
@@ -166,7 +197,7 @@ class PgCallRepository:
     def _transition(self, key_column, key, target, at, owner, reason, duration) -> Transition | None:
         condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :owner" if owner else "")
         rows = self._db.run(
-            _locked_update(_TRANSITION_SET, condition, key_column),
+            _locked_update(_TRANSITION_SET, condition, key_column, "owner" if owner else None),
             key=key,
             status=target.value,
             at=at,
@@ -177,13 +208,15 @@ class PgCallRepository:
             from_statuses=sorted(s.value for s in statuses_that_may_become(target)),
             **({"owner": owner} if owner else {}),
         )
-        return _outcome(rows)
+        return _outcome(_checked(rows) if owner else rows)
 
     def record_answer(
         self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
     ) -> Transition | None:
         rows = self._db.run(
-            _locked_update(_ANSWER_SET, "c.user_id = :owner AND c.sdp_answer IS NULL AND c.status = ANY(:live)"),
+            _locked_update(
+                _ANSWER_SET, "c.user_id = :owner AND c.sdp_answer IS NULL AND c.status = ANY(:live)", user_param="owner"
+            ),
             key=call_id,
             owner=owner,
             answer=sdp_answer,
@@ -192,28 +225,103 @@ class PgCallRepository:
             may_activate=sorted(s.value for s in statuses_that_may_become(CallStatus.ACTIVE)),
             live=sorted(s.value for s in LIVE_STATUSES),
         )
-        return _outcome(rows)
+        return _outcome(_checked(rows))
 
-    def get(self, call_id: uuid.UUID) -> Call | None:
-        rows = self._db.run(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id", call_id=call_id)
+    def get(self, call_id: uuid.UUID, viewer: uuid.UUID) -> Call | None:
+        rows = self._db.run(
+            _with_user_check(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id", "viewer"),
+            call_id=call_id,
+            viewer=viewer,
+        )
+        rows = _checked(rows)
         return _call(rows[0]) if rows else None
+
+    def fail_stale(self, unanswered_before: datetime, active_before: datetime, at: datetime) -> list[Call]:
+        """Close, as failed for a timeout, the calls nobody reported on: unanswered ones that began before
+        `unanswered_before`, answered ones before `active_before`. One statement; each call once."""
+        rows = self._db.run(
+            f"""
+            UPDATE calls c SET status = 'failed', end_reason = 'timeout',
+                end_time = GREATEST(CAST(:at AS timestamptz), c.start_time),
+                duration = CASE WHEN c.answer_time IS NULL THEN 0
+                    ELSE GREATEST(0, floor(extract(epoch FROM (CAST(:at AS timestamptz) - c.answer_time))))::int END
+            WHERE (c.status IN ('connecting', 'ringing') AND c.start_time < :unanswered_before)
+               OR (c.status = 'active' AND c.start_time < :active_before)
+            RETURNING {_C_COLUMNS}
+            """,
+            at=at,
+            unanswered_before=unanswered_before,
+            active_before=active_before,
+        )
+        return [_call(row) for row in rows]
+
+    def count_live(self) -> int:
+        [[count]] = self._db.run("SELECT count(*) FROM calls WHERE status IN ('connecting', 'ringing', 'active')")
+        return count
 
     def list_for_user(
         self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
         # Keyset pagination on (start_time, call_id), newest first: served by calls_user_history_idx
         # (or calls_user_status_history_idx with a status), no sort and no OFFSET at any depth.
-        conditions = ["user_id = :user_id"]
+        conditions = ["c.user_id = u.user_id"]
         params: dict[str, Any] = {"user_id": user_id, "limit": limit}
         if before is not None:
-            conditions.append("(start_time, call_id) < (:before_time, :before_id)")
+            conditions.append("(c.start_time, c.call_id) < (:before_time, :before_id)")
             params.update(before_time=before.start_time, before_id=before.call_id)
         if status is not None:
-            conditions.append("status = :status")
+            conditions.append("c.status = :status")
             params["status"] = status.value
+        # From the user's row: no row at all means the token's user is gone (no extra round trip).
         rows = self._db.run(
-            f"SELECT {_CALL_COLUMNS} FROM calls WHERE {' AND '.join(conditions)}"
-            " ORDER BY start_time DESC, call_id DESC LIMIT :limit",
+            f"SELECT page.* FROM users u LEFT JOIN LATERAL ("
+            f" SELECT {_C_COLUMNS} FROM calls c WHERE {' AND '.join(conditions)}"
+            " ORDER BY c.start_time DESC, c.call_id DESC LIMIT :limit) page ON true"
+            " WHERE u.user_id = :user_id",
             **params,
         )
-        return [_call(row) for row in rows]
+        if not rows:
+            raise UnknownUser()
+        return [_call(row) for row in rows if row[0] is not None]
+
+
+class PgRefreshTokens:
+    """Used refresh tokens (by hash) and revoked families: rotation and reuse detection in one statement."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def use(self, claims: RefreshClaims) -> RefreshUse:
+        [[user_exists, revoked, first_use]] = self._db.run(
+            """
+            WITH me AS (SELECT user_id FROM users WHERE user_id = :user_id),
+            revoked AS (SELECT 1 FROM revoked_token_families WHERE family_id = :family),
+            used AS (
+                INSERT INTO refresh_token_uses (token_hash, family_id, user_id, expires_at)
+                SELECT :hash, :family, user_id, :expires FROM me WHERE NOT EXISTS (SELECT 1 FROM revoked)
+                ON CONFLICT (token_hash) DO NOTHING
+                RETURNING 1
+            )
+            SELECT EXISTS (SELECT 1 FROM me), EXISTS (SELECT 1 FROM revoked), EXISTS (SELECT 1 FROM used)
+            """,
+            user_id=claims.user_id,
+            family=claims.family,
+            hash=claims.token_hash,
+            expires=claims.expires_at,
+        )
+        if not user_exists:
+            return RefreshUse.NO_USER
+        if revoked:
+            return RefreshUse.REVOKED
+        return RefreshUse.FIRST_USE if first_use else RefreshUse.REUSED
+
+    def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
+        self._db.run(
+            "INSERT INTO revoked_token_families (family_id, user_id, reason, expires_at)"
+            " SELECT :family, user_id, :reason, :expires FROM users WHERE user_id = :user_id"
+            " ON CONFLICT (family_id) DO NOTHING",
+            family=claims.family,
+            user_id=claims.user_id,
+            reason=reason,
+            expires=claims.expires_at,
+        )

@@ -13,7 +13,9 @@ from calls_platform.domain.errors import ConfigurationError, ServiceUnavailable
 
 class SecretsConfig:
     def __init__(self, client: Any, refresh_seconds: int = 3600) -> None:
-        self._cache = SecretCache(config=SecretCacheConfig(secret_refresh_interval=refresh_seconds), client=client)
+        self._client = client
+        self._config = SecretCacheConfig(secret_refresh_interval=refresh_seconds)
+        self._cache = SecretCache(config=self._config, client=client)
 
     def json(self, secret_id: str) -> dict[str, Any]:
         """The secret's JSON object, from the cache after the first call."""
@@ -35,5 +37,6 @@ class SecretsConfig:
         return value
 
     def refresh(self, secret_id: str) -> None:
-        """Fetch the secret again now (after the value was rejected, e.g. a rotated password)."""
-        self._cache.refresh_secret_now(secret_id)
+        """Forget cached values, so the next read fetches them (after a value was rejected, e.g. a rotated
+        password). A fresh cache rather than SecretCache.refresh_secret_now, which sleeps 2.5-5 s first."""
+        self._cache = SecretCache(config=self._config, client=self._client)

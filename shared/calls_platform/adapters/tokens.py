@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
+from datetime import UTC, datetime
 
 import jwt
 
 from calls_platform.domain.errors import ConfigurationError, Unauthorized
-from calls_platform.use_cases.ports import IssuedToken
+from calls_platform.use_cases.ports import IssuedToken, RefreshClaims
 
 MIN_SECRET_CHARS = 32  # HS256 keys of at least 256 bits (RFC 7518)
 _ALGORITHMS = ["HS256"]  # pinned: never taken from the token's header
 _REQUIRED = ["exp", "iat", "iss", "aud", "sub", "typ"]
 ACCESS = "access"
+REFRESH = "refresh"
+REFRESH_TTL_SECONDS = 30 * 24 * 3600
 
 
 class JwtTokens:
@@ -25,21 +29,42 @@ class JwtTokens:
         self._issuer = issuer
         self._audience = audience
 
-    def issue(self, user_id: uuid.UUID) -> IssuedToken:
+    def issue(self, user_id: uuid.UUID, family: uuid.UUID | None = None) -> IssuedToken:
+        """An access token, and a refresh token of `family` (a new family at login)."""
+        family = family or uuid.uuid4()
+        access = self._encode(user_id, ACCESS, self._ttl, {})
+        refresh = self._encode(user_id, REFRESH, REFRESH_TTL_SECONDS, {"fam": str(family)})
+        return IssuedToken(access, self._ttl, refresh_token=refresh)
+
+    def verify(self, token: str) -> uuid.UUID:
+        user_id, _ = self._decode(token, ACCESS)
+        return user_id
+
+    def verify_refresh(self, token: str) -> RefreshClaims:
+        user_id, claims = self._decode(token, REFRESH)
+        try:
+            family = uuid.UUID(claims["fam"])
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise Unauthorized("invalid refresh token") from None
+        token_hash = hashlib.sha256(token.encode()).hexdigest()
+        return RefreshClaims(user_id, family, token_hash, datetime.fromtimestamp(claims["exp"], tz=UTC))
+
+    def _encode(self, user_id: uuid.UUID, kind: str, ttl: int, extra: dict) -> str:
         now = int(time.time())
         claims = {
             "sub": str(user_id),
             "iat": now,
             "nbf": now,
-            "exp": now + self._ttl,
+            "exp": now + ttl,
             "iss": self._issuer,
             "aud": self._audience,
-            "typ": ACCESS,
+            "typ": kind,
             "jti": uuid.uuid4().hex,
+            **extra,
         }
-        return IssuedToken(jwt.encode(claims, self._secret, algorithm="HS256"), self._ttl)
+        return jwt.encode(claims, self._secret, algorithm="HS256")
 
-    def verify(self, token: str) -> uuid.UUID:
+    def _decode(self, token: str, kind: str) -> tuple[uuid.UUID, dict]:
         try:
             claims = jwt.decode(
                 token,
@@ -53,9 +78,9 @@ class JwtTokens:
             raise Unauthorized("token expired") from None
         except jwt.PyJWTError:
             raise Unauthorized("invalid token") from None
-        if claims.get("typ") != ACCESS:
+        if claims.get("typ") != kind:
             raise Unauthorized("invalid token")
         try:
-            return uuid.UUID(claims["sub"])
+            return uuid.UUID(claims["sub"]), claims
         except (ValueError, TypeError, AttributeError):
             raise Unauthorized("invalid token") from None

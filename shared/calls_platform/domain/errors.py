@@ -17,6 +17,13 @@ class Unauthorized(DomainError):
     code = "unauthorized"
 
 
+class UnknownUser(Unauthorized):
+    """A validly signed token for a user that no longer exists."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid token")
+
+
 class InvalidCredentials(DomainError):
     code = "invalid_credentials"
 
@@ -106,3 +113,11 @@ class RequestInProgress(DomainError):
 
     def __init__(self) -> None:
         super().__init__("a request with this Idempotency-Key is still being processed; retry shortly")
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -14,6 +14,7 @@ from calls_platform.domain.errors import (
     CallNotFound,
     CallTerminationForbidden,
     DomainError,
+    TooManyRequests,
     VoipUnavailable,
 )
 from calls_platform.domain.phone import mask, parse_e164
@@ -23,6 +24,7 @@ from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
     Metrics,
+    RateLimiter,
     SessionStore,
     VoiceToken,
     VoiceTokens,
@@ -41,6 +43,7 @@ class CallDeps:
     clock: Clock
     session_ttl: timedelta
     metrics: Metrics
+    limiter: RateLimiter
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,8 +52,15 @@ class InitiatedCall:
     voice_token: VoiceToken | None  # for the browser leg (Twilio Voice SDK); None in mock mode
 
 
+# Calls cost money: at most this many call attempts per user per minute.
+CALLS_PER_MINUTE = 10
+
+
 def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> InitiatedCall:
     number = parse_e164(phone_number)
+    decision = deps.limiter.hit([f"calls:user:{user_id}"], CALLS_PER_MINUTE, 60)
+    if not decision.allowed:
+        raise TooManyRequests(f"at most {CALLS_PER_MINUTE} calls a minute; try again shortly", decision.retry_after)
     call = Call.start(user_id, number, build_audio_offer(), deps.clock.now())
     deps.metrics.count("CallAttempts")
     try:
@@ -147,6 +157,25 @@ def remove_session(sessions: SessionStore, call: Call) -> None:
     log.info("session removed", extra={"call_id": str(call.call_id), "session_id": call.session_id})
 
 
+# A provider reports a call within seconds; one unanswered after this long never will be.
+UNANSWERED_TIMEOUT = timedelta(minutes=3)
+
+
+def sweep_stale_calls(deps: CallDeps) -> list[Call]:
+    """No call stays live forever: those nobody reported on are failed (timeout), hung up, and their
+    sessions dropped. Runs on a schedule; also reports how many calls are live."""
+    now = deps.clock.now()
+    closed = deps.calls.fail_stale(now - UNANSWERED_TIMEOUT, now - deps.session_ttl, now)
+    for call in closed:
+        log.warning(
+            "stale call closed", extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
+        )
+        _hang_up_quietly(deps, call, CallStatus.ACTIVE if call.answer_time else CallStatus.RINGING)
+        call_ended(deps, call)
+    deps.metrics.count("ActiveCalls", deps.calls.count_live())
+    return closed
+
+
 def voice_token(deps: CallDeps, user_id: uuid.UUID) -> VoiceToken | None:
     return deps.voice_tokens.issue(user_id)
 
@@ -169,7 +198,7 @@ def call_history(
 
 def get_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
     """The caller's own call; someone else's is reported as not found, revealing nothing."""
-    call = deps.calls.get(parse_call_id(call_id))
+    call = deps.calls.get(parse_call_id(call_id), user_id)
     if call is None or call.user_id != user_id:
         raise CallNotFound()
     return call
@@ -177,7 +206,7 @@ def get_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
 
 def answer_call(deps: CallDeps, user_id: uuid.UUID, call_id: object, sdp_answer: object) -> Call:
     """Store the browser's SDP answer to the call's offer; with the mock provider this connects the call."""
-    call = deps.calls.get(parse_call_id(call_id))
+    call = deps.calls.get(parse_call_id(call_id), user_id)
     if call is None:
         raise CallNotFound()
     if call.user_id != user_id:

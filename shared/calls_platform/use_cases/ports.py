@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import uuid
 from datetime import datetime
 from typing import Protocol
@@ -54,12 +55,18 @@ class CallRepository(Protocol):
     ) -> Transition | None:
         """Store the browser's SDP answer once, on the owner's live call; `activate` also connects it."""
 
-    def get(self, call_id: uuid.UUID) -> Call | None: ...
+    def get(self, call_id: uuid.UUID, viewer: uuid.UUID) -> Call | None:
+        """The call (whoever owns it); UnknownUser if `viewer` does not exist."""
+
+    def fail_stale(self, unanswered_before: datetime, active_before: datetime, at: datetime) -> list[Call]:
+        """Close as failed (timeout) the live calls nobody reported on in time; returns them."""
+
+    def count_live(self) -> int: ...
 
     def list_for_user(
         self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
-        """Newest first (start_time, then call_id), strictly older than `before`."""
+        """Newest first (start_time, then call_id), strictly older than `before`; UnknownUser if no such user."""
 
 
 class SessionStore(Protocol):
@@ -97,13 +104,54 @@ class IssuedToken:
     access_token: str
     expires_in: int
     token_type: str = "Bearer"
+    refresh_token: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class RefreshClaims:
+    user_id: uuid.UUID
+    family: uuid.UUID
+    token_hash: str  # SHA-256 of the token: all that is ever stored of it
+    expires_at: datetime
 
 
 class TokenService(Protocol):
-    def issue(self, user_id: uuid.UUID) -> IssuedToken: ...
+    def issue(self, user_id: uuid.UUID, family: uuid.UUID | None = None) -> IssuedToken:
+        """An access token and a refresh token of `family` (a new one when None)."""
 
     def verify(self, token: str) -> uuid.UUID:
         """The user id in a valid access token; raises Unauthorized otherwise."""
+
+    def verify_refresh(self, token: str) -> RefreshClaims:
+        """The claims of a validly signed, unexpired refresh token; raises Unauthorized otherwise."""
+
+
+class RefreshUse(enum.Enum):
+    FIRST_USE = "first_use"
+    REUSED = "reused"  # used before: a stolen copy is in play
+    REVOKED = "revoked"
+    NO_USER = "no_user"
+
+
+class RefreshTokenStore(Protocol):
+    def use(self, claims: RefreshClaims) -> RefreshUse:
+        """Record the token as used, in one atomic step, saying what was found."""
+
+    def revoke_family(self, claims: RefreshClaims, reason: str) -> None: ...
+
+
+@dataclasses.dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    retry_after: int = 0  # seconds
+
+
+class RateLimiter(Protocol):
+    def check(self, limits: list[tuple[str, int]], window_s: int) -> RateDecision:
+        """Whether every (key, limit) is under its limit in the current window (reads only)."""
+
+    def hit(self, keys: list[str], limit: int, window_s: int) -> RateDecision:
+        """Count one hit for each key; not allowed when a key goes over `limit` in its window."""
 
 
 class Clock(Protocol):

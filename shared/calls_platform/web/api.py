@@ -51,6 +51,7 @@ class ApiRequest:
     user_id: uuid.UUID | None
     public_url: str  # the URL the client called, as seen from outside (webhook signatures are over it)
     context: Any = None  # the Lambda context
+    source_ip: str = "unknown"  # the client's address as API Gateway saw it
 
     def field(self, name: str) -> Any:
         return self.body.get(name)
@@ -120,7 +121,10 @@ def _domain_error(error: DomainError) -> Response:
     if status >= 500:
         cause = error.__cause__
         log.error(error.message, extra={"error": error.code, "cause": repr(cause) if cause else None})
-    return error_response(error.code, error.message)
+    response = error_response(error.code, error.message)
+    if getattr(error, "retry_after", None):
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: Any) -> ApiRequest:
@@ -140,7 +144,9 @@ def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: 
     query = dict(request.query_params or {})
     call_id = body.get("call_id") or path_params.get("call_id")
     logs.call_id.set(call_id if isinstance(call_id, str) else None)
-    return ApiRequest(body, headers, query, dict(path_params), user_id, _public_url(route, path_params, query), context)
+    source_ip = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
+    public_url = _public_url(route, path_params, query)
+    return ApiRequest(body, headers, query, dict(path_params), user_id, public_url, context, source_ip)
 
 
 def _public_url(route: Route, path_params: Mapping[str, str], query: Mapping[str, str]) -> str:

@@ -19,6 +19,7 @@ STATUS_BY_TYPE = {
     "payload_too_large": 413,
     "unsupported_media_type": 415,
     "idempotency_key_reused": 422,
+    "too_many_requests": 429,
     "internal_error": 500,
     "configuration_error": 500,
     "call_initiation_failed": 503,

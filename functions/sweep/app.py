@@ -1,0 +1,13 @@
+"""Scheduled (every 5 minutes): closes calls nobody reported on, so none stays `connecting` forever."""
+
+from calls_platform import bootstrap
+from calls_platform.use_cases.calls import sweep_stale_calls
+
+
+def handler(event: dict, context: object) -> dict:
+    container = bootstrap.container()
+    try:
+        closed = sweep_stale_calls(container.calls)
+    finally:
+        container.end_of_invocation()
+    return {"closed": [str(call.call_id) for call in closed]}
