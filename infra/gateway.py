@@ -82,6 +82,10 @@ class LocalGateway:
         matches = [(e, m) for e in self.endpoints if (m := e.regex.match(url.path))]
         if not matches:
             return _error("not_found", f"no route for {url.path}")
+        # Like API Gateway: the most specific resource answers (endpoints are sorted literal-first), and a
+        # method it lacks is refused there, never handed to a looser template (/api/calls/answer is no call id).
+        resource = matches[0][0].path
+        matches = [(e, m) for e, m in matches if e.path == resource]
         chosen = [(e, m) for e, m in matches if e.method == method]
         if not chosen:
             allowed = ", ".join(sorted({e.method for e, _ in matches}))
@@ -184,7 +188,12 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # the function itself never lets one through; this guards the gateway's own code
             self._send(*_error("internal_error", "internal server error"))
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve
+    def __getattr__(self, name: str) -> Any:
+        # Any method (TRACE, QUERY, ...) reaches the gateway, which answers 405 in the API's error shape
+        # where the route exists, as API Gateway does, rather than http.server's HTML 501.
+        if name.startswith("do_") and name != "do_HEAD":
+            return self._serve
+        raise AttributeError(name)
 
     def do_HEAD(self) -> None:
         self._send(*_error("method_not_allowed", "HEAD is not allowed"))

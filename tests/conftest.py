@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from chalice.test import Client
 
+from infra.gateway import LocalGateway, http_server, routes_table
 from infra.local_aws import free_port
 from infra.settings import LocalSettings
 from infra.stack import SESSIONS_TABLE, LocalStack
@@ -111,3 +113,32 @@ def assert_error(response, status: int, error_type: str, message_part: str = "")
     assert set(response.json) == {"error", "message"}
     assert response.json["error"] == error_type
     assert message_part in response.json["message"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(request):
+    """Limits are per window; a test starts with none spent (only where the stack is up)."""
+    if "stack" not in request.fixturenames and "db" not in request.fixturenames:
+        yield
+        return
+    import boto3
+
+    from infra.stack import RATE_LIMIT_TABLE
+
+    client = boto3.session.Session().client("dynamodb")
+    for item in client.scan(
+        TableName=RATE_LIMIT_TABLE, ProjectionExpression="#k", ExpressionAttributeNames={"#k": "key"}
+    )["Items"]:
+        client.delete_item(TableName=RATE_LIMIT_TABLE, Key={"key": item["key"]})
+    yield
+
+
+@pytest.fixture
+def base_url(db):
+    """The local API Gateway over real HTTP, serving every function as `make run` does."""
+    server = http_server(LocalGateway(routes_table()), "127.0.0.1", free_port())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()

@@ -75,7 +75,11 @@ def test_the_guides_walkthrough_works_as_written(served):
     proc, data, env = served
     register, login, initiate, terminate, history = guide_curl_blocks()
     assert run_block(register)["email"] == "test@example.com"
-    token = run_block(login)["access_token"]
+    tokens = run_block(login)
+    token = tokens["access_token"]
+    refresh_token = requests.post(
+        "http://localhost:8080/api/auth/refresh", json={"refresh_token": tokens["refresh_token"]}, timeout=10
+    ).json()["refresh_token"]
     call = run_block(initiate, TOKEN=token)
     assert call["status"] == "connecting" and call["sdp_offer"].startswith("v=0\r\n")
     ended = run_block(terminate, TOKEN=token, CALL_ID=call["call_id"])
@@ -99,6 +103,11 @@ def test_the_guides_walkthrough_works_as_written(served):
     assert proc.returncode == 0
     for line in ("call initiated successfully", "session added", "session removed", "call terminated successfully"):
         assert f'"message": "{line}"' in output
-    assert "password123" not in output and token not in output
+    # Logs never hold passwords, tokens, secrets, SDP credentials or full phone numbers.
+    ice_pwd = re.search(r"a=ice-pwd:(\S+)", call["sdp_offer"]).group(1)
+    jwt_secret = (data / "dev-jwt-secret").read_text().strip()
+    for secret in ("password123", token, refresh_token, jwt_secret, ice_pwd, "+491512345678"):
+        assert secret not in output, secret[:12]
+    assert "*********5678" in output  # the number appears masked
     # Ctrl-C stops what it started: no server left on the data directory
     assert subprocess.run(["pgrep", "-f", str(data / "pgdata")], capture_output=True, check=False).returncode == 1

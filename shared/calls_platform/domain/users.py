@@ -2,6 +2,7 @@
 
 import dataclasses
 import re
+import unicodedata
 import uuid
 from datetime import datetime
 
@@ -31,9 +32,15 @@ def normalize_email(raw: object) -> str:
     if not isinstance(raw, str):
         raise ValidationError("email must be a string")
     email = raw.strip()
-    if len(email) > MAX_EMAIL_CHARS or not _EMAIL.fullmatch(email):
+    if len(email) > MAX_EMAIL_CHARS or not _EMAIL.fullmatch(email) or any(map(_invisible, email)):
         raise ValidationError("email must be a valid address, e.g. user@example.com")
     return email
+
+
+def _invisible(char: str) -> bool:
+    """Control, format (zero-width, bidi overrides, BOM), separator and unassigned characters: an address
+    that hides any of them could pass for another."""
+    return unicodedata.category(char)[0] in "CZ"
 
 
 def check_new_password(raw: object) -> str:
