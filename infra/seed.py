@@ -7,10 +7,6 @@ from typing import Any
 
 import boto3
 
-from calls_platform.adapters.idempotency import create_table as create_idempotency_table
-from calls_platform.adapters.rate_limits import create_table as create_rate_limit_table
-from calls_platform.adapters.sessions import create_table as create_sessions_table
-
 
 def put_secret(client: Any, name: str, value: dict[str, Any]) -> None:
     body = json.dumps(value)
@@ -34,6 +30,27 @@ def seed(
     put_secret(secrets, app_secret_id, app_secret)
     put_secret(secrets, db_secret_id, db_secret)
     dynamodb = session.client("dynamodb")
-    create_sessions_table(dynamodb, sessions_table)
-    create_idempotency_table(dynamodb, idempotency_table)
-    create_rate_limit_table(dynamodb, rate_limit_table)
+    # (table, hash key, TTL attribute): as template.yaml declares them for AWS
+    for table, key, ttl in (
+        (sessions_table, "session_id", "expires_at"),
+        (idempotency_table, "id", "expiration"),
+        (rate_limit_table, "key", "expires_at"),
+    ):
+        create_table(dynamodb, table, key, ttl)
+
+
+def create_table(client: Any, table: str, key: str, ttl_attribute: str) -> None:
+    """An on-demand table with a string hash key and TTL, unless it exists."""
+    try:
+        client.create_table(
+            TableName=table,
+            AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+    except client.exceptions.ResourceInUseException:
+        return
+    client.get_waiter("table_exists").wait(TableName=table)
+    client.update_time_to_live(
+        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl_attribute}
+    )

@@ -7,7 +7,7 @@ from calls_platform.web.presenters import voice_token_json
 
 
 def voice_token(request: ApiRequest) -> tuple[int, dict]:
-    return 200, voice_token_json(calls.voice_token(bootstrap.container().calls, request.user_id))
+    return 200, voice_token_json(calls.voice_token(bootstrap.container().voice_tokens, request.user_id))
 
 
 ROUTES = (Route("GET", "/api/voice/token", voice_token),)

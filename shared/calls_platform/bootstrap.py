@@ -90,7 +90,7 @@ class Container:
         return AuthDeps(
             users=PgUserRepository(self.database),
             passwords=Argon2Passwords(),
-            tokens=self.tokens,
+            tokens=Lazy(lambda: self.tokens),  # registering needs no token key
             refresh_tokens=PgRefreshTokens(self.database),
             limiter=self.limiter,
         )
@@ -123,6 +123,10 @@ class Container:
 
         return MockVoipProvider()
 
+    @functools.cached_property
+    def voice_tokens(self) -> Any:
+        return Lazy(self._build_voice_tokens)
+
     def _build_voice_tokens(self) -> Any:
         if self.env.voip_provider == "twilio":
             from calls_platform.adapters.voip.voice_tokens import twilio_voice_tokens
@@ -153,7 +157,7 @@ class Container:
             calls=PgCallRepository(self.database),
             sessions=self.sessions,
             voip=self.voip,
-            voice_tokens=Lazy(self._build_voice_tokens),
+            voice_tokens=self.voice_tokens,
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calls_platform.adapters.postgres import DbSettings
 from calls_platform.domain.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from calls_platform.adapters.postgres import DbSettings
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +68,8 @@ def db_settings(secret: Mapping[str, Any], env: Mapping[str, str] = os.environ) 
     RDS-managed master secrets hold only the credentials, so where the secret has no host, port, dbname or
     sslmode, DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE from the environment fill in.
     """
+    from calls_platform.adapters.postgres import DbSettings
+
     try:
         return DbSettings(
             host=str(secret.get("host") or env["DB_HOST"]),

@@ -66,3 +66,22 @@ def test_a_short_secret_is_refused_at_start():
 def test_invalid_tokens_are_unauthorized(token):
     with pytest.raises(Unauthorized):
         JwtTokens(SECRET, 60).verify(token)
+
+
+def test_a_verified_token_is_remembered_only_until_it_expires():
+    tokens = JwtTokens(SECRET, 1)
+    user_id = uuid.uuid4()
+    token = tokens.issue(user_id).access_token
+    assert tokens.verify(token) == user_id
+    assert tokens.verify(token) == user_id  # from the cache
+    time.sleep(2.1)  # exp has whole-second resolution; PyJWT allows no leeway here
+    with pytest.raises(Unauthorized, match="expired"):
+        tokens.verify(token)
+
+
+def test_a_tampered_copy_of_a_cached_token_is_still_checked():
+    tokens = JwtTokens(SECRET, 60)
+    token = tokens.issue(uuid.uuid4()).access_token
+    tokens.verify(token)
+    with pytest.raises(Unauthorized):
+        tokens.verify(token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB"))

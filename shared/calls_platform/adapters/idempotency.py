@@ -54,20 +54,3 @@ class PowertoolsIdempotency:
             raise RequestInProgress() from None
         except IdempotencyPersistenceLayerError as error:
             raise ServiceUnavailable("idempotency store unavailable") from error
-
-
-def create_table(client: Any, table: str) -> None:
-    """The idempotency table (local stack and tests; the SAM template does this in AWS)."""
-    try:
-        client.create_table(
-            TableName=table,
-            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-    except client.exceptions.ResourceInUseException:
-        return
-    client.get_waiter("table_exists").wait(TableName=table)
-    client.update_time_to_live(
-        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiration"}
-    )

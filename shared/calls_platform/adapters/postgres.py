@@ -82,6 +82,7 @@ class Database:
     def __init__(self, settings: Callable[[bool], DbSettings]) -> None:
         self._settings = settings
         self._conn: pg8000.native.Connection | None = None
+        self._prepared: dict[str, Any] = {}  # SQL text -> server-side prepared statement on this connection
         self.statements = 0  # round trips, counted for tests and benchmarks
 
     def run(self, sql: str, **params: Any) -> list[list[Any]]:
@@ -90,7 +91,9 @@ class Database:
             conn = self._connection()
             try:
                 self.statements += 1
-                return conn.run(sql, **params)
+                if not params:
+                    return conn.run(sql)
+                return self._statement(conn, sql).run(**params)
             except (InterfaceError, OSError) as error:
                 self._drop()
                 if attempt == 2:
@@ -105,6 +108,13 @@ class Database:
                 if attempt == 2:
                     raise ServiceUnavailable("database unavailable") from error
         raise AssertionError("unreachable")
+
+    def _statement(self, conn: pg8000.native.Connection, sql: str) -> Any:
+        """Hot statements are parsed and planned once per connection (the SQL texts are a fixed, small set)."""
+        statement = self._prepared.get(sql)
+        if statement is None:
+            statement = self._prepared[sql] = conn.prepare(sql)
+        return statement
 
     def ping(self) -> None:
         self.run("SELECT 1")
@@ -131,6 +141,7 @@ class Database:
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
+        self._prepared.clear()
         if conn is not None:
             with contextlib.suppress(Exception):
                 conn.close()

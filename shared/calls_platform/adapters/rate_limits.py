@@ -11,8 +11,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 from calls_platform.domain.errors import ServiceUnavailable
 from calls_platform.use_cases.ports import RateDecision
 
-TTL_ATTRIBUTE = "expires_at"
-
 
 class DynamoRateLimiter:
     def __init__(self, client: Any, table: str, now: Callable[[], float] = time.time) -> None:
@@ -56,20 +54,3 @@ class DynamoRateLimiter:
             if int(hits) > limit:
                 decision = RateDecision(False, retry_after)
         return decision
-
-
-def create_table(client: Any, table: str) -> None:
-    """The rate-limit table (local stack and tests; the SAM template does this in AWS)."""
-    try:
-        client.create_table(
-            TableName=table,
-            AttributeDefinitions=[{"AttributeName": "key", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "key", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-    except client.exceptions.ResourceInUseException:
-        return
-    client.get_waiter("table_exists").wait(TableName=table)
-    client.update_time_to_live(
-        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
-    )

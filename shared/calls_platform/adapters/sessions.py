@@ -71,20 +71,3 @@ class DynamoSessionStore:
             expires_at=_moment(item[TTL_ATTRIBUTE]["N"]),
         )
         return None if session.is_expired(now) else session
-
-
-def create_table(client: Any, table: str) -> None:
-    """Create the sessions table with TTL (local stack and tests; the SAM template does this in AWS)."""
-    try:
-        client.create_table(
-            TableName=table,
-            AttributeDefinitions=[{"AttributeName": "session_id", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "session_id", "KeyType": "HASH"}],
-            BillingMode="PAY_PER_REQUEST",
-        )
-    except client.exceptions.ResourceInUseException:
-        return
-    client.get_waiter("table_exists").wait(TableName=table)
-    client.update_time_to_live(
-        TableName=table, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
-    )

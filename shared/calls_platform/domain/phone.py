@@ -2,8 +2,6 @@
 
 import re
 
-import phonenumbers
-
 from calls_platform.domain.errors import ValidationError
 
 _E164 = re.compile(r"\+[1-9][0-9]{7,14}")  # ASCII digits only: \d also matches other scripts
@@ -22,6 +20,8 @@ def parse_e164(raw: object) -> str:
         raise ValidationError(f"phone_number must be a string; {_FORMAT_HINT}")
     if not _E164.fullmatch(raw):
         raise ValidationError(f"invalid phone_number: {_FORMAT_HINT}")
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(raw, None)
     except phonenumbers.NumberParseException:

@@ -176,8 +176,9 @@ def sweep_stale_calls(deps: CallDeps) -> list[Call]:
     return closed
 
 
-def voice_token(deps: CallDeps, user_id: uuid.UUID) -> VoiceToken | None:
-    return deps.voice_tokens.issue(user_id)
+def voice_token(tokens: VoiceTokens, user_id: uuid.UUID) -> VoiceToken | None:
+    """A fresh token for the browser's Voice SDK client (None where the provider needs none)."""
+    return tokens.issue(user_id)
 
 
 @dataclasses.dataclass(frozen=True)

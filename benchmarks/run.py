@@ -1,0 +1,442 @@
+"""`make bench`: cold starts, warm request overhead, round trips, history at scale and password hashing,
+each figure beside its floor taken in the same run, so ratios hold on a noisy machine.
+
+Writes benchmarks/results.json and prints a table. Runs against its own embedded Postgres and moto server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results.json"
+NUMBER = "+491512345678"
+
+
+def median_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+# ---- cold start ------------------------------------------------------------------------------------------
+
+COLD_PROBE = """
+import json, sys, time, types, importlib
+started = time.perf_counter()
+event = json.loads(sys.argv[2])
+module = importlib.import_module(f"functions.{sys.argv[1]}.app")
+context = types.SimpleNamespace(aws_request_id="cold", function_name=sys.argv[1], memory_limit_in_mb=256,
+                                invoked_function_arn="arn", get_remaining_time_in_millis=lambda: 10000)
+status = module.app(event, context)["statusCode"]
+print(json.dumps({"seconds": time.perf_counter() - started, "status": status}))
+"""
+
+# The floor: a fresh process that imports only what the function truly needs and opens the same connections
+# (its secrets fetched, Postgres connected, a DynamoDB client made); no framework, no code of ours.
+FLOOR_PROBE = """
+import json, os, sys, time
+started = time.perf_counter()
+plan = json.loads(sys.argv[1])
+for name in plan["imports"]:
+    __import__(name)
+import boto3
+session = boto3.session.Session()
+if plan["secrets"]:
+    secrets = session.client("secretsmanager")
+    values = {sid: json.loads(secrets.get_secret_value(SecretId=sid)["SecretString"]) for sid in plan["secrets"]}
+if plan["dynamodb"]:
+    session.client("dynamodb")
+if plan["postgres"]:
+    import pg8000.native
+    db = values[os.environ["DB_SECRET_ID"]]
+    conn = pg8000.native.Connection(db["username"], host=db["host"], port=int(db["port"]), password=db["password"],
+                                    database=db["dbname"], ssl_context=False)
+    conn.run("SELECT 1")
+print(json.dumps({"seconds": time.perf_counter() - started}))
+"""
+
+APP, DB = os.environ.get("APP_SECRET_ID", "calls-platform/app"), os.environ.get("DB_SECRET_ID", "calls-platform/db")
+COLD_FUNCTIONS: dict[str, dict[str, Any]] = {
+    "health": {"imports": ["pg8000.native"], "secrets": ["db"], "dynamodb": False, "postgres": True},
+    "call_history": {
+        "imports": ["pg8000.native", "jwt"],
+        "secrets": ["app", "db"],
+        "dynamodb": False,
+        "postgres": True,
+    },
+    "get_call": {"imports": ["pg8000.native", "jwt"], "secrets": ["app", "db"], "dynamodb": False, "postgres": True},
+    "voice_token": {"imports": ["jwt"], "secrets": ["app"], "dynamodb": False, "postgres": False},
+    "login": {
+        "imports": ["pg8000.native", "jwt", "argon2"],
+        "secrets": ["app", "db"],
+        "dynamodb": True,
+        "postgres": True,
+    },
+    "initiate_call": {
+        "imports": ["pg8000.native", "jwt", "phonenumbers"],
+        "secrets": ["app", "db"],
+        "dynamodb": True,
+        "postgres": True,
+    },
+    "terminate_call": {
+        "imports": ["pg8000.native", "jwt"],
+        "secrets": ["app", "db"],
+        "dynamodb": True,
+        "postgres": True,
+    },
+}
+
+
+def _subprocess(code: str, *args: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def cold_starts(api: Api, runs: int) -> dict[str, dict]:
+    results = {}
+    for function, needs in COLD_FUNCTIONS.items():
+        plan = {**needs, "secrets": [APP if s == "app" else DB for s in needs["secrets"]]}
+        measured, floor = [], []
+        for _ in range(runs):
+            event = json.dumps(api.event_for(function))
+            probe = _subprocess(COLD_PROBE, function, event)
+            assert probe["status"] < 300, (function, probe)
+            measured.append(probe["seconds"])
+            floor.append(_subprocess(FLOOR_PROBE, json.dumps(plan))["seconds"])
+        results[function] = {
+            "ms": median_ms(measured),
+            "floor_ms": median_ms(floor),
+            "ratio": round(statistics.median(measured) / statistics.median(floor), 2),
+        }
+    return results
+
+
+# ---- warm requests -----------------------------------------------------------------------------------------
+
+
+class Api:
+    """Builds real requests (fresh users and calls) for the functions, through the functions themselves."""
+
+    def __init__(self) -> None:
+        from infra.gateway import lambda_context, proxy_event
+
+        self._event, self._context = proxy_event, lambda_context
+        self.new_user()
+
+    def new_user(self) -> None:
+        """A fresh account: the call-rate limit (10 a minute) is per user, and the bench places many calls."""
+        self.token, self.calls_placed = "", 0
+        self.email = f"bench-{uuid.uuid4().hex[:8]}@example.com"
+        self.call("register", "POST", "/api/auth/register", {"email": self.email, "password": "password123"})
+        login = self.call("login", "POST", "/api/auth/login", {"email": self.email, "password": "password123"})
+        self.token = login["access_token"]
+
+    def before_a_call(self) -> None:
+        self.calls_placed += 1
+        if self.calls_placed > 4:  # the floor replays the counter too: two hits a call
+            self.new_user()
+            self.calls_placed = 1
+
+    def request(self, function: str, method: str, path: str, body: Any = None, params=None) -> dict:
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {getattr(self, 'token', '')}"}
+        path, _, query = path.partition("?")
+        resource = path if not params else path.rsplit("/", 1)[0] + "/{call_id}"
+        raw = json.dumps(body).encode() if body is not None else b""
+        return self._event(resource, method, path, query, headers, raw, params or {})
+
+    def invoke(self, function: str, event: dict) -> dict:
+        import importlib
+
+        return importlib.import_module(f"functions.{function}.app").app(event, self._context(function))
+
+    def call(self, function: str, method: str, path: str, body: Any = None) -> dict:
+        response = self.invoke(function, self.request(function, method, path, body))
+        assert response["statusCode"] < 300, response
+        return json.loads(response["body"])
+
+    def new_call(self) -> str:
+        self.before_a_call()
+        return self.call("initiate_call", "POST", "/api/calls/initiate", {"phone_number": NUMBER})["call_id"]
+
+    def event_for(self, function: str) -> dict:
+        if function == "initiate_call":
+            self.before_a_call()
+            return self.request(function, "POST", "/api/calls/initiate", {"phone_number": NUMBER})
+        if function == "terminate_call":
+            return self.request(function, "POST", "/api/calls/terminate", {"call_id": self.new_call()})
+        if function == "get_call":
+            call_id = self.new_call()
+            return self.request(function, "GET", f"/api/calls/{call_id}", params={"call_id": call_id})
+        if function == "login":
+            self.token = ""
+            event = self.request(function, "POST", "/api/auth/login", {"email": self.email, "password": "password123"})
+            self.token = self.call(
+                "login", "POST", "/api/auth/login", {"email": self.email, "password": "password123"}
+            )["access_token"]
+            return event
+        paths = {
+            "health": ("GET", "/api/health"),
+            "call_history": ("GET", "/api/calls/history"),
+            "voice_token": ("GET", "/api/voice/token"),
+        }
+        method, path = paths[function]
+        return self.request(function, method, path)
+
+
+def _answer_sdp() -> str:
+    return (ROOT / "tests" / "fixtures" / "chromium_answer.sdp").open(newline="").read()
+
+
+WARM = {
+    "initiate": (
+        "initiate_call",
+        lambda api: api.event_for("initiate_call"),
+    ),
+    "answer": (
+        "answer_call",
+        lambda api: api.request(
+            "answer_call", "POST", "/api/calls/answer", {"call_id": api.new_call(), "sdp_answer": _answer_sdp()}
+        ),
+    ),
+    "terminate": (
+        "terminate_call",
+        lambda api: api.request("terminate_call", "POST", "/api/calls/terminate", {"call_id": api.new_call()}),
+    ),
+    "history": ("call_history", lambda api: api.request("call_history", "GET", "/api/calls/history")),
+}
+
+
+def _fresh(params: dict) -> dict:
+    """Parameters for replaying a write without colliding with the row the measured request made."""
+    replaced = dict(params)
+    for key in ("call_id", "key"):
+        if isinstance(replaced.get(key), uuid.UUID) and "phone_number" in replaced:
+            replaced[key] = uuid.uuid4()
+    if "session_id" in replaced and "phone_number" in replaced:
+        replaced["session_id"] = "sess_" + uuid.uuid4().hex
+        replaced["provider_call_id"] = "mock-" + uuid.uuid4().hex
+    return replaced
+
+
+def warm_overhead(api: Api, runs: int) -> dict[str, dict]:
+    from benchmarks.recording import recording
+    from calls_platform import bootstrap
+    from calls_platform.adapters.postgres import open_connection
+
+    container = bootstrap.container()
+    raw = open_connection(container.db_settings())
+    dynamodb = container._client("dynamodb")
+    prepared: dict[str, Any] = {}
+    results = {}
+    for name, (function, make_event) in WARM.items():
+        api.invoke(function, make_event(api))  # warm this function's path
+        measured, floor = [], []
+        for _ in range(runs):
+            event = make_event(api)
+            with recording(container) as recorder:
+                started = time.perf_counter()
+                response = api.invoke(function, event)
+                measured.append(time.perf_counter() - started)
+            assert response["statusCode"] < 300, response
+            for sql, _ in recorder.sql:  # the floor prepares its statements too, untimed, as a driver would
+                prepared.setdefault(sql, raw.prepare(sql))
+            started = time.perf_counter()
+            for sql, params in recorder.sql:
+                prepared[sql].run(**_fresh(params))
+            for _service, operation, params in recorder.aws:
+                getattr(dynamodb, _snake(operation))(**params)
+            floor.append(time.perf_counter() - started)
+        results[name] = {
+            "median_ms": median_ms(measured),
+            "floor_ms": median_ms(floor),
+            "ratio": round(statistics.median(measured) / statistics.median(floor), 2),
+            "round_trips": recorder.count(),
+        }
+    raw.close()
+    return results
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+# ---- history at scale, password hashing ---------------------------------------------------------------------
+
+
+def history_at_scale(api: Api, runs: int) -> dict[str, Any]:
+    import pg8000.native
+
+    from calls_platform import bootstrap
+
+    settings = bootstrap.container().db_settings()
+    raw = pg8000.native.Connection(
+        settings.user,
+        host=settings.host,
+        port=settings.port,
+        password=settings.password,
+        database=settings.database,
+        ssl_context=False,
+        timeout=900,
+    )  # a bulk load
+    [[user_id]] = raw.run("SELECT user_id FROM users WHERE email = :e", e=api.email)
+    raw.run("DELETE FROM calls")
+    _bulk(raw, user_id, 1_000, mine_every=1, offset_s=0)
+    small = _time_pages(api, runs)
+    started = time.perf_counter()
+    _bulk(raw, user_id, 999_000, mine_every=10, offset_s=10_000)  # a million in all; a tenth of them this user's
+    load_s = time.perf_counter() - started
+    large = _time_pages(api, runs)
+    count = raw.run("SELECT count(*) FROM calls")[0][0]
+    raw.close()
+    return {
+        "rows_small": 1_000,
+        "rows_large": count,
+        "bulk_load_s": round(load_s, 1),
+        "first_page_ms": {"small": small[0], "large": large[0], "ratio": round(large[0] / small[0], 2)},
+        "deep_page_ms": {"small": small[1], "large": large[1], "ratio": round(large[1] / small[1], 2)},
+    }
+
+
+def _bulk(raw: Any, user_id: Any, rows: int, mine_every: int, offset_s: int) -> None:
+    """Calls loaded in one generate_series statement: every `mine_every`-th the user's, the rest others'."""
+    others = [
+        str(row[0])
+        for row in raw.run(
+            "INSERT INTO users (email, password_hash) SELECT 'bulk-' || gen_random_uuid() || '@example.com',"
+            " '$argon2id$bulk' FROM generate_series(1, 50) RETURNING user_id"
+        )
+    ]
+    raw.run(
+        "INSERT INTO calls (call_id, user_id, phone_number, status, start_time, end_time, duration, end_reason)"
+        " SELECT gen_random_uuid(),"
+        " CASE WHEN i % :every = 0 THEN CAST(:me AS uuid) ELSE (CAST(:others AS uuid[]))[1 + i % 50] END,"
+        " '+491512345678', 'completed', now() - make_interval(secs => i + :offset),"
+        " now() - make_interval(secs => i + :offset), 0, 'caller_hung_up'"
+        " FROM generate_series(1, :rows) i",
+        every=mine_every,
+        me=str(user_id),
+        others=others,
+        rows=rows,
+        offset=offset_s,
+    )
+    # Steady state, as a table that grew over months is: vacuumed, analysed, its dirty pages written out, so
+    # no autovacuum worker or checkpoint competes for the two cores while pages are timed.
+    raw.run("VACUUM ANALYZE calls")
+    raw.run("CHECKPOINT")
+
+
+def _time_pages(api: Api, runs: int) -> tuple[float, float]:
+    first, deep = [], []
+    page = api.call("call_history", "GET", "/api/calls/history?limit=20")
+    for _ in range(24):  # walk ~500 calls deep for the deep page's cursor
+        page = api.call_page(page["next_cursor"])
+    cursor = page["next_cursor"]
+    for _ in range(5):  # warm-up
+        api.call_page(None)
+    for _ in range(runs):
+        started = time.perf_counter()
+        api.call_page(None)
+        first.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        api.call_page(cursor)
+        deep.append(time.perf_counter() - started)
+    return median_ms(first), median_ms(deep)
+
+
+def password_hashing(runs: int) -> dict[str, float]:
+    from calls_platform.adapters.passwords import Argon2Passwords
+
+    hasher = Argon2Passwords()
+    hashed, hashes, verifies = hasher.hash("password123"), [], []
+    for _ in range(runs):
+        started = time.perf_counter()
+        hasher.hash("password123")
+        hashes.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        hasher.verify(hashed, "password123")
+        verifies.append(time.perf_counter() - started)
+    return {"hash_ms": median_ms(hashes), "verify_ms": median_ms(verifies), "params": "argon2id m=19MiB t=2 p=1"}
+
+
+# ---- the run ---------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "system": platform.platform(),
+        "taken_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def main() -> int:
+    from infra.local_aws import free_port
+    from infra.settings import LOCAL_DIR, LocalSettings
+    from infra.stack import LocalStack
+
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    os.environ.setdefault("JWT_SECRET", "bench-secret-that-is-long-enough-for-hs256-0123456789")
+    os.environ["VOIP_PROVIDER"] = "mock"
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"  # keep the output readable; EMF lines cost ~0.1 ms
+    for name in ("AWS_ENDPOINT_URL", "LOCALSTACK_HOST"):
+        os.environ.pop(name, None)
+    stack = LocalStack(LocalSettings.from_env(), pg_datadir=LOCAL_DIR / "bench-pgdata", pg_port=free_port()).start()
+    try:
+        import logging
+
+        logging.disable(logging.INFO)  # log lines would be measured as well; Lambda ships them asynchronously
+        api = Api()
+        api.call_page = lambda cursor: api.call(
+            "call_history", "GET", "/api/calls/history?limit=20" + (f"&cursor={cursor}" if cursor else "")
+        )
+        results = {
+            "machine": machine(),
+            "cold_start": cold_starts(api, 3 if quick else 7),
+            "warm": warm_overhead(api, 10 if quick else 40),
+            "history_at_scale": history_at_scale(api, 10 if quick else 30),
+            "password_hashing": password_hashing(3 if quick else 7),
+        }
+    finally:
+        stack.stop()
+        from infra.embedded_postgres import EmbeddedPostgres
+
+        EmbeddedPostgres(LOCAL_DIR / "bench-pgdata", 0, "", "", "").wipe()
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    return 0
+
+
+def print_table(results: dict) -> None:
+    print(f"\nmachine: {results['machine']}")
+    print("\ncold start (fresh process: import + first request)    ms   floor ms   ratio (goal <= 1.3)")
+    for name, row in results["cold_start"].items():
+        print(f"  {name:<50} {row['ms']:>6} {row['floor_ms']:>9} {row['ratio']:>7}")
+    print("\nwarm request (in-process handler)   median ms   floor ms   ratio (goal <= 1.5)   round trips")
+    for name, row in results["warm"].items():
+        print(f"  {name:<33} {row['median_ms']:>9} {row['floor_ms']:>9} {row['ratio']:>7}   {row['round_trips']}")
+    scale = results["history_at_scale"]
+    print(f"\nhistory page, {scale['rows_small']:,} vs {scale['rows_large']:,} calls (goal ratio <= 1.5)")
+    for page in ("first_page_ms", "deep_page_ms"):
+        row = scale[page]
+        print(f"  {page:<20} {row['small']:>8} ms {row['large']:>8} ms   ratio {row['ratio']}")
+    hashing = results["password_hashing"]
+    print(f"\npassword hashing ({hashing['params']}): hash {hashing['hash_ms']} ms, verify {hashing['verify_ms']} ms")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Round trips per request, counted (not estimated); a regression fails `make test`."""
+
+import pytest
+
+from benchmarks.recording import recording
+from calls_platform import bootstrap
+
+NUMBER = "+491512345678"
+
+
+@pytest.fixture
+def warm(endpoint, user):
+    """A container that has served each function once (secrets cached, connection open, clients made)."""
+    call = endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
+    endpoint("terminate_call").call(
+        "POST", "/api/calls/terminate", {"call_id": call.json["call_id"]}, token=user["token"]
+    )
+    endpoint("call_history").call("GET", "/api/calls/history", token=user["token"])
+    return bootstrap.container()
+
+
+def counted(container, request):
+    with recording(container) as recorder:
+        response = request()
+    assert response.status_code < 300, response.body
+    return recorder.count(), response
+
+
+def test_register_is_one_statement(endpoint, warm):
+    counts, _ = counted(
+        warm,
+        lambda: endpoint("register").call(
+            "POST", "/api/auth/register", {"email": "rt@example.com", "password": "password123"}
+        ),
+    )
+    assert counts == {"postgres": 1}
+
+
+def test_login_is_one_statement_and_one_limit_read(endpoint, user, warm):
+    counts, _ = counted(
+        warm,
+        lambda: endpoint("login").call(
+            "POST", "/api/auth/login", {"email": user["email"], "password": user["password"]}
+        ),
+    )
+    assert counts == {"postgres": 1, "dynamodb.BatchGetItem": 1}
+
+
+def test_initiate_is_one_statement_one_session_write_and_the_call_counter(endpoint, user, warm):
+    counts, _ = counted(
+        warm,
+        lambda: endpoint("initiate_call").call(
+            "POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"]
+        ),
+    )
+    assert counts == {"postgres": 1, "dynamodb.PutItem": 1, "dynamodb.UpdateItem": 1}
+
+
+def test_initiate_with_an_idempotency_key_adds_only_the_idempotency_record(endpoint, user, warm):
+    counts, _ = counted(
+        warm,
+        lambda: endpoint("initiate_call").call(
+            "POST",
+            "/api/calls/initiate",
+            {"phone_number": NUMBER},
+            token=user["token"],
+            headers={"Idempotency-Key": "k1"},
+        ),
+    )
+    assert counts["postgres"] == 1 and counts["dynamodb.PutItem"] == 2  # the session and the idempotency record
+    assert counts["dynamodb.UpdateItem"] == 2  # the call counter and the record's completion
+
+
+def test_terminate_is_one_statement_and_one_delete(endpoint, user, warm):
+    call = endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
+    counts, _ = counted(
+        warm,
+        lambda: endpoint("terminate_call").call(
+            "POST", "/api/calls/terminate", {"call_id": call.json["call_id"]}, token=user["token"]
+        ),
+    )
+    assert counts == {"postgres": 1, "dynamodb.DeleteItem": 1}
+
+
+def test_history_is_one_statement(endpoint, user, warm):
+    counts, _ = counted(warm, lambda: endpoint("call_history").call("GET", "/api/calls/history", token=user["token"]))
+    assert counts == {"postgres": 1}
+
+
+def test_no_secret_or_config_fetch_after_the_first_request(endpoint, user, warm):
+    counts, _ = counted(warm, lambda: endpoint("call_history").call("GET", "/api/calls/history", token=user["token"]))
+    assert not any(key.startswith("secretsmanager.") for key in counts)
