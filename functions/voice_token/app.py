@@ -7,7 +7,8 @@ from calls_platform.web.presenters import voice_token_json
 
 
 def voice_token(request: ApiRequest) -> tuple[int, dict]:
-    return 200, voice_token_json(calls.voice_token(bootstrap.container().voice_tokens, request.user_id))
+    container = bootstrap.container()
+    return 200, voice_token_json(calls.voice_token(container.voice_tokens, container.users, request.user_id))
 
 
 ROUTES = (Route("GET", "/api/voice/token", voice_token),)

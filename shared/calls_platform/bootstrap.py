@@ -84,16 +84,25 @@ class Container:
     @functools.cached_property
     def auth(self) -> Any:
         from calls_platform.adapters.passwords import Argon2Passwords
-        from calls_platform.adapters.repositories import PgRefreshTokens, PgUserRepository
+        from calls_platform.adapters.repositories import PgRefreshTokens
         from calls_platform.use_cases.auth import AuthDeps
 
         return AuthDeps(
-            users=PgUserRepository(self.database),
+            users=self.users,
             passwords=Argon2Passwords(),
             tokens=Lazy(lambda: self.tokens),  # registering needs no token key
             refresh_tokens=PgRefreshTokens(self.database),
             limiter=self.limiter,
         )
+
+    @functools.cached_property
+    def users(self) -> Any:
+        def build() -> Any:
+            from calls_platform.adapters.repositories import PgUserRepository
+
+            return PgUserRepository(self.database)
+
+        return Lazy(build)  # the voice token function asks only in Twilio mode
 
     @functools.cached_property
     def limiter(self) -> Any:

@@ -51,6 +51,11 @@ def test_voice_token_endpoint_renews_it(twilio_mode, endpoint, user):
     assert jwt.decode(response.json["voice_token"], options={"verify_signature": False})["grants"]["identity"]
 
 
+def test_no_voice_token_for_a_user_that_no_longer_exists(twilio_mode, endpoint, user, db):
+    db.run("DELETE FROM users")
+    assert_error(endpoint("voice_token").call("GET", "/api/voice/token", token=user["token"]), 401, "unauthorized")
+
+
 def test_invalid_number_at_twilio_is_400(twilio_mode, fake_twilio, endpoint, user, db):
     fake_twilio.fail_next(400, 21211, "The 'To' number +4915123456789 is not a valid phone number.")
     assert_error(initiate(endpoint, user), 400, "validation_error", "invalid")

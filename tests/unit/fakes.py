@@ -38,6 +38,9 @@ class FakeUsers:
         self.by_id[user.user_id] = user
         return user
 
+    def exists(self, user_id) -> bool:
+        return user_id in self.by_id
+
     def get_by_email(self, email: str) -> User | None:
         return next((u for u in self.by_id.values() if u.email.lower() == email.lower()), None)
 

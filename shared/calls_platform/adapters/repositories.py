@@ -146,6 +146,9 @@ class PgUserRepository:
         )
         return User(*rows[0]) if rows else None
 
+    def exists(self, user_id: uuid.UUID) -> bool:
+        return self._db.run("SELECT EXISTS (SELECT 1 FROM users WHERE user_id = :u)", u=user_id)[0][0]
+
 
 class PgCallRepository:
     def __init__(self, db: Database) -> None:

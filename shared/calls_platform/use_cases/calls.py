@@ -15,6 +15,7 @@ from calls_platform.domain.errors import (
     CallTerminationForbidden,
     DomainError,
     TooManyRequests,
+    UnknownUser,
     VoipUnavailable,
 )
 from calls_platform.domain.phone import mask, parse_e164
@@ -26,6 +27,7 @@ from calls_platform.use_cases.ports import (
     Metrics,
     RateLimiter,
     SessionStore,
+    UserRepository,
     VoiceToken,
     VoiceTokens,
     VoipProvider,
@@ -176,9 +178,13 @@ def sweep_stale_calls(deps: CallDeps) -> list[Call]:
     return closed
 
 
-def voice_token(tokens: VoiceTokens, user_id: uuid.UUID) -> VoiceToken | None:
-    """A fresh token for the browser's Voice SDK client (None where the provider needs none)."""
-    return tokens.issue(user_id)
+def voice_token(tokens: VoiceTokens, users: UserRepository, user_id: uuid.UUID) -> VoiceToken | None:
+    """A fresh token for the browser's Voice SDK client (None where the provider needs none). A provider token
+    is handed out only to a user who still exists: this request runs no other statement to find out."""
+    token = tokens.issue(user_id)
+    if token is not None and not users.exists(user_id):
+        raise UnknownUser()
+    return token
 
 
 @dataclasses.dataclass(frozen=True)
