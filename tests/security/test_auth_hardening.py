@@ -8,12 +8,8 @@ import jwt
 from tests.conftest import TEST_JWT_SECRET, assert_error
 
 
-def login(endpoint, email, password, ip=None):
-    headers = {}
-    response = endpoint("login").call(
-        "POST", "/api/auth/login", {"email": email, "password": password}, headers=headers
-    )
-    return response
+def login(endpoint, email, password):
+    return endpoint("login").call("POST", "/api/auth/login", {"email": email, "password": password})
 
 
 def refresh(endpoint, token):
