@@ -150,3 +150,9 @@ def test_stage_throttling_cors_alarms_and_outputs():
     assert "MISSING_AUTHENTICATION_TOKEN" in api["GatewayResponses"]
     assert {"VoipErrorRateAlarm", "Api5xxAlarm"} <= set(resources("AWS::CloudWatch::Alarm"))
     assert {"ApiUrl", "TwilioWebhookUrl", "SessionsTableName", "AppSecretArn"} <= set(template()["Outputs"])
+
+
+def test_twilio_mode_cannot_be_deployed_without_a_public_url():
+    rule = template()["Rules"]["TwilioNeedsPublicBaseUrl"]
+    assert rule["RuleCondition"] == {"!Equals": [{"!Ref": "VoipProvider"}, "twilio"]}
+    assert rule["Assertions"][0]["Assert"] == {"!Not": [{"!Equals": [{"!Ref": "PublicBaseUrl"}, ""]}]}
