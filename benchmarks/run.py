@@ -82,13 +82,13 @@ COLD_FUNCTIONS: dict[str, dict[str, Any]] = {
         "postgres": True,
     },
     "initiate_call": {
-        "imports": ["pg8000.native", "jwt", "phonenumbers"],
+        "imports": ["pg8000.native", "jwt", "phonenumbers", "aws_lambda_powertools.metrics"],
         "secrets": ["app", "db"],
         "dynamodb": True,
         "postgres": True,
     },
     "terminate_call": {
-        "imports": ["pg8000.native", "jwt"],
+        "imports": ["pg8000.native", "jwt", "aws_lambda_powertools.metrics"],
         "secrets": ["app", "db"],
         "dynamodb": True,
         "postgres": True,
