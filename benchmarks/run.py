@@ -10,16 +10,16 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 import uuid
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
-_DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$cNdrxUx79GOysLadtKyB0A$HMwDyVkJgrTbS3ETVVFF3IphP/sQTzMdSPG+V2RdD44"
+from benchmarks.probes import COLD_START, ROOT, run_probe
+from calls_platform.adapters.passwords import _DUMMY_HASH
+
+LOCAL_EVENT = ROOT / ".local" / "bench-event.json"
 RESULTS = ROOT / "benchmarks" / "results.json"
 NUMBER = "+491512345678"
 
@@ -29,17 +29,6 @@ def median_ms(samples: list[float]) -> float:
 
 
 # ---- cold start ------------------------------------------------------------------------------------------
-
-COLD_PROBE = """
-import json, sys, time, types, importlib
-started = time.perf_counter()
-event = json.loads(sys.argv[2])
-module = importlib.import_module(f"functions.{sys.argv[1]}.app")
-context = types.SimpleNamespace(aws_request_id="cold", function_name=sys.argv[1], memory_limit_in_mb=256,
-                                invoked_function_arn="arn", get_remaining_time_in_millis=lambda: 10000)
-status = module.app(event, context)["statusCode"]
-print(json.dumps({"seconds": time.perf_counter() - started, "status": status}))
-"""
 
 # The floor: a fresh process that imports only what the function truly needs and opens the same connections
 # (its secrets fetched, Postgres connected, a DynamoDB client made); no framework, no code of ours.
@@ -104,25 +93,19 @@ COLD_FUNCTIONS: dict[str, dict[str, Any]] = {
 }
 
 
-def _subprocess(code: str, *args: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}"}
-    out = subprocess.run(
-        [sys.executable, "-c", code, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
-
-
 def cold_starts(api: Api, runs: int) -> dict[str, dict]:
     results = {}
+    event_file = LOCAL_EVENT
+    event_file.parent.mkdir(parents=True, exist_ok=True)
     for function, needs in COLD_FUNCTIONS.items():
         plan = {**needs, "secrets": [APP if s == "app" else DB for s in needs["secrets"]]}
         measured, floor = [], []
         for _ in range(runs):
-            event = json.dumps(api.event_for(function))
-            probe = _subprocess(COLD_PROBE, function, event)
+            event_file.write_text(json.dumps(api.event_for(function)))
+            probe = run_probe(COLD_START, function, str(event_file))
             assert probe["status"] < 300, (function, probe)
             measured.append(probe["seconds"])
-            floor.append(_subprocess(FLOOR_PROBE, json.dumps(plan))["seconds"])
+            floor.append(run_probe(FLOOR_PROBE, json.dumps(plan))["seconds"])
         results[function] = {
             "ms": median_ms(measured),
             "floor_ms": median_ms(floor),
@@ -173,6 +156,9 @@ class Api:
         response = self.invoke(function, self.request(function, method, path, body))
         assert response["statusCode"] < 300, response
         return json.loads(response["body"])
+
+    def call_page(self, cursor: str | None) -> dict:
+        return self.call("call_history", "GET", "/api/calls/history?limit=20" + (f"&cursor={cursor}" if cursor else ""))
 
     def new_call(self) -> str:
         self.before_a_call()
@@ -408,9 +394,6 @@ def main() -> int:
 
         logging.disable(logging.INFO)  # log lines would be measured as well; Lambda ships them asynchronously
         api = Api()
-        api.call_page = lambda cursor: api.call(
-            "call_history", "GET", "/api/calls/history?limit=20" + (f"&cursor={cursor}" if cursor else "")
-        )
         results = {
             "machine": machine(),
             "cold_start": cold_starts(api, 3 if quick else 7),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from benchmarks.probes import project_env
 from infra.local_aws import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,13 +38,7 @@ def run_block(block: str, **exports: str) -> dict:
 
 @pytest.fixture
 def served(tmp_path):
-    env = {
-        **os.environ,
-        "CALLS_LOCAL_DIR": str(tmp_path),
-        "POSTGRES_PORT": str(free_port()),
-        "SERVER_PORT": "8080",
-        "PYTHONPATH": f"{ROOT / 'shared'}:{ROOT}",
-    }
+    env = project_env(CALLS_LOCAL_DIR=str(tmp_path), POSTGRES_PORT=str(free_port()), SERVER_PORT="8080")
     for name in ("POSTGRES_HOST", "AWS_ENDPOINT_URL", "JWT_SECRET"):
         env.pop(name, None)
     proc = subprocess.Popen(
