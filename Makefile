@@ -15,7 +15,7 @@ PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(com
   [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
 SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint format migrate clean venv browser build lint-template invoke bench
+.PHONY: run test lint format migrate clean venv browser build lint-template invoke bench page
 
 venv: $(STAMP)
 
@@ -24,11 +24,22 @@ $(STAMP): requirements.txt shared/requirements.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) page
 	$(PY) -m infra.run
 
-test: $(STAMP) browser build
+test: $(STAMP) browser build page
 	$(PY) -m pytest
+
+# The softphone page: npm packages from the lockfile, bundled by esbuild into softphone/dist (what is served).
+PAGE_SOURCES := $(shell find softphone/src softphone/public -type f 2>/dev/null) softphone/build.mjs
+softphone/node_modules/.package-lock.json: softphone/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 20+) is needed to build the softphone page"; exit 1; }
+	cd softphone && npm ci --no-audit --no-fund --loglevel=error
+
+softphone/dist/.built: softphone/node_modules/.package-lock.json $(PAGE_SOURCES)
+	cd softphone && node build.mjs
+
+page: softphone/dist/.built
 
 # aws-sam-cli and cfn-lint live in their own venv: aws-sam-cli pins an older boto3.
 $(SAM_VENV)/.installed: requirements-sam.txt
@@ -71,7 +82,7 @@ migrate: $(STAMP)
 
 clean:
 	-[ -x $(PY) ] && $(PY) -c "from infra.embedded_postgres import EmbeddedPostgres as E; from infra.settings import LOCAL_DIR as L; E(L/'pgdata',0,'','','').stop()" 2>/dev/null
-	rm -rf .local .pytest_cache .ruff_cache test-artifacts .aws-sam
+	rm -rf .local .pytest_cache .ruff_cache test-artifacts .aws-sam softphone/dist
 
 # Benchmarks (not timed tests): figures beside their floors, written to benchmarks/results.json.
 bench: $(STAMP)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import importlib
+import json
 import logging
+import os
 import re
 import threading
 import types
@@ -23,12 +25,15 @@ from calls_platform.web.errors import error_body, status_of
 
 log = logging.getLogger("gateway")
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
-SOFTPHONE_DIR = Path(__file__).resolve().parents[1] / "softphone"
+SOFTPHONE_DIR = Path(__file__).resolve().parents[1] / "softphone" / "dist"  # built by `make page`
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript",
     ".css": "text/css",
     ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+    ".mp3": "audio/mpeg",
 }
 _PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'",
@@ -101,11 +106,19 @@ class LocalGateway:
 
 def static_file(path: str):
     """The softphone's files (in AWS they belong on S3/CloudFront; locally the gateway serves them)."""
+    if path == "/config.json":
+        return 200, {"Content-Type": _CONTENT_TYPES[".json"], **_PAGE_HEADERS}, page_config()
     name = "index.html" if path in ("", "/") else path.lstrip("/")
     file = (SOFTPHONE_DIR / name).resolve()
     if not file.is_file() or SOFTPHONE_DIR not in file.parents or file.suffix not in _CONTENT_TYPES:
         return _error("not_found", f"no route for {path}")
     return 200, {"Content-Type": _CONTENT_TYPES[file.suffix], **_PAGE_HEADERS}, file.read_bytes()
+
+
+def page_config() -> bytes:
+    """What the page needs to know about its API; in AWS the stack writes the same file next to the page."""
+    provider = os.environ.get("VOIP_PROVIDER") or "mock"
+    return json.dumps({"apiBaseUrl": "", "voipProvider": provider}).encode()
 
 
 def proxy_event(

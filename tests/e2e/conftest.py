@@ -1,1 +1,16 @@
 """End-to-end tests over HTTP; the `base_url` fixture lives in tests/conftest.py."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def built_page() -> None:
+    """The page is served from softphone/dist; `make page` builds it from the lockfile when it is stale."""
+    subprocess.run(["make", "--no-print-directory", "page"], cwd=ROOT, check=True, capture_output=True)

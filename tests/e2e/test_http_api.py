@@ -41,3 +41,9 @@ def test_the_softphone_page_is_served_at_the_root(base_url):
 
 def test_query_strings_do_not_change_routing(base_url):
     assert requests.get(f"{base_url}/api/health?verbose=1", timeout=10).json() == {"status": "ok"}
+
+
+def test_the_page_learns_its_api_from_config_json(base_url):
+    config = requests.get(f"{base_url}/config.json", timeout=10)
+    assert config.status_code == 200 and config.headers["Content-Type"] == "application/json"
+    assert config.json() == {"apiBaseUrl": "", "voipProvider": "mock"}
