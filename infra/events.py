@@ -56,10 +56,6 @@ def sample_event(function: str, method: str, resource: str) -> dict[str, Any]:
     return event
 
 
-def migrate_event() -> dict[str, Any]:
-    return {}
-
-
 def write_all() -> list[Path]:
     from infra.template import api_routes, function_dir, functions
 

@@ -50,11 +50,6 @@ def sqlstate(error: DatabaseError) -> str:
     return detail.get("C", "") if isinstance(detail, dict) else ""
 
 
-def constraint_name(error: DatabaseError) -> str:
-    detail = error.args[0] if error.args else None
-    return detail.get("n", "") if isinstance(detail, dict) else ""
-
-
 def open_connection(settings: DbSettings) -> pg8000.native.Connection:
     """A new connection with bounded connect and statement times; ServiceUnavailable if none can be had."""
     try:

@@ -36,7 +36,6 @@ class DynamoSessionStore:
     def __init__(self, client: Any, table: str) -> None:
         self._client = client
         self._table = table
-        self.requests = 0  # round trips, counted for tests and benchmarks
 
     def add(self, session: LiveSession) -> None:
         item = {
@@ -47,17 +46,14 @@ class DynamoSessionStore:
             TTL_ATTRIBUTE: {"N": _epoch(session.expires_at)},
         }
         with _unavailable_on_error():
-            self.requests += 1
             self._client.put_item(TableName=self._table, Item=item)
 
     def remove(self, session_id: str) -> None:
         with _unavailable_on_error():
-            self.requests += 1
             self._client.delete_item(TableName=self._table, Key={"session_id": {"S": session_id}})
 
     def get(self, session_id: str, now: datetime) -> LiveSession | None:
         with _unavailable_on_error():
-            self.requests += 1
             item = self._client.get_item(
                 TableName=self._table, Key={"session_id": {"S": session_id}}, ConsistentRead=True
             ).get("Item")
