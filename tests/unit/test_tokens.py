@@ -68,15 +68,40 @@ def test_invalid_tokens_are_unauthorized(token):
         JwtTokens(SECRET, 60).verify(token)
 
 
+class SteppedClock:
+    """Seconds since the epoch that move only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = float(int(time.time()))
+
+    def __call__(self) -> float:
+        return self.now
+
+
 def test_a_verified_token_is_remembered_only_until_it_expires():
-    tokens = JwtTokens(SECRET, 1)
+    clock = SteppedClock()
+    tokens = JwtTokens(SECRET, 60, clock=clock)
     user_id = uuid.uuid4()
     token = tokens.issue(user_id).access_token
     assert tokens.verify(token) == user_id
+    clock.now += 59
     assert tokens.verify(token) == user_id  # from the cache
-    time.sleep(2.1)  # exp has whole-second resolution; PyJWT allows no leeway here
+    clock.now += 1  # exp has whole-second resolution: a token is expired at exp itself
     with pytest.raises(Unauthorized, match="expired"):
         tokens.verify(token)
+
+
+def test_access_and_refresh_tokens_expire_by_the_injected_clock():
+    clock = SteppedClock()
+    issued = JwtTokens(SECRET, 60, clock=clock).issue(uuid.uuid4())
+    fresh = JwtTokens(SECRET, 60, clock=clock)  # nothing cached
+    clock.now += 60
+    with pytest.raises(Unauthorized, match="expired"):
+        fresh.verify(issued.access_token)
+    fresh.verify_refresh(issued.refresh_token)  # lives 30 days
+    clock.now += 30 * 24 * 3600
+    with pytest.raises(Unauthorized, match="expired"):
+        fresh.verify_refresh(issued.refresh_token)
 
 
 def test_a_tampered_copy_of_a_cached_token_is_still_checked():

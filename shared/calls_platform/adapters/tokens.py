@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import jwt
@@ -22,13 +23,21 @@ _VERIFIED_CACHE_SIZE = 1024
 
 
 class JwtTokens:
-    def __init__(self, secret: str, ttl_seconds: int, issuer: str = "calls-platform", audience: str = "calls-api"):
+    def __init__(
+        self,
+        secret: str,
+        ttl_seconds: int,
+        issuer: str = "calls-platform",
+        audience: str = "calls-api",
+        clock: Callable[[], float] = time.time,
+    ):
         if not isinstance(secret, str) or len(secret) < MIN_SECRET_CHARS:
             raise ConfigurationError(f"JWT secret must be at least {MIN_SECRET_CHARS} characters")
         self._secret = secret
         self._ttl = ttl_seconds
         self._issuer = issuer
         self._audience = audience
+        self._clock = clock  # seconds since the epoch: what expiry is measured against
         self._verified: dict[str, tuple[uuid.UUID, int]] = {}
 
     def issue(self, user_id: uuid.UUID, family: uuid.UUID | None = None) -> IssuedToken:
@@ -42,7 +51,7 @@ class JwtTokens:
         # A warm container sees the same client's token request after request: verify its signature once,
         # then only its expiry. Bounded, and keyed by the whole token, so nothing unverified is ever trusted.
         cached = self._verified.get(token)
-        if cached is not None and cached[1] > time.time():
+        if cached is not None and cached[1] > self._clock():
             return cached[0]
         user_id, claims = self._decode(token, ACCESS)
         if len(self._verified) >= _VERIFIED_CACHE_SIZE:
@@ -60,7 +69,7 @@ class JwtTokens:
         return RefreshClaims(user_id, family, token_hash, datetime.fromtimestamp(claims["exp"], tz=UTC))
 
     def _encode(self, user_id: uuid.UUID, kind: str, ttl: int, extra: dict) -> str:
-        now = int(time.time())
+        now = int(self._clock())
         claims = {
             "sub": str(user_id),
             "iat": now,
@@ -82,15 +91,22 @@ class JwtTokens:
                 algorithms=_ALGORITHMS,
                 audience=self._audience,
                 issuer=self._issuer,
-                options={"require": _REQUIRED},
+                options={"require": _REQUIRED, "verify_exp": False},  # expiry: against our clock, below
             )
-        except jwt.ExpiredSignatureError:
-            raise Unauthorized("token expired") from None
         except jwt.PyJWTError:
             raise Unauthorized("invalid token") from None
         if claims.get("typ") != kind:
             raise Unauthorized("invalid token")
+        self._check_expiry(claims)
         try:
             return uuid.UUID(claims["sub"]), claims
         except (ValueError, TypeError, AttributeError):
             raise Unauthorized("invalid token") from None
+
+    def _check_expiry(self, claims: dict) -> None:
+        try:
+            expires = int(claims["exp"])
+        except (ValueError, TypeError, OverflowError):
+            raise Unauthorized("invalid token") from None
+        if expires <= self._clock():
+            raise Unauthorized("token expired")
