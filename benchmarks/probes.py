@@ -6,9 +6,8 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from infra.settings import ROOT
 
 # A cold start: a fresh process imports one function's module and serves one request (event file in argv[2]).
 # It reports how long that took, the status, and which of the modules named in argv[3] got loaded.

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from infra.gateway import proxy_event
+from infra.settings import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 EVENTS_DIR = ROOT / "events"
 SAMPLE_TOKEN = "Bearer <access_token from POST /api/auth/login>"
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from calls_platform.config import APP_SECRET_ID, DB_SECRET_ID, IDEMPOTENCY_TABLE, RATE_LIMIT_TABLE, SESSIONS_TABLE
 from infra.embedded_postgres import EmbeddedPostgres
 from infra.local_aws import MotoServer, configured_endpoint, free_port, use_local_credentials
 from infra.settings import LOCAL_DIR, LocalSettings
 
-APP_SECRET_ID = "calls-platform/app"
-DB_SECRET_ID = "calls-platform/db"
-SESSIONS_TABLE = "calls-platform-sessions"
-IDEMPOTENCY_TABLE = "calls-platform-idempotency"
-RATE_LIMIT_TABLE = "calls-platform-rate-limits"
+__all__ = ["APP_SECRET_ID", "DB_SECRET_ID", "IDEMPOTENCY_TABLE", "RATE_LIMIT_TABLE", "SESSIONS_TABLE", "LocalStack"]
 
 
 class LocalStack:
@@ -65,17 +62,20 @@ class LocalStack:
             endpoint = self.moto.endpoint
         use_local_credentials(endpoint)
 
+    def functions_config(self) -> dict[str, str]:
+        """What each deployed function reads from its environment: secret ids, table names, provider."""
+        return {
+            "APP_SECRET_ID": APP_SECRET_ID,
+            "DB_SECRET_ID": DB_SECRET_ID,
+            "SESSIONS_TABLE": SESSIONS_TABLE,
+            "IDEMPOTENCY_TABLE": IDEMPOTENCY_TABLE,
+            "RATE_LIMIT_TABLE": RATE_LIMIT_TABLE,
+            "VOIP_PROVIDER": self.settings.voip_provider,
+            "PUBLIC_BASE_URL": self.settings.public_base_url,
+        }
+
     def configure_functions(self) -> None:
-        """What each deployed function reads from its environment: secret ids, table name, provider."""
-        os.environ.update(
-            APP_SECRET_ID=APP_SECRET_ID,
-            DB_SECRET_ID=DB_SECRET_ID,
-            SESSIONS_TABLE=SESSIONS_TABLE,
-            IDEMPOTENCY_TABLE=IDEMPOTENCY_TABLE,
-            RATE_LIMIT_TABLE=RATE_LIMIT_TABLE,
-            VOIP_PROVIDER=self.settings.voip_provider,
-            PUBLIC_BASE_URL=self.settings.public_base_url,
-        )
+        os.environ.update(self.functions_config())
 
     def app_secret(self) -> dict:
         s = self.settings
@@ -124,19 +124,8 @@ class LocalStack:
 
     def function_environment(self) -> dict[str, str]:
         """What a function of this stack sees in its environment (for `make invoke`)."""
-        names = (
-            "AWS_ENDPOINT_URL",
-            "AWS_DEFAULT_REGION",
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "APP_SECRET_ID",
-            "DB_SECRET_ID",
-            "SESSIONS_TABLE",
-            "IDEMPOTENCY_TABLE",
-            "VOIP_PROVIDER",
-            "PUBLIC_BASE_URL",
-        )
-        return {name: os.environ[name] for name in names if name in os.environ}
+        aws = ("AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
+        return {**{name: os.environ[name] for name in aws if name in os.environ}, **self.functions_config()}
 
     def stop(self) -> None:
         if self.moto is not None:

@@ -11,17 +11,15 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from chalice.test import Client
 
 from infra.gateway import LocalGateway, http_server, routes_table
 from infra.local_aws import free_port
-from infra.settings import LocalSettings
+from infra.settings import ROOT, LocalSettings
 from infra.stack import SESSIONS_TABLE, LocalStack
 
-ROOT = Path(__file__).resolve().parents[1]
 TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
 
 

@@ -13,13 +13,21 @@ if TYPE_CHECKING:
     from calls_platform.adapters.postgres import DbSettings
 
 
+# The resources' default names: what the local stack creates and seeds (infra/stack.py imports these).
+APP_SECRET_ID = "calls-platform/app"
+DB_SECRET_ID = "calls-platform/db"
+SESSIONS_TABLE = "calls-platform-sessions"
+IDEMPOTENCY_TABLE = "calls-platform-idempotency"
+RATE_LIMIT_TABLE = "calls-platform-rate-limits"
+
+
 @dataclasses.dataclass(frozen=True)
 class Environment:
-    app_secret_id: str = "calls-platform/app"
-    db_secret_id: str = "calls-platform/db"
-    sessions_table: str = "calls-platform-sessions"
-    idempotency_table: str = "calls-platform-idempotency"
-    rate_limit_table: str = "calls-platform-rate-limits"
+    app_secret_id: str = APP_SECRET_ID
+    db_secret_id: str = DB_SECRET_ID
+    sessions_table: str = SESSIONS_TABLE
+    idempotency_table: str = IDEMPOTENCY_TABLE
+    rate_limit_table: str = RATE_LIMIT_TABLE
     voip_provider: str = "mock"
     access_token_ttl: int = 900  # short-lived: the refresh token renews it
     session_ttl: int = 4 * 3600

@@ -8,15 +8,14 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from benchmarks.probes import project_env
 from infra.local_aws import free_port
+from infra.settings import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "webrtc-setup-guide.md"
 
 

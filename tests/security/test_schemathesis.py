@@ -7,7 +7,8 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parents[2]
+from infra.settings import ROOT
+
 CHECKS = ",".join(
     [
         "not_a_server_error",
