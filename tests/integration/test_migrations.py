@@ -9,6 +9,7 @@ from calls_platform import bootstrap
 from calls_platform.adapters.migrations import MigrationError, apply_migrations, discover
 from calls_platform.adapters.postgres import open_connection
 from functions.migrate import app as migrate_function
+from tests.fakes.cloudformation import ResponseUrl
 
 SCHEMA = "migration_test"
 
@@ -35,6 +36,31 @@ def test_the_function_finds_the_projects_migrations_and_is_a_no_op_the_second_ti
     names = [m.filename for m in discover(migrate_function.migrations_dir())]
     assert migrate_function.handler({}, None) == {"applied": [], "total": len(names)}  # applied at stack start
     assert names[:3] == ["001_create_users.sql", "002_create_calls.sql", "003_add_webrtc_fields_to_calls.sql"]
+
+
+def test_the_deploys_custom_resource_gets_success_from_the_function(stack):
+    bootstrap.reset()
+    cloudformation = ResponseUrl()
+    try:
+        answer = migrate_function.handler(cloudformation.request("Update"), None)
+    finally:
+        cloudformation.close()
+    [sent] = cloudformation.received
+    assert sent.body == answer
+    assert answer["Status"] == "SUCCESS" and answer["Data"] == {"Applied": ""}  # applied at stack start
+
+
+def test_a_failed_migration_fails_the_deploys_custom_resource(stack, tmp_path, monkeypatch):
+    write(tmp_path, "999_broken.sql", "CREATE TABLE;")
+    monkeypatch.setenv("MIGRATIONS_DIR", str(tmp_path))
+    bootstrap.reset()
+    cloudformation = ResponseUrl()
+    try:
+        answer = migrate_function.handler(cloudformation.request("Create"), None)
+    finally:
+        cloudformation.close()
+    assert [sent.body["Status"] for sent in cloudformation.received] == ["FAILED"]
+    assert answer["Reason"].startswith("migrations failed: migration 999_broken.sql failed")
 
 
 def test_the_function_finds_its_files_from_any_working_directory(stack, tmp_path, monkeypatch):

@@ -15,6 +15,8 @@ from typing import Any
 
 from pg8000.exceptions import DatabaseError
 
+from calls_platform.adapters.postgres import DbSettings, open_connection
+
 log = logging.getLogger(__name__)
 
 LOCK_KEY = 0x43414C4C53  # "CALLS": one advisory lock id for every migration runner of this schema
@@ -98,3 +100,14 @@ def _apply_one(conn: Any, migration: Migration) -> None:
         detail = error.args[0].get("M", str(error)) if error.args and isinstance(error.args[0], dict) else str(error)
         raise MigrationError(f"migration {migration.filename} failed: {detail}") from error
     log.info("migration applied", extra={"migration": migration.filename})
+
+
+def migrate_database(settings: DbSettings, directory: Path) -> dict[str, Any]:
+    """Apply what is new in `directory` on a connection of its own: the files applied now, of how many."""
+    migrations = discover(directory)
+    conn = open_connection(settings)
+    try:
+        applied = apply_migrations(conn, migrations)
+    finally:
+        conn.close()
+    return {"applied": applied, "total": len(migrations)}
