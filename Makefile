@@ -76,7 +76,8 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Apply migrations to the database of `make run` (while it runs) without serving.
+# Apply new migrations to the database of `make run` without serving: POSTGRES_* when POSTGRES_HOST is set,
+# else the embedded server in .local/ (started for the run when `make run` is not running).
 migrate: $(STAMP)
 	$(PY) -m infra.migrate
 
