@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from calls_platform.config import APP_SECRET_ID, DB_SECRET_ID, IDEMPOTENCY_TABLE, RATE_LIMIT_TABLE, SESSIONS_TABLE
 from infra.embedded_postgres import EmbeddedPostgres
@@ -23,7 +24,7 @@ class LocalStack:
         self.pg_port = pg_port or settings.postgres_port
         self.postgres: EmbeddedPostgres | None = None
         self.moto: MotoServer | None = None
-        self.migrated: dict = {}
+        self.migrated: dict[str, Any] = {}
 
     @property
     def db_host(self) -> str:
@@ -77,7 +78,7 @@ class LocalStack:
     def configure_functions(self) -> None:
         os.environ.update(self.functions_config())
 
-    def app_secret(self) -> dict:
+    def app_secret(self) -> dict[str, str]:
         s = self.settings
         return {
             "jwt_secret": s.jwt_secret,
@@ -88,7 +89,7 @@ class LocalStack:
             "voip_api_key_secret": s.voip_api_key_secret,
         }
 
-    def db_secret(self) -> dict:
+    def db_secret(self) -> dict[str, Any]:
         s = self.settings
         return {
             "engine": "postgres",
@@ -113,7 +114,7 @@ class LocalStack:
             RATE_LIMIT_TABLE,
         )
 
-    def migrate(self) -> dict:
+    def migrate(self) -> dict[str, Any]:
         from calls_platform import bootstrap
         from functions.migrate.app import handler
 

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import jwt
 
@@ -103,7 +104,7 @@ class JwtTokens:
         except (ValueError, TypeError, AttributeError):
             raise Unauthorized("invalid token") from None
 
-    def _check_expiry(self, claims: dict) -> None:
+    def _check_expiry(self, claims: dict[str, Any]) -> None:
         try:
             expires = int(claims["exp"])
         except (ValueError, TypeError, OverflowError):

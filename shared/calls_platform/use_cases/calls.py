@@ -99,7 +99,8 @@ def _record(deps: CallDeps, call: Call) -> None:
 def _compensate(deps: CallDeps, call: Call, stored: bool) -> None:
     extra = {"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
     try:
-        deps.voip.hang_up(call.provider_call_id, call.status)
+        if call.provider_call_id:  # a placed call has one; nothing to hang up otherwise
+            deps.voip.hang_up(call.provider_call_id, call.status)
     except DomainError as error:
         log.critical(
             "orphan call: could not hang up after failing to record it", extra={**extra, "cause": error.message}

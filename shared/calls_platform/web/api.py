@@ -122,8 +122,9 @@ def _domain_error(error: DomainError) -> Response:
         cause = error.__cause__
         log.error(error.message, extra={"error": error.code, "cause": repr(cause) if cause else None})
     response = error_response(error.code, error.message)
-    if getattr(error, "retry_after", None):
-        response.headers["Retry-After"] = str(error.retry_after)
+    retry_after = getattr(error, "retry_after", None)  # the errors that say when to come back
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
     return response
 
 

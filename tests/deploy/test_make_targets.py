@@ -1,0 +1,34 @@
+"""The Makefile's lint targets: code lint needs only .venv, the template lint its own; CI runs both."""
+
+from __future__ import annotations
+
+import subprocess
+
+from infra.settings import ROOT
+
+
+def recipe(target: str) -> str:
+    """What `make <target>` would run (make -n: nothing is run)."""
+    return subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def test_code_lint_is_ruff_alone_without_the_sam_venv():
+    lint = recipe("lint")
+    assert "ruff check ." in lint and "ruff format --check ." in lint
+    assert ".venv-sam" not in lint and "cfn-lint" not in lint and "sam validate" not in lint
+
+
+def test_template_lint_is_its_own_target():
+    template = recipe("lint-template")
+    assert "cfn-lint template.yaml" in template and "validate --lint" in template
+
+
+def test_ci_runs_both_lints():
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert "make lint" in ci and "make lint-template" in ci
+
+
+def test_typecheck_runs_mypy_with_the_projects_strict_configuration():
+    assert ".venv/bin/mypy" in recipe("typecheck")
+    config = (ROOT / "pyproject.toml").read_text()
+    assert "[tool.mypy]" in config and "strict = true" in config
