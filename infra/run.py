@@ -14,19 +14,27 @@ def _say(message: str, **fields: object) -> None:
     print(json.dumps({"level": "INFO", "message": message, "logger": "make-run", **fields}), flush=True)
 
 
-def _free_or_any(port: int) -> int:
-    """LocalStack's edge port when it is free (a stable endpoint for `make invoke`), any free port otherwise."""
-    import socket
+# LocalStack's edge port: moto takes it when it is free (a familiar endpoint), any free port otherwise.
+EDGE_PORT = 4566
 
-    with socket.socket() as probe:
-        return port if probe.connect_ex(("127.0.0.1", port)) != 0 else 0
+_stopping = False
 
 
-def _interrupt(*_: object) -> None:
-    raise KeyboardInterrupt  # SIGTERM stops the server the same way Ctrl-C does
+def _on_signal(signum: int, _frame: object) -> None:
+    """SIGINT (Ctrl-C) or SIGTERM: stop. Another one while stopping is noted and ignored, so the cleanup
+    runs to its end: an interrupted stop once left the embedded Postgres running."""
+    global _stopping
+    if _stopping:
+        _say("still stopping the local stack", signal=signal.Signals(signum).name)
+        return
+    _stopping = True
+    raise KeyboardInterrupt
 
 
 def main() -> int:
+    global _stopping
+    signal.signal(signal.SIGINT, _on_signal)  # also where a non-interactive shell started us ignoring it
+    signal.signal(signal.SIGTERM, _on_signal)
     load_dotenv(ROOT / ".env")
     settings = LocalSettings.from_env()
     if len(settings.jwt_secret) < 32:
@@ -36,27 +44,39 @@ def main() -> int:
     from infra.gateway import LocalGateway, http_server, routes_table
     from infra.stack import LocalStack
 
-    stack = LocalStack(settings, aws_port=_free_or_any(4566)).start()
-    LOCAL_DIR.mkdir(parents=True, exist_ok=True)
-    (LOCAL_DIR / "stack.json").write_text(json.dumps(stack.function_environment()))
-    _say(
-        "local stack ready",
-        postgres=f"{stack.db_host}:{stack.db_port}",
-        aws=os.environ["AWS_ENDPOINT_URL"],
-        migrations=stack.migrated,
-    )
-    server = http_server(LocalGateway(routes_table()), "127.0.0.1", settings.server_port)
-    signal.signal(signal.SIGTERM, _interrupt)
-    _say(f"serving the API on http://localhost:{settings.server_port} (Ctrl-C to stop)")
+    stack = LocalStack(settings, aws_port=EDGE_PORT)
+    server = None
     try:
+        stack.start()
+        LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+        (LOCAL_DIR / "stack.json").write_text(json.dumps(stack.function_environment()))
+        if stack.moto is not None and stack.moto.port != EDGE_PORT:
+            _say(f"port {EDGE_PORT} is taken: the local AWS endpoint is on port {stack.moto.port}")
+        _say(
+            "local stack ready",
+            postgres=f"{stack.db_host}:{stack.db_port}",
+            aws=os.environ["AWS_ENDPOINT_URL"],
+            migrations=stack.migrated,
+        )
+        try:
+            server = http_server(LocalGateway(routes_table()), "127.0.0.1", settings.server_port)
+        except OSError as error:
+            print(f"cannot serve on port {settings.server_port} ({error.strerror}): set SERVER_PORT", file=sys.stderr)
+            return 1
+        _say(f"serving the API on http://localhost:{settings.server_port} (Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        _stopping = True  # however the run ended, a signal no longer interrupts the cleanup
+        _say("stopping the local stack")
+        if server is not None:
+            server.server_close()
         stack.stop()
         (LOCAL_DIR / "stack.json").unlink(missing_ok=True)
         _say("stopped")
+        for sig in (signal.SIGINT, signal.SIGTERM):  # all is stopped: a late signal must not fail the exit
+            signal.signal(sig, signal.SIG_IGN)
     return 0
 
 

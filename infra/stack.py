@@ -8,7 +8,7 @@ from typing import Any
 
 from calls_platform.config import APP_SECRET_ID, DB_SECRET_ID, IDEMPOTENCY_TABLE, RATE_LIMIT_TABLE, SESSIONS_TABLE
 from infra.embedded_postgres import EmbeddedPostgres
-from infra.local_aws import MotoServer, configured_endpoint, free_port, use_local_credentials
+from infra.local_aws import MotoServer, configured_endpoint, use_local_credentials
 from infra.settings import LOCAL_DIR, LocalSettings
 
 __all__ = ["APP_SECRET_ID", "DB_SECRET_ID", "IDEMPOTENCY_TABLE", "RATE_LIMIT_TABLE", "SESSIONS_TABLE", "LocalStack"]
@@ -58,7 +58,7 @@ class LocalStack:
     def _start_aws(self) -> None:
         endpoint = configured_endpoint()
         if endpoint is None:
-            self.moto = MotoServer(self.aws_port or free_port())
+            self.moto = MotoServer(self.aws_port)  # taken or 0: any free port
             self.moto.start()
             endpoint = self.moto.endpoint
         use_local_credentials(endpoint)
@@ -129,9 +129,12 @@ class LocalStack:
         return {**{name: os.environ[name] for name in aws if name in os.environ}, **self.functions_config()}
 
     def stop(self) -> None:
-        if self.moto is not None:
-            self.moto.stop()
-            self.moto = None
-        if self.postgres is not None:
-            self.postgres.stop()
-            self.postgres = None
+        """Stops what it started: the database first (it would outlive this process), even if moto fails."""
+        postgres, self.postgres = self.postgres, None
+        moto, self.moto = self.moto, None
+        try:
+            if postgres is not None:
+                postgres.stop()
+        finally:
+            if moto is not None:
+                moto.stop()
