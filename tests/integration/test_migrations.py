@@ -9,6 +9,7 @@ from calls_platform import bootstrap
 from calls_platform.adapters.migrations import MigrationError, apply_migrations, discover
 from calls_platform.adapters.postgres import open_connection
 from functions.migrate import app as migrate_function
+from infra.settings import ROOT
 from tests.fakes.cloudformation import ResponseUrl
 
 SCHEMA = "migration_test"
@@ -65,7 +66,7 @@ def test_a_failed_migration_fails_the_deploys_custom_resource(stack, tmp_path, m
 
 def test_the_function_finds_its_files_from_any_working_directory(stack, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert migrate_function.migrations_dir().samefile(Path(__file__).resolve().parents[2] / "migrations")
+    assert migrate_function.migrations_dir().samefile(ROOT / "migrations")
 
 
 def test_003_adds_the_webrtc_fields(db):
