@@ -76,10 +76,12 @@ class LocalStack:
             VOIP_PROVIDER=self.settings.voip_provider,
             PUBLIC_BASE_URL=self.settings.public_base_url,
         )
+        if self.settings.max_call_seconds:
+            os.environ["MAX_CALL_SECONDS"] = self.settings.max_call_seconds
 
     def app_secret(self) -> dict:
         s = self.settings
-        return {
+        secret = {
             "jwt_secret": s.jwt_secret,
             "voip_account_sid": s.voip_account_sid,
             "voip_auth_token": s.voip_auth_token,
@@ -87,6 +89,9 @@ class LocalStack:
             "voip_api_key_sid": s.voip_api_key_sid,
             "voip_api_key_secret": s.voip_api_key_secret,
         }
+        if s.voip_api_base_url:  # `make run` against a local fake Twilio; the template never sets it
+            secret["voip_api_base_url"] = s.voip_api_base_url
+        return secret
 
     def db_secret(self) -> dict:
         s = self.settings
@@ -135,6 +140,7 @@ class LocalStack:
             "IDEMPOTENCY_TABLE",
             "VOIP_PROVIDER",
             "PUBLIC_BASE_URL",
+            "MAX_CALL_SECONDS",
         )
         return {name: os.environ[name] for name in names if name in os.environ}
 
