@@ -164,3 +164,13 @@ def test_failed_compensation_logs_mask_numbers(twilio_mode, fake_twilio, endpoin
     assert initiate(endpoint, user).status_code == 503
     critical = next(r for r in caplog.records if r.levelno == logging.CRITICAL)
     assert "*6789" in critical.cause and FULL_NUMBER_DIGITS not in critical.cause
+
+
+def test_a_voice_token_without_the_api_key_is_503_not_a_500_naming_keys(twilio_mode, endpoint, user):
+    put_secret(
+        boto3.session.Session().client("secretsmanager"), APP_SECRET_ID, {**twilio_mode, "voip_api_key_secret": ""}
+    )
+    bootstrap.reset()
+    response = endpoint("voice_token").call("GET", "/api/voice/token", token=user["token"])
+    assert_error(response, 503, "voip_not_configured")
+    assert "voip_" not in response.json["message"]

@@ -13,6 +13,7 @@ from calls_platform.domain.errors import (
     CallAnswerForbidden,
     CallNotFound,
     CallTerminationForbidden,
+    ConfigurationError,
     DomainError,
     TooManyRequests,
     UnknownUser,
@@ -243,7 +244,11 @@ def sweep_stale_calls(deps: CallDeps) -> list[Call]:
 def voice_token(tokens: VoiceTokens, users: UserRepository, user_id: uuid.UUID) -> VoiceToken | None:
     """A fresh token for the browser's Voice SDK client (None where the provider needs none). A provider token
     is handed out only to a user who still exists: this request runs no other statement to find out."""
-    token = tokens.issue(user_id)
+    try:
+        token = tokens.issue(user_id)
+    except ConfigurationError as error:  # only the provider's keys are read here: say so without naming them
+        log.error("voip provider not configured", extra={"cause": error.message})
+        raise VoipNotConfigured(error.message) from None
     if token is not None and not users.exists(user_id):
         raise UnknownUser()
     return token
