@@ -39,7 +39,9 @@ class LocalSettings:
     voip_from_number: str
     voip_api_key_sid: str
     voip_api_key_secret: str
+    voip_api_base_url: str  # development aid: a local fake Twilio instead of api.twilio.com
     public_base_url: str
+    max_call_seconds: str
 
     @classmethod
     def from_env(cls) -> LocalSettings:
@@ -60,7 +62,9 @@ class LocalSettings:
             voip_from_number=env.get("VOIP_FROM_NUMBER") or "",
             voip_api_key_sid=env.get("VOIP_API_KEY_SID") or "",
             voip_api_key_secret=env.get("VOIP_API_KEY_SECRET") or "",
+            voip_api_base_url=(env.get("VOIP_API_BASE_URL") or "").rstrip("/"),
             public_base_url=(env.get("PUBLIC_BASE_URL") or f"http://localhost:{port}").rstrip("/"),
+            max_call_seconds=env.get("MAX_CALL_SECONDS") or "",
         )
 
 

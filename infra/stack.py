@@ -73,6 +73,7 @@ class LocalStack:
             "RATE_LIMIT_TABLE": RATE_LIMIT_TABLE,
             "VOIP_PROVIDER": self.settings.voip_provider,
             "PUBLIC_BASE_URL": self.settings.public_base_url,
+            **({"MAX_CALL_SECONDS": self.settings.max_call_seconds} if self.settings.max_call_seconds else {}),
         }
 
     def configure_functions(self) -> None:
@@ -80,7 +81,7 @@ class LocalStack:
 
     def app_secret(self) -> dict[str, str]:
         s = self.settings
-        return {
+        secret = {
             "jwt_secret": s.jwt_secret,
             "voip_account_sid": s.voip_account_sid,
             "voip_auth_token": s.voip_auth_token,
@@ -88,6 +89,9 @@ class LocalStack:
             "voip_api_key_sid": s.voip_api_key_sid,
             "voip_api_key_secret": s.voip_api_key_secret,
         }
+        if s.voip_api_base_url:  # `make run` against a local fake Twilio; the template never sets it
+            secret["voip_api_base_url"] = s.voip_api_base_url
+        return secret
 
     def db_secret(self) -> dict[str, Any]:
         s = self.settings

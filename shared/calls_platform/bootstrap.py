@@ -127,7 +127,7 @@ class Container:
         if self.env.voip_provider == "twilio":
             from calls_platform.adapters.voip.twilio import twilio_provider
 
-            return twilio_provider(self.app_secret(), self.env.public_base_url)
+            return twilio_provider(self.app_secret(), self.env.public_base_url, self.env.max_call_seconds)
         from calls_platform.adapters.voip.mock import MockVoipProvider
 
         return MockVoipProvider()
@@ -171,6 +171,7 @@ class Container:
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,
             limiter=self.limiter,
+            users=self.users,
         )
 
     @functools.cached_property

@@ -34,6 +34,7 @@ class Environment:
     secrets_refresh_seconds: int = 3600
     log_level: str = "INFO"
     public_base_url: str = "http://localhost:8080"
+    max_call_seconds: int = 2 * 3600  # Twilio's <Dial timeLimit>: no forgotten call runs up a bill
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -49,6 +50,7 @@ class Environment:
             "secrets_refresh_seconds": "SECRETS_REFRESH_SECONDS",
             "log_level": "LOG_LEVEL",
             "public_base_url": "PUBLIC_BASE_URL",
+            "max_call_seconds": "MAX_CALL_SECONDS",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):
@@ -58,6 +60,8 @@ class Environment:
         environment = cls(**values)
         if environment.voip_provider not in ("mock", "twilio"):
             raise ConfigurationError("VOIP_PROVIDER must be 'mock' or 'twilio'")
+        if environment.max_call_seconds <= 0:
+            raise ConfigurationError("MAX_CALL_SECONDS must be a positive number of seconds")
         return environment
 
 

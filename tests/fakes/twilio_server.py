@@ -2,6 +2,9 @@
 
 It records every request (so tests can assert exactly what was sent) and answers what the test scripts:
 created calls, hang-ups, or Twilio's error responses.
+
+By hand, for `make run` in Twilio mode without an account (it prints the settings to use):
+    python -m tests.fakes.twilio_server --port 8090
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ class FakeTwilio:
     def updates(self) -> list[Recorded]:
         return [r for r in self.requests if not r.path.endswith("/Calls.json")]
 
-    def start(self) -> FakeTwilio:
+    def start(self, port: int = 0, echo: bool = False) -> FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -59,7 +62,12 @@ class FakeTwilio:
                 form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
                 user, _, password = base64.b64decode(self.headers["Authorization"].split()[1]).decode().partition(":")
                 fake.requests.append(Recorded("POST", self.path, form, (user, password)))
-                self._answer(*fake.handle(self.path, form, user, password))
+                status, body = fake.handle(self.path, form, user, password)
+                if echo:
+                    print(
+                        json.dumps({"request": self.path, "form": form, "status": status, "answer": body}), flush=True
+                    )
+                self._answer(status, body)
 
             def _answer(self, status: int, body: dict) -> None:
                 raw = json.dumps(body).encode()
@@ -72,7 +80,7 @@ class FakeTwilio:
             def log_message(self, *args) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -105,3 +113,27 @@ class FakeTwilio:
         elif status == "completed":
             call["status"] = "completed"
         return 200, call
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A local fake of Twilio's Calls API (development aid).")
+    parser.add_argument("--port", type=int, default=8090)
+    port = parser.parse_args().port
+    fake = FakeTwilio().start(port, echo=True)
+    print(
+        "fake Twilio on " + fake.base_url + "; run the API with:\n"
+        f"  VOIP_PROVIDER=twilio VOIP_API_BASE_URL={fake.base_url} VOIP_ACCOUNT_SID={fake.account_sid}"
+        f" VOIP_AUTH_TOKEN={fake.auth_token} VOIP_FROM_NUMBER=+15005550006"
+        f" VOIP_API_KEY_SID=SK{'0' * 32} VOIP_API_KEY_SECRET=local-fake-api-key-secret make run",
+        flush=True,
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        fake.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.etree import ElementTree
 
 import pytest
 from twilio.http.http_client import TwilioHttpClient
@@ -12,7 +13,7 @@ from twilio.rest import Client
 
 from calls_platform.adapters.voip.twilio import TwilioProvider, client_identity
 from calls_platform.domain.calls import Call, CallStatus
-from calls_platform.domain.errors import InvalidPhoneNumber, VoipUnavailable
+from calls_platform.domain.errors import DestinationNotAllowed, InvalidPhoneNumber, VoipUnavailable
 from infra.local_aws import free_port
 from tests.twilio.conftest import FROM_NUMBER, PUBLIC_BASE_URL
 
@@ -28,19 +29,52 @@ def a_call():
     return Call.start(uuid.uuid4(), "+4915123456789", "v=0\r\n", datetime.now(UTC))
 
 
-def test_place_call_sends_exactly_what_twilio_needs(fake_twilio):
+def test_place_call_rings_the_browser_first_and_dials_the_phone_from_its_twiml(fake_twilio):
     call = a_call()
     sid = provider(fake_twilio).place_call(call)
     [sent] = fake_twilio.creates()
     assert sid in fake_twilio.calls and sid.startswith("CA")
     assert sent.path == f"/2010-04-01/Accounts/{fake_twilio.account_sid}/Calls.json"
-    assert sent.one("To") == "+4915123456789" and sent.one("From") == FROM_NUMBER
+    assert sent.one("To") == f"client:user_{call.user_id.hex}?call_id={call.call_id}"
+    assert sent.one("To") == f"client:{client_identity(call.user_id)}?call_id={call.call_id}"
+    assert sent.one("From") == FROM_NUMBER and sent.one("Timeout") == "30"
     assert sent.one("StatusCallback") == PUBLIC_BASE_URL + "/api/webhooks/twilio/status"
     assert sent.form["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
     assert sent.one("StatusCallbackMethod") == "POST"
-    twiml = sent.one("Twiml")
-    assert f"<Client>{client_identity(call.user_id)}</Client>" in twiml and "<Dial " in twiml
     assert "Url" not in sent.form  # inline TwiML: Twilio fetches nothing from us
+    response = ElementTree.fromstring(sent.one("Twiml"))
+    [dial] = list(response)
+    assert dial.tag == "Dial" and dial.attrib == {"callerId": FROM_NUMBER, "timeLimit": "7200", "timeout": "30"}
+    [number] = list(dial)
+    assert number.tag == "Number" and number.text == call.phone_number
+    assert number.attrib == {
+        "statusCallback": PUBLIC_BASE_URL + "/api/webhooks/twilio/status",
+        "statusCallbackEvent": "initiated ringing answered completed",
+        "statusCallbackMethod": "POST",
+    }
+
+
+def test_the_maximum_call_duration_is_configurable(fake_twilio):
+    client = Client(fake_twilio.account_sid, fake_twilio.auth_token)
+    client.api.base_url = fake_twilio.base_url
+    TwilioProvider(client, FROM_NUMBER, PUBLIC_BASE_URL, max_call_seconds=600).place_call(a_call())
+    [dial] = list(ElementTree.fromstring(fake_twilio.creates()[0].one("Twiml")))
+    assert dial.attrib["timeLimit"] == "600"
+
+
+@pytest.mark.parametrize("code", [21215, 21216])
+def test_a_destination_the_account_may_not_call_is_refused_not_unavailable(fake_twilio, code):
+    fake_twilio.fail_next(400, code, "Account not authorized to call +4915123456789.")
+    with pytest.raises(DestinationNotAllowed) as caught:
+        provider(fake_twilio).place_call(a_call())
+    assert "4915123456789" not in caught.value.message
+
+
+def test_unavailable_causes_mask_the_number(fake_twilio):
+    fake_twilio.fail_next(500, 20500, "Could not reach +4915123456789 (or 4915123456789) just now")
+    with pytest.raises(VoipUnavailable) as caught:
+        provider(fake_twilio).place_call(a_call())
+    assert "512345" not in caught.value.cause and "6789" in caught.value.cause and "20500" in caught.value.cause
 
 
 def test_invalid_number_is_a_validation_error(fake_twilio):

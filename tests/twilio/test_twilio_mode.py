@@ -28,6 +28,17 @@ def status_callback(endpoint, secret, params, signature=None):
     return endpoint("twilio_status").call("POST", "/api/webhooks/twilio/status", raw=urlencode(params), headers=headers)
 
 
+PHONE_LEG_SID = "CA" + "7" * 32
+
+
+def phone_leg(endpoint, secret, parent_sid, status, duration=None):
+    """A status callback of the phone's leg: the child call the browser leg's <Dial><Number> placed."""
+    params = {"CallSid": PHONE_LEG_SID, "ParentCallSid": parent_sid, "CallStatus": status}
+    if duration is not None:
+        params["CallDuration"] = str(duration)
+    return status_callback(endpoint, secret, params)
+
+
 def stored(db, call_id):
     [row] = db.run(
         "SELECT status, provider_call_id, duration, end_reason, answer_time FROM calls WHERE call_id = :c", c=call_id
@@ -168,7 +179,7 @@ def test_terminate_cancels_a_ringing_call_and_completes_an_answered_one(twilio_m
     ringing = initiate(endpoint, user).json
     answered = initiate(endpoint, user).json
     sid_ringing, sid_answered = (stored(db, c["call_id"])[1] for c in (ringing, answered))
-    status_callback(endpoint, twilio_mode, {"CallSid": sid_answered, "CallStatus": "in-progress"})
+    phone_leg(endpoint, twilio_mode, sid_answered, "in-progress")
     fake_twilio.calls[sid_answered]["status"] = "in-progress"
     for call in (ringing, answered):
         assert (
@@ -185,10 +196,9 @@ def test_status_callbacks_move_the_call_and_end_it_with_twilios_duration(twilio_
     call = initiate(endpoint, user).json
     sid = stored(db, call["call_id"])[1]
     for status in ("initiated", "ringing", "in-progress"):
-        assert status_callback(endpoint, twilio_mode, {"CallSid": sid, "CallStatus": status}).status_code == 200
+        assert phone_leg(endpoint, twilio_mode, sid, status).status_code == 200
     assert stored(db, call["call_id"])[0] == "active"
-    done = status_callback(endpoint, twilio_mode, {"CallSid": sid, "CallStatus": "completed", "CallDuration": "17"})
-    assert done.status_code == 200
+    assert phone_leg(endpoint, twilio_mode, sid, "completed", 17).status_code == 200
     assert stored(db, call["call_id"])[:4] == ["completed", sid, 17, "callee_hung_up"]
     assert call["session_id"] not in session_ids(dynamodb)
 
@@ -197,8 +207,8 @@ def test_status_callbacks_move_the_call_and_end_it_with_twilios_duration(twilio_
 def test_unanswered_outcomes(twilio_mode, endpoint, user, db, final, reason):
     call = initiate(endpoint, user).json
     sid = stored(db, call["call_id"])[1]
-    status_callback(endpoint, twilio_mode, {"CallSid": sid, "CallStatus": "ringing"})
-    status_callback(endpoint, twilio_mode, {"CallSid": sid, "CallStatus": final})
+    phone_leg(endpoint, twilio_mode, sid, "ringing")
+    phone_leg(endpoint, twilio_mode, sid, final)
     assert stored(db, call["call_id"])[:4] == [final, sid, 0, reason]
 
 
@@ -223,14 +233,13 @@ def test_replayed_late_and_out_of_order_callbacks_never_move_a_call_backwards(tw
     sequence = [
         ("in-progress", None),
         ("ringing", None),
-        ("completed", "30"),
-        ("completed", "30"),
+        ("completed", 30),
+        ("completed", 30),
         ("in-progress", None),
         ("busy", None),
     ]
     for status, duration in sequence:
-        params = {"CallSid": sid, "CallStatus": status, **({"CallDuration": duration} if duration else {})}
-        assert status_callback(endpoint, twilio_mode, params).status_code == 200
+        assert phone_leg(endpoint, twilio_mode, sid, status, duration).status_code == 200
     assert stored(db, call["call_id"])[:4] == ["completed", sid, 30, "callee_hung_up"]
 
 

@@ -70,9 +70,25 @@ class FakeCalls:
         self.rows[call_id] = moved
         return Transition(moved, call.status, moved=True)
 
-    def transition_by_provider_id(self, provider_call_id, target, at, reason, duration):
+    def transition_by_provider_id(self, provider_call_id, target, at, reason, duration, only_from=None):
         call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
+        if call is not None and only_from is not None and call.status not in only_from:
+            return Transition(call, call.status, moved=False)
         return None if call is None else self.transition(call.call_id, target, at, reason=reason, duration=duration)
+
+    def mark_hangup_pending(self, call_id, pending):
+        self.pending = getattr(self, "pending", set())
+        (self.pending.add if pending else self.pending.discard)(call_id)
+
+    def pending_hang_ups(self, limit):
+        return [self.rows[c] for c in sorted(getattr(self, "pending", set()), key=str)][:limit]
+
+    def correct_duration(self, provider_call_id, duration):
+        call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
+        if call is None or call.answer_time is None or not call.status.is_final or call.duration == duration:
+            return None
+        self.rows[call.call_id] = dataclasses.replace(call, duration=duration)
+        return self.rows[call.call_id]
 
     def record_answer(self, call_id, owner, sdp_answer, activate, at):
         call = self.rows.get(call_id)
@@ -144,6 +160,9 @@ class FakeVoip:
         self.hung_up: list[str] = []
         self.fail_place: str | None = None
         self.fail_hang_up = False
+
+    def ensure_configured(self) -> None:
+        pass
 
     def place_call(self, call: Call) -> str:
         if self.fail_place:

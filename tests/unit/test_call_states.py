@@ -49,3 +49,17 @@ def test_duration_is_whole_seconds_and_never_negative(clock=None):
 def test_call_ids_must_be_uuids(raw, message):
     with pytest.raises(ValidationError, match=message):
         parse_call_id(raw)
+
+
+def test_what_each_legs_reports_mean():
+    from calls_platform.domain.calls import EndReason, provider_outcome
+
+    s = CallStatus
+    assert provider_outcome(s.RINGING, browser_leg=True) is None  # the browser ringing moves nothing
+    assert provider_outcome(s.ACTIVE, browser_leg=True) is None  # nor its accepting: the phone has not answered
+    assert provider_outcome(s.NO_ANSWER, browser_leg=True).reason is EndReason.BROWSER_NOT_ANSWERED
+    hung_up = provider_outcome(s.COMPLETED, browser_leg=True)
+    assert (hung_up.reason, hung_up.only_from) == (EndReason.CALLER_HUNG_UP, frozenset({s.ACTIVE}))
+    assert provider_outcome(s.RINGING, browser_leg=False).status is s.RINGING
+    assert provider_outcome(s.COMPLETED, browser_leg=False).reason is EndReason.CALLEE_HUNG_UP
+    assert provider_outcome(s.BUSY, browser_leg=False).reason is EndReason.BUSY

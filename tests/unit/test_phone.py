@@ -43,3 +43,13 @@ def test_non_strings_are_refused(value):
 def test_mask_keeps_only_the_last_four_digits():
     assert mask("+491512345678") == "*********5678"
     assert mask(None) == ""
+
+
+def test_numbers_in_free_text_are_masked_but_codes_and_sids_are_not():
+    from calls_platform.domain.phone import mask_numbers
+
+    text = "code 21215: Account not authorized to call +4915123456789 (or +49 151 2345678) for CA1234567890abcdef1234"
+    masked = mask_numbers(text)
+    assert "512345" not in masked and "151 2345" not in masked
+    assert "**********6789" in masked and "21215" in masked and "CA1234567890abcdef1234" in masked
+    assert mask_numbers(None) == ""

@@ -193,11 +193,29 @@ class PgCallRepository:
         return self._transition("call_id", call_id, target, at, owner, reason, duration)
 
     def transition_by_provider_id(
-        self, provider_call_id: str, target: CallStatus, at: datetime, reason: EndReason | None, duration: int | None
+        self,
+        provider_call_id: str,
+        target: CallStatus,
+        at: datetime,
+        reason: EndReason | None,
+        duration: int | None,
+        only_from: frozenset[CallStatus] | None = None,
     ) -> Transition | None:
-        return self._transition("provider_call_id", provider_call_id, target, at, None, reason, duration)
+        return self._transition("provider_call_id", provider_call_id, target, at, None, reason, duration, only_from)
 
-    def _transition(self, key_column, key, target, at, owner, reason, duration) -> Transition | None:
+    def correct_duration(self, provider_call_id: str, duration: int) -> Call | None:
+        """The provider's billed seconds for an answered call that already ended; None if none changed."""
+        rows = self._db.run(
+            f"UPDATE calls c SET duration = :duration WHERE provider_call_id = :key AND answer_time IS NOT NULL"
+            f" AND status <> ALL(:live) AND duration IS DISTINCT FROM :duration RETURNING {_C_COLUMNS}",
+            key=provider_call_id,
+            duration=duration,
+            live=sorted(s.value for s in LIVE_STATUSES),
+        )
+        return _call(rows[0]) if rows else None
+
+    def _transition(self, key_column, key, target, at, owner, reason, duration, only_from=None) -> Transition | None:
+        allowed = statuses_that_may_become(target) & (only_from if only_from is not None else frozenset(CallStatus))
         condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :owner" if owner else "")
         rows = self._db.run(
             _locked_update(_TRANSITION_SET, condition, key_column, "owner" if owner else None),
@@ -208,7 +226,7 @@ class PgCallRepository:
             answered=target is CallStatus.ACTIVE,
             reason=reason.value if reason else None,
             duration=duration,
-            from_statuses=sorted(s.value for s in statuses_that_may_become(target)),
+            from_statuses=sorted(s.value for s in allowed),
             **({"owner": owner} if owner else {}),
         )
         return _outcome(_checked(rows) if owner else rows)
@@ -255,6 +273,17 @@ class PgCallRepository:
             at=at,
             unanswered_before=unanswered_before,
             active_before=active_before,
+        )
+        return [_call(row) for row in rows]
+
+    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool) -> None:
+        self._db.run("UPDATE calls SET provider_hangup_pending = :p WHERE call_id = :c", p=pending, c=call_id)
+
+    def pending_hang_ups(self, limit: int) -> list[Call]:
+        """Ended calls whose provider hang-up is unconfirmed, oldest first (calls_provider_hangup_pending_idx)."""
+        rows = self._db.run(
+            f"SELECT {_CALL_COLUMNS} FROM calls WHERE provider_hangup_pending ORDER BY start_time LIMIT :limit",
+            limit=limit,
         )
         return [_call(row) for row in rows]
 

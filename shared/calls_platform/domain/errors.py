@@ -81,8 +81,24 @@ class VoipUnavailable(DomainError):
     code = "call_initiation_failed"
 
     def __init__(self, cause: str = "") -> None:
+        from calls_platform.domain.phone import mask_numbers
+
         super().__init__("VoIP service unavailable")
-        self.cause = cause
+        self.cause = mask_numbers(cause)  # provider error text may hold the dialled number
+
+
+class VoipNotConfigured(DomainError):
+    """The VoIP provider's settings are incomplete: found before anything is dialled or recorded."""
+
+    code = "voip_not_configured"
+
+    def __init__(self, cause: str = "") -> None:
+        super().__init__("calling is not available yet: the phone service is not set up; please try again later")
+        self.cause = cause  # for the logs: which settings are missing (names only, never values)
+
+
+class DestinationNotAllowed(DomainError):
+    code = "destination_not_allowed"
 
 
 class InvalidPhoneNumber(ValidationError):

@@ -36,3 +36,15 @@ def mask(number: str | None) -> str:
     if not number:
         return ""
     return "*" * max(0, len(number) - 4) + number[-4:]
+
+
+# A run of 8 to 15 digits, maybe led by + and split by spaces, dots, dashes or brackets, not inside a word
+# (Twilio's SIDs are letters and hex digits): what a phone number in free text looks like.
+_NUMBER_IN_TEXT = re.compile(r"(?<![A-Za-z0-9])\+?[0-9](?:[ ().-]?[0-9]){7,14}(?![A-Za-z0-9])")
+
+
+def mask_numbers(text: str | None) -> str:
+    """For logs: every phone number in free text (e.g. a provider's error message) masked like `mask`."""
+    if not text:
+        return ""
+    return _NUMBER_IN_TEXT.sub(lambda m: mask("".join(c for c in m.group() if c.isdigit() or c == "+")), text)

@@ -13,12 +13,14 @@ from calls_platform.domain.errors import (
     CallAnswerForbidden,
     CallNotFound,
     CallTerminationForbidden,
+    ConfigurationError,
     DomainError,
     TooManyRequests,
     UnknownUser,
+    VoipNotConfigured,
     VoipUnavailable,
 )
-from calls_platform.domain.phone import mask, parse_e164
+from calls_platform.domain.phone import mask, mask_numbers, parse_e164
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.use_cases.ports import (
@@ -46,6 +48,7 @@ class CallDeps:
     session_ttl: timedelta
     metrics: Metrics
     limiter: RateLimiter
+    users: UserRepository | None = None  # to refuse a deleted user's token before a real phone is dialled
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,10 +62,12 @@ CALLS_PER_MINUTE = 10
 
 
 def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> InitiatedCall:
+    _check_provider_configured(deps)
     number = parse_e164(phone_number)
     decision = deps.limiter.hit([f"calls:user:{user_id}"], CALLS_PER_MINUTE, 60)
     if not decision.allowed:
         raise TooManyRequests(f"at most {CALLS_PER_MINUTE} calls a minute; try again shortly", decision.retry_after)
+    _check_user_before_dialling(deps, user_id)
     call = Call.start(user_id, number, build_audio_offer(), deps.clock.now())
     deps.metrics.count("CallAttempts")
     try:
@@ -79,6 +84,23 @@ def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> I
     deps.metrics.count("CallsInitiated")
     log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
     return InitiatedCall(call, deps.voice_tokens.issue(user_id))
+
+
+def _check_provider_configured(deps: CallDeps) -> None:
+    """First of all: a provider missing settings gets a 503 before anything is dialled or recorded (and so a
+    retried Idempotency-Key dials nothing either)."""
+    try:
+        deps.voip.ensure_configured()
+    except VoipNotConfigured as error:
+        log.error("voip provider not configured", extra={"cause": error.cause})
+        raise
+
+
+def _check_user_before_dialling(deps: CallDeps, user_id: uuid.UUID) -> None:
+    # A real phone must not ring for a token whose user is gone (the insert after dialling would find out
+    # too late); the mock rings nobody, so it keeps its single statement.
+    if deps.users is not None and not deps.voip.connects_on_browser_answer and not deps.users.exists(user_id):
+        raise UnknownUser()
 
 
 def _record(deps: CallDeps, call: Call) -> None:
@@ -103,7 +125,7 @@ def _compensate(deps: CallDeps, call: Call, stored: bool) -> None:
             deps.voip.hang_up(call.provider_call_id, call.status)
     except DomainError as error:
         log.critical(
-            "orphan call: could not hang up after failing to record it", extra={**extra, "cause": error.message}
+            "orphan call: could not hang up after failing to record it", extra={**extra, "cause": _cause(error)}
         )
     if stored:
         try:
@@ -132,7 +154,8 @@ def terminate_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
 
 
 def _hang_up_quietly(deps: CallDeps, call: Call, last_known: CallStatus) -> None:
-    # The call is already recorded as ended; a provider that fails to hang up must not undo that.
+    # The call is already recorded as ended; a provider that fails to hang up must not undo that, nor leave
+    # the provider's leg running unseen: the call is marked, and the sweep retries until the provider confirms.
     if not call.provider_call_id:
         return
     try:
@@ -140,8 +163,47 @@ def _hang_up_quietly(deps: CallDeps, call: Call, last_known: CallStatus) -> None
     except DomainError as error:
         log.error(
             "failed to hang up voip call",
-            extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id, "cause": error.message},
+            extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id, "cause": _cause(error)},
         )
+        try:
+            deps.calls.mark_hangup_pending(call.call_id, True)
+        except DomainError as mark_error:
+            log.critical(
+                "could not mark a call whose hang-up failed; its provider leg may still run",
+                extra={
+                    "call_id": str(call.call_id),
+                    "provider_call_id": call.provider_call_id,
+                    "cause": _cause(mark_error),
+                },
+            )
+
+
+def _cause(error: DomainError) -> str:
+    """What to log of an error: its detail when it has one, any phone number in it masked."""
+    return mask_numbers(getattr(error, "cause", "") or error.message)
+
+
+def retry_pending_hang_ups(deps: CallDeps, limit: int = 50) -> list[Call]:
+    """Calls ended here whose provider leg may still run: hang up again; clear the mark once the provider
+    confirms (a call it already ended counts). Canceling first, then completing what turns out answered,
+    ends the leg whatever state it is in."""
+    confirmed = []
+    for call in deps.calls.pending_hang_ups(limit):
+        try:
+            deps.voip.hang_up(call.provider_call_id, CallStatus.RINGING)
+        except DomainError as error:
+            log.error(
+                "hang-up retry failed; will retry",
+                extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id, "cause": _cause(error)},
+            )
+            continue
+        deps.calls.mark_hangup_pending(call.call_id, False)
+        log.info(
+            "provider hang-up confirmed",
+            extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id},
+        )
+        confirmed.append(call)
+    return confirmed
 
 
 def call_ended(deps: CallDeps, call: Call) -> None:
@@ -175,6 +237,7 @@ def sweep_stale_calls(deps: CallDeps) -> list[Call]:
         )
         _hang_up_quietly(deps, call, CallStatus.ACTIVE if call.answer_time else CallStatus.RINGING)
         call_ended(deps, call)
+    retry_pending_hang_ups(deps)
     deps.metrics.count("ActiveCalls", deps.calls.count_live())
     return closed
 
@@ -182,7 +245,11 @@ def sweep_stale_calls(deps: CallDeps) -> list[Call]:
 def voice_token(tokens: VoiceTokens, users: UserRepository, user_id: uuid.UUID) -> VoiceToken | None:
     """A fresh token for the browser's Voice SDK client (None where the provider needs none). A provider token
     is handed out only to a user who still exists: this request runs no other statement to find out."""
-    token = tokens.issue(user_id)
+    try:
+        token = tokens.issue(user_id)
+    except ConfigurationError as error:  # only the provider's keys are read here: say so without naming them
+        log.error("voip provider not configured", extra={"cause": error.message})
+        raise VoipNotConfigured(error.message) from None
     if token is not None and not users.exists(user_id):
         raise UnknownUser()
     return token

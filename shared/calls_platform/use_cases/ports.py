@@ -48,9 +48,18 @@ class CallRepository(Protocol):
         that user's call); None if there is no such call. Exactly one of concurrent attempts moves it."""
 
     def transition_by_provider_id(
-        self, provider_call_id: str, target: CallStatus, at: datetime, reason: EndReason | None, duration: int | None
+        self,
+        provider_call_id: str,
+        target: CallStatus,
+        at: datetime,
+        reason: EndReason | None,
+        duration: int | None,
+        only_from: frozenset[CallStatus] | None = None,
     ) -> Transition | None:
-        """The same, finding the call by the provider's id for it."""
+        """The same, finding the call by the provider's id for it; `only_from` narrows the statuses it may leave."""
+
+    def correct_duration(self, provider_call_id: str, duration: int) -> Call | None:
+        """Set the billed seconds of an answered call that already ended; the call, or None if nothing changed."""
 
     def record_answer(
         self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
@@ -64,6 +73,11 @@ class CallRepository(Protocol):
         """Close as failed (timeout) the live calls nobody reported on in time; returns them."""
 
     def count_live(self) -> int: ...
+
+    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool) -> None:
+        """Mark (or clear) an ended call whose provider leg may still run: the sweep retries its hang-up."""
+
+    def pending_hang_ups(self, limit: int) -> list[Call]: ...
 
     def list_for_user(
         self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
@@ -83,6 +97,9 @@ class SessionStore(Protocol):
 class VoipProvider(Protocol):
     # Whether the browser's SDP answer connects the call (mock); with a real provider, the callee answering does.
     connects_on_browser_answer: bool
+
+    def ensure_configured(self) -> None:
+        """Raises VoipNotConfigured when the provider's settings are incomplete (checked before dialling)."""
 
     def place_call(self, call: Call) -> str:
         """Start the call; returns the provider's id for it. Raises VoipUnavailable or InvalidPhoneNumber."""

@@ -5,7 +5,7 @@ import logging
 from collections.abc import Mapping
 from typing import Protocol
 
-from calls_platform.domain.calls import REASON_FOR_STATUS, CallStatus
+from calls_platform.domain.calls import CallStatus, provider_outcome
 from calls_platform.domain.errors import DomainError
 from calls_platform.use_cases.calls import CallDeps, call_ended
 
@@ -24,6 +24,7 @@ class ProviderCallEvent:
     provider_call_id: str
     status: CallStatus
     duration: int | None = None  # the provider's own count of billed seconds, when it gives one
+    browser_leg: bool = False  # a report on the caller's browser leg (else on the phone's leg)
 
 
 class StatusCallbacks(Protocol):
@@ -48,18 +49,37 @@ def handle_status_callback(
 
 def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
     """Move the call; a repeated, late or out-of-order event changes nothing and is not an error."""
-    reason = REASON_FOR_STATUS.get(event.status.value) if event.status.is_final else None
-    moved = deps.calls.transition_by_provider_id(
-        event.provider_call_id, event.status, deps.clock.now(), reason, event.duration if reason else None
-    )
     extra = {"provider_call_id": event.provider_call_id, "provider_status": event.status.value}
+    if event.browser_leg:
+        extra["leg"] = "browser"
+    outcome = provider_outcome(event.status, event.browser_leg)
+    if outcome is None:
+        log.info("browser leg progress noted; the phone's leg drives the call", extra=extra)
+        return
+    billed = event.duration if outcome.reason and not event.browser_leg else None  # the phone leg's talk time
+    moved = deps.calls.transition_by_provider_id(
+        event.provider_call_id, outcome.status, deps.clock.now(), outcome.reason, billed, only_from=outcome.only_from
+    )
     if moved is None:
         log.warning("status callback for an unknown call", extra=extra)
         return
     extra["call_id"] = str(moved.call.call_id)
     if not moved.moved:
+        if billed is not None and event.status is CallStatus.COMPLETED:
+            _correct_billed_duration(deps, event.provider_call_id, billed, extra)
+            return
         log.info("stale or repeated status callback ignored", extra={**extra, "status": moved.call.status.value})
         return
     log.info("call status changed", extra={**extra, "previous": moved.previous.value})
     if moved.call.status.is_final:
         call_ended(deps, moved.call)
+
+
+def _correct_billed_duration(deps: CallDeps, provider_call_id: str, duration: int, extra: dict) -> None:
+    """The phone leg's `completed` after the call ended here (hung up by the caller, the sweep, or the browser
+    leg's report): the provider's own count of talk time replaces ours, as it is what the provider bills."""
+    corrected = deps.calls.correct_duration(provider_call_id, duration)
+    if corrected is None:
+        log.info("stale or repeated status callback ignored", extra=extra)
+        return
+    log.info("billed duration corrected by the provider", extra={**extra, "duration": duration})

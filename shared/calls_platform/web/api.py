@@ -120,7 +120,10 @@ def _domain_error(error: DomainError) -> Response:
     status = status_of(error.code)
     if status >= 500:
         cause = error.__cause__
-        log.error(error.message, extra={"error": error.code, "cause": repr(cause) if cause else None})
+        from calls_platform.domain.phone import mask_numbers
+
+        # A provider's exception text may hold the dialled number.
+        log.error(error.message, extra={"error": error.code, "cause": mask_numbers(repr(cause)) if cause else None})
     response = error_response(error.code, error.message)
     retry_after = getattr(error, "retry_after", None)  # the errors that say when to come back
     if retry_after:

@@ -9,6 +9,7 @@ STATUS_BY_TYPE = {
     "call_termination_failed": 403,
     "call_answer_failed": 403,
     "forbidden": 403,
+    "destination_not_allowed": 403,
     "not_found": 404,
     "call_not_found": 404,
     "method_not_allowed": 405,
@@ -24,6 +25,7 @@ STATUS_BY_TYPE = {
     "configuration_error": 500,
     "call_initiation_failed": 503,
     "service_unavailable": 503,
+    "voip_not_configured": 503,
 }
 
 

@@ -6,6 +6,9 @@ from calls_platform.domain.calls import Call, CallStatus
 class MockVoipProvider:
     connects_on_browser_answer = True  # no real callee: the browser answering is the call being answered
 
+    def ensure_configured(self) -> None:
+        """Needs no settings."""
+
     def place_call(self, call: Call) -> str:
         return f"mock-{call.call_id.hex}"
 

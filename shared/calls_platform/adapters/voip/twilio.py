@@ -1,8 +1,10 @@
 """Real calls through Twilio's Calls API with the official `twilio` client.
 
-The call rings the dialled phone; when it answers, inline TwiML (built with `VoiceResponse`) bridges it to
-the caller's browser (Voice JavaScript SDK client `<identity>`). Inline TwiML means Twilio fetches no TwiML
-URL from us; the only webhook is the signed status callback.
+Browser leg first: the call rings the caller's browser (Voice JavaScript SDK client `<identity>`); once the
+browser accepts, inline TwiML (built with `VoiceResponse`) dials the phone, so the caller hears ringback and
+the person called never picks up into silence, and nobody is dialled when no browser takes the call. Inline
+TwiML means Twilio fetches no TwiML URL from us; the only webhook is the signed status callback, which both
+legs use (the phone leg's callbacks carry `ParentCallSid`, the browser leg's Call SID).
 """
 
 from __future__ import annotations
@@ -19,22 +21,48 @@ from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
 from calls_platform.domain.calls import Call, CallStatus
-from calls_platform.domain.errors import ConfigurationError, InvalidPhoneNumber, VoipUnavailable
+from calls_platform.domain.errors import (
+    DestinationNotAllowed,
+    InvalidPhoneNumber,
+    VoipNotConfigured,
+    VoipUnavailable,
+)
 
 log = logging.getLogger(__name__)
 
 STATUS_EVENTS = ["initiated", "ringing", "answered", "completed"]
 STATUS_CALLBACK_PATH = "/api/webhooks/twilio/status"
 _INVALID_NUMBER = {21211, 21214, 21217, 13223, 13224}  # Twilio: the 'To' number is not a valid phone number
+# The account may not call that destination (geo permissions, blocked or high-risk numbers): a policy, not an
+# outage, so it is neither a VoipError nor retried.
+_NOT_ALLOWED = {21215, 21216, 13227}
 _ALREADY_ENDED = {20404, 21220}  # not found / "call is not in-progress"
 _TOO_MANY = {20429}
 HTTP_TIMEOUT_S = 5.0
-RING_TIMEOUT_S = 30
+RING_TIMEOUT_S = 30  # how long the browser, then the phone, may ring
+MAX_CALL_SECONDS = 7200
+REQUIRED_SECRET_KEYS = (
+    "voip_account_sid",
+    "voip_auth_token",
+    "voip_from_number",
+    "voip_api_key_sid",
+    "voip_api_key_secret",
+)
 
 
 def client_identity(user_id: Any) -> str:
     """The Voice SDK identity of a user's browser (letters, digits and underscores only)."""
     return f"user_{str(user_id).replace('-', '')}"
+
+
+def browser_address(call: Call) -> str:
+    """`client:<identity>?call_id=<id>`: Twilio passes a client address's query string to the Voice SDK as the
+    incoming call's custom parameters (Twilio docs, Conference Participants "Custom Parameters": "passed to the
+    specified Client ID ... in the `to` field using query string notation, e.g.
+    client:alice?mycustomparam1=foo&mycustomparam2=bar"; twilio-voice.js lib/twilio/device.ts
+    `_handleCallInvite` builds `customParameters` from `queryToJson(payload.parameters.Params)`), so the page
+    reads `call.customParameters.get("call_id")`. A UUID needs no escaping."""
+    return f"client:{client_identity(call.user_id)}?call_id={call.call_id}"
 
 
 class TwilioProvider:
@@ -45,6 +73,7 @@ class TwilioProvider:
         client: Client,
         from_number: str,
         public_base_url: str,
+        max_call_seconds: int = MAX_CALL_SECONDS,
         retries: int = 3,
         backoff_s: float = 0.25,
         sleep: Callable[[float], None] = time.sleep,
@@ -52,19 +81,21 @@ class TwilioProvider:
         self._client = client
         self._from = from_number
         self._status_url = public_base_url.rstrip("/") + STATUS_CALLBACK_PATH
+        self._max_call_seconds = max_call_seconds
         self._retries = retries
         self._backoff = backoff_s
         self._sleep = sleep
 
+    def ensure_configured(self) -> None:
+        """Built only from a complete configuration (twilio_provider), so there is nothing left to check."""
+
     def place_call(self, call: Call) -> str:
-        response = VoiceResponse()
-        response.dial(answer_on_bridge=True, timeout=RING_TIMEOUT_S).client(client_identity(call.user_id))
         try:
             created = self._send(
                 lambda: self._client.calls.create(
-                    to=call.phone_number,
+                    to=browser_address(call),
                     from_=self._from,
-                    twiml=str(response),
+                    twiml=self.phone_leg_twiml(call),
                     status_callback=self._status_url,
                     status_callback_event=STATUS_EVENTS,
                     status_callback_method="POST",
@@ -74,8 +105,26 @@ class TwilioProvider:
         except TwilioRestException as error:
             if error.code in _INVALID_NUMBER:
                 raise InvalidPhoneNumber(f"the provider refused the number as invalid (Twilio {error.code})") from None
+            if error.code in _NOT_ALLOWED:
+                raise DestinationNotAllowed(
+                    f"calls to this destination are not allowed for this account (Twilio {error.code})"
+                ) from None
             raise _unavailable(error) from error
         return created.sid
+
+    def phone_leg_twiml(self, call: Call) -> str:
+        """What runs once the browser accepted: ring the phone (the caller hears ringback meanwhile), show our
+        number, end the call after `timeLimit` seconds whatever happens, and report the phone leg's progress
+        on its own status callback."""
+        response = VoiceResponse()
+        dial = response.dial(caller_id=self._from, time_limit=self._max_call_seconds, timeout=RING_TIMEOUT_S)
+        dial.number(
+            call.phone_number,
+            status_callback=self._status_url,
+            status_callback_event=" ".join(STATUS_EVENTS),
+            status_callback_method="POST",
+        )
+        return str(response)
 
     def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
         """`completed` ends an answered call, `canceled` one still queued or ringing. If the call turns out
@@ -114,14 +163,17 @@ def _unavailable(error: TwilioRestException) -> VoipUnavailable:
     return VoipUnavailable(f"twilio HTTP {error.status} code {error.code}: {error.msg}")
 
 
-def twilio_provider(secret: dict[str, Any], public_base_url: str) -> TwilioProvider:
-    """The provider from the app secret's `voip_*` fields."""
-    missing = [k for k in ("voip_account_sid", "voip_auth_token", "voip_from_number") if not secret.get(k)]
+def twilio_provider(
+    secret: dict[str, Any], public_base_url: str, max_call_seconds: int = MAX_CALL_SECONDS
+) -> TwilioProvider:
+    """The provider from the app secret's `voip_*` fields. Every one is needed (the API key signs the browser
+    leg's tokens): an incomplete set is refused here, before anything is dialled or recorded."""
+    missing = [k for k in REQUIRED_SECRET_KEYS if not secret.get(k)]
     if missing:
-        raise ConfigurationError(f"VOIP_PROVIDER=twilio needs {', '.join(missing)} in the app secret")
+        raise VoipNotConfigured(f"VOIP_PROVIDER=twilio needs {', '.join(missing)} in the app secret")
     client = Client(
         secret["voip_account_sid"], secret["voip_auth_token"], http_client=TwilioHttpClient(timeout=HTTP_TIMEOUT_S)
     )
-    if secret.get("voip_api_base_url"):  # a local fake Twilio (tests); never set in production
+    if secret.get("voip_api_base_url"):  # a local fake Twilio (tests, VOIP_API_BASE_URL); never set in AWS
         client.api.base_url = secret["voip_api_base_url"]
-    return TwilioProvider(client, secret["voip_from_number"], public_base_url)
+    return TwilioProvider(client, secret["voip_from_number"], public_base_url, max_call_seconds)

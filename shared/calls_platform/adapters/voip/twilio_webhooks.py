@@ -35,9 +35,14 @@ class TwilioStatusCallbacks:
 
     @staticmethod
     def parse(params: Mapping[str, str]) -> ProviderCallEvent | None:
+        """The phone's leg (dialled by the browser leg's <Dial><Number>) reports with its parent's SID in
+        `ParentCallSid`: the SID we stored for the call. The browser leg reports under that SID itself."""
         status = _STATUS.get(params.get("CallStatus", ""))
         sid = params.get("CallSid", "")
         if status is None or not sid:
             return None
+        parent = params.get("ParentCallSid", "")
         duration = params.get("CallDuration", "")
-        return ProviderCallEvent(sid, status, int(duration) if duration.isdigit() else None)
+        return ProviderCallEvent(
+            parent or sid, status, int(duration) if duration.isdigit() else None, browser_leg=not parent
+        )
