@@ -3,7 +3,7 @@
 // (refresh tokens are single-use: two tabs spending the same one would revoke the whole family).
 
 const KEY = "softphone.session";
-const EARLY_SECONDS = 30; // renew this long before expiry (or at 80% of a short lifetime)
+const EARLY_SECONDS = 60; // renew this long before expiry (or halfway through a short lifetime)
 let baseUrl = "";
 let session = load();
 let timer = null;
@@ -135,7 +135,7 @@ function expire() {
 function schedule() {
   clearTimeout(timer);
   if (!session) return;
-  const lead = Math.min(EARLY_SECONDS, session.lifetime * 0.2) * 1000;
+  const lead = Math.min(EARLY_SECONDS, session.lifetime / 2) * 1000;
   timer = setTimeout(() => refresh().catch(() => {}), Math.max(0, session.expiresAt - Date.now() - lead));
 }
 

@@ -243,3 +243,39 @@ def test_a_person_signs_up_calls_browses_history_and_signs_out(browser, base_url
     stored = db.run("SELECT status, sdp_answer FROM calls WHERE sdp_answer IS NOT NULL")
     assert [row[0] for row in stored] == ["completed"]
     assert stored[0][1].startswith("v=0") and "a=setup:active" in stored[0][1]
+
+
+def test_the_page_renews_a_short_lived_access_token_before_it_expires(browser, base_url, db, monkeypatch):
+    from playwright.sync_api import expect
+
+    from calls_platform import bootstrap
+
+    monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "4")
+    bootstrap.reset()  # the functions read the lifetime when they are wired
+    email = f"refresh-{uuid.uuid4().hex[:6]}@example.com"
+    assert post(base_url, "/api/auth/register", {"email": email, "password": "password123"}) == 201
+    page = new_page(browser, base_url, DESKTOP, "en-US")
+    statuses: list[tuple[str, int]] = []
+    page.on("response", lambda response: statuses.append((response.url, response.status)))
+    by = page.get_by_test_id
+    page.goto(base_url + "/")
+    by("signin-email").fill(email)
+    by("signin-password").fill("password123")
+    by("signin-submit").click()
+    expect(by("signout")).to_be_visible()
+    first = page.evaluate("JSON.parse(localStorage.getItem('softphone.session')).refresh")
+
+    page.wait_for_timeout(9000)  # more than two lifetimes
+    by("history-filter").select_option("completed")  # an API call with whatever token the page holds now
+    expect(page.locator("#history-empty")).to_be_visible()
+    renewals = [url for url, status in statuses if url.endswith("/api/auth/refresh") and status == 200]
+    assert len(renewals) >= 2  # renewed ahead of each expiry, the rotated refresh token stored each time
+    assert page.evaluate("JSON.parse(localStorage.getItem('softphone.session')).refresh") != first
+    assert not [url for url, status in statuses if status == 401]  # never caught with an expired token
+    expect(by("message")).to_be_empty()
+    assert post(base_url, "/api/auth/refresh", {"refresh_token": first}) == 401  # single use
+
+    page.reload()
+    expect(by("signout")).to_be_visible()  # the renewed session survives a reload
+    assert not page.errors
+    page.context.close()
