@@ -316,3 +316,32 @@ def test_every_error_type_engine_code_and_end_reason_has_words_in_both_languages
         assert {code for code in errors | engine if f"\n    {code}: " not in table} == set()
         assert {r for r in reasons if f'"reason.{r}": ' not in block} == set()
         assert {s for s in statuses if f'"state.{s}": ' not in block} == set()
+
+
+def test_a_call_the_other_side_ends_is_shown_ended_with_the_reason_in_words(browser, base_url, db):
+    """The server is the truth: when the call ends there (here: the callee hangs up), the page stops the
+    media, hides the call controls and says why."""
+    from playwright.sync_api import expect
+
+    email = f"remote-{uuid.uuid4().hex[:6]}@example.com"
+    assert post(base_url, "/api/auth/register", {"email": email, "password": "password123"}) == 201
+    page = new_page(browser, base_url, PHONE, "en-GB")
+    by = page.get_by_test_id
+    page.goto(base_url + "/")
+    page.evaluate("localStorage.setItem('softphone.micChecked', '1')")
+    by("signin-email").fill(email)
+    by("signin-password").fill("password123")
+    by("signin-submit").click()
+    expect(by("country")).to_have_value("United Kingdom (+44)")  # from the browser's locale
+    by("national-number").fill("07400 123456")
+    by("call-button").click()
+    expect(by("call-status")).to_have_text("Talking")
+    db.run(
+        "UPDATE calls SET status = 'completed', end_time = now(), duration = 1, end_reason = 'callee_hung_up'"
+        " WHERE status = 'active'"
+    )
+    expect(by("call-status")).to_have_text("Call ended: the other person hung up")
+    expect(by("hangup-button")).to_be_hidden()
+    expect(by("history").locator("li").first).to_contain_text("the other person hung up")
+    assert not page.errors
+    page.context.close()
