@@ -318,9 +318,9 @@ def test_every_error_type_engine_code_and_end_reason_has_words_in_both_languages
         assert {s for s in statuses if f'"state.{s}": ' not in block} == set()
 
 
-def test_a_call_the_other_side_ends_is_shown_ended_with_the_reason_in_words(browser, base_url, db):
-    """The server is the truth: when the call ends there (here: the callee hangs up), the page stops the
-    media, hides the call controls and says why."""
+def test_keyboard_only_call_that_the_other_side_ends_is_shown_ended_with_the_reason(browser, base_url, db):
+    """Keyboard only from sign-in to the call; then the server is the truth: when the call ends there (the
+    callee hangs up), the page stops the media, hides the call controls and says why."""
     from playwright.sync_api import expect
 
     email = f"remote-{uuid.uuid4().hex[:6]}@example.com"
@@ -329,13 +329,23 @@ def test_a_call_the_other_side_ends_is_shown_ended_with_the_reason_in_words(brow
     by = page.get_by_test_id
     page.goto(base_url + "/")
     page.evaluate("localStorage.setItem('softphone.micChecked', '1')")
-    by("signin-email").fill(email)
-    by("signin-password").fill("password123")
-    by("signin-submit").click()
+    # Keyboard only: Tab to the form, type, Enter; the page moves the focus to the dialler, Enter calls.
+    page.wait_for_selector("body[data-ready]")
+    page.keyboard.press("Tab")  # the language switch
+    page.keyboard.press("Tab")
+    expect(by("signin-email")).to_be_focused()
+    page.keyboard.type(email)
+    page.keyboard.press("Tab")
+    page.keyboard.type("password123")
+    page.keyboard.press("Enter")
+    expect(by("country")).to_be_focused()
     expect(by("country")).to_have_value("United Kingdom (+44)")  # from the browser's locale
-    by("national-number").fill("07400 123456")
-    by("call-button").click()
+    page.keyboard.press("Tab")
+    expect(by("national-number")).to_be_focused()
+    page.keyboard.type("07400123456")
+    page.keyboard.press("Enter")
     expect(by("call-status")).to_have_text("Talking")
+    expect(by("hangup-button")).to_be_focused()
     db.run(
         "UPDATE calls SET status = 'completed', end_time = now(), duration = 1, end_reason = 'callee_hung_up'"
         " WHERE status = 'active'"
