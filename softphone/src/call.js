@@ -56,6 +56,7 @@ function finish(reason) {
   clearInterval(live.tick);
   deps.engine.disconnect();
   live.call = null;
+  if ($("message").textContent === t("keypadUnavailable")) deps.say(""); // a notice about this call only
   show("ended", reason);
   $("call-status").dataset.reason = reason;
   $("in-call").hidden = true;

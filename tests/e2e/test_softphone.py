@@ -109,6 +109,9 @@ def audit(page, name: str, full_page: bool = True) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert not bad, f"{name}: {bad}"
+    minor = sorted({f"{v['id']} ({v['impact']})" for v in result})
+    if minor:
+        print(f"axe {name}: {minor}")
 
 
 def seed_history(db, email: str, count: int) -> None:
