@@ -69,6 +69,11 @@ function finish(reason) {
 async function end(reason) {
   const call = live.call;
   if (!call) return;
+  if (reason !== "caller_hung_up") {
+    // The engine saw the call end: terminate only if the server still thinks it is live.
+    const known = await deps.api("GET", `/api/calls/${call.call_id}`).catch(() => null);
+    if (known && FINAL.has(known.status)) return finish(known.end_reason || reason);
+  }
   try {
     await deps.api("POST", "/api/calls/terminate", { call_id: call.call_id });
   } catch (error) {

@@ -358,3 +358,27 @@ def test_keyboard_only_call_that_the_other_side_ends_is_shown_ended_with_the_rea
     expect(by("history").locator("li").first).to_contain_text("the other person hung up")
     assert not page.errors
     page.context.close()
+
+
+def test_a_call_whose_connection_fails_is_ended_cleanly_and_explained(browser, base_url, db):
+    from playwright.sync_api import expect
+
+    email = f"broken-{uuid.uuid4().hex[:6]}@example.com"
+    assert post(base_url, "/api/auth/register", {"email": email, "password": "password123"}) == 201
+    page = new_page(browser, base_url, DESKTOP, "en-US")
+    by = page.get_by_test_id
+    page.goto(base_url + "/")
+    page.evaluate("localStorage.setItem('softphone.micChecked', '1')")
+    by("signin-email").fill(email)
+    by("signin-password").fill("password123")
+    by("signin-submit").click()
+    page.route("**/api/calls/answer", lambda route: route.abort())  # the media never gets connected
+    by("national-number").fill("(202) 555-0143")
+    by("call-button").click()
+    expect(by("call-status")).to_have_text("Call ended: the connection was lost")
+    expect(by("message")).to_have_text("The connection to the service was lost. Check your internet connection.")
+    expect(by("call-button")).to_be_visible()
+    stored = db.run("SELECT status, end_reason FROM calls")
+    assert len(stored) == 1 and stored[0][0] not in ("connecting", "ringing", "active")  # terminated, not left live
+    assert not page.errors
+    page.context.close()
