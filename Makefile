@@ -15,7 +15,7 @@ PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(com
   [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
 SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench page
+.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench page deploy-page
 
 venv: $(STAMP)
 
@@ -53,8 +53,18 @@ lint-template: $(SAM_VENV)/.installed
 
 # sam build without Docker: each function's artifact, the layer with its dependencies, migrations inside
 # the migration function. tests/deploy/test_build.py inspects the result.
-build: $(SAM_VENV)/.installed
+build: $(SAM_VENV)/.installed page
 	$(SAM_ENV) $(SAM) build --cached --parallel
+
+# Upload softphone/dist to a deployed stack's page bucket and print the page's URL (needs the AWS CLI).
+# config.json belongs to the stack (its PageConfig resource writes it): never overwritten or deleted here.
+STACK_OUTPUT = aws cloudformation describe-stacks --stack-name $(STACK) --output text \
+	--query "Stacks[0].Outputs[?OutputKey=='$(1)'].OutputValue"
+deploy-page: page
+	@test -n "$(STACK)" || { echo "usage: make deploy-page STACK=<stack name>"; exit 1; }
+	aws s3 sync softphone/dist "s3://$$($(call STACK_OUTPUT,PageBucketName))" --delete \
+		--exclude config.json --exclude .built --cache-control no-cache
+	@$(call STACK_OUTPUT,PageUrl)
 
 # Invoke one function in-process against the stack of `make run`, as Lambda would:
 #   make invoke FN=health EVENT=events/health.json

@@ -1,128 +1,151 @@
-// The softphone: account, dialling with the browser's own RTCPeerConnection, hang-up, and paged history.
-"use strict";
+// The softphone page: sign-up and sign-in views, then the dialler, the call and the history. Settings come
+// from /config.json (API origin, VoIP mode); the engine (browser WebRTC or Twilio's SDK) follows the mode.
+import { inCall, placeCall, relabel as relabelCall, setupCall } from "./call.js";
+import { relabel as relabelDialer, setNumber, setupDialer, validNumber } from "./dialer.js";
+import { createEngine as browserEngine } from "./engines/browser.js";
+import { createEngine as twilioEngine } from "./engines/twilio.js";
+import { currentPage, fillFilter, loadHistory, setupHistory } from "./history.js";
+import { errorText, lang, setLang, t, translate } from "./i18n.js";
+import { openCheck, setupMicCheck, wasChecked } from "./miccheck.js";
+import * as session from "./session.js";
 
 const $ = (id) => document.getElementById(id);
-const state = { token: null, call: null, pc: null, cursors: [null], page: 0, poll: null };
+let engine = null;
+let pendingCall = null;
 
-async function api(method, path, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (state.token) headers.Authorization = `Bearer ${state.token}`;
-  if (method === "POST" && path === "/api/calls/initiate") headers["Idempotency-Key"] = crypto.randomUUID();
-  const response = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.message || `${response.status}`);
-  return data;
+const say = (text) => ($("message").textContent = text || "");
+const failed = (error) => say(errorText(error.type));
+
+function showView(name) {
+  $("signin-view").hidden = name !== "signin";
+  $("signup-view").hidden = name !== "signup";
+  $("app-view").hidden = name !== "app";
+  const signedIn = name === "app";
+  $("signout").hidden = !signedIn;
+  $("who").hidden = !signedIn;
+  $("who").textContent = signedIn ? session.current()?.email || "" : ""; // personal data only once signed in
+  if (!signedIn) $("history").replaceChildren();
 }
 
-function say(text) { $("message").textContent = text || ""; }
-function showState(status) { $("state").textContent = status; }
-
-function credentials() { return { email: $("email").value, password: $("password").value }; }
-
-async function register() {
-  try { await api("POST", "/api/auth/register", credentials()); say("registered: now log in"); }
-  catch (error) { say(error.message); }
+async function enterApp() {
+  showView("app");
+  engine.start().catch(() => {});
+  await loadHistory(0).catch(failed);
 }
 
-async function login(event) {
+async function onSignIn(event) {
   event.preventDefault();
+  const email = $("signin-email").value.trim();
+  const password = $("signin-password").value;
+  if (!email || !password) return say(errorText("invalid_credentials"));
   try {
-    const { access_token } = await api("POST", "/api/auth/login", credentials());
-    state.token = access_token;
-    $("who").textContent = $("email").value;
-    $("call").disabled = false;
+    await session.signIn(email, password);
+    $("signin-password").value = "";
     say("");
-    await loadHistory(0);
-  } catch (error) { say(error.message); }
-}
-
-async function localAudio(pc) {
-  // A microphone if the browser grants one; otherwise the call is set up receive-only.
-  try {
-    const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    stream.getTracks().forEach((track) => pc.addTrack(track, stream));
-  } catch (error) { say(`no microphone (${error.name}): receive only`); }
-}
-
-async function dial(event) {
-  event.preventDefault();
-  $("call").disabled = true;
-  try {
-    const call = await api("POST", "/api/calls/initiate", { phone_number: $("phone").value });
-    state.call = call;
-    showState(call.status);
-    const pc = new RTCPeerConnection();
-    state.pc = pc;
-    await pc.setRemoteDescription({ type: "offer", sdp: call.sdp_offer });
-    await localAudio(pc);
-    await pc.setLocalDescription(await pc.createAnswer());
-    const answered = await api("POST", "/api/calls/answer", { call_id: call.call_id, sdp_answer: pc.localDescription.sdp });
-    showState(answered.status);
-    $("hangup").disabled = false;
-    state.poll = setInterval(refreshCall, 2000);
+    await enterApp();
+    $("country").focus();
   } catch (error) {
-    say(error.message);
-    $("call").disabled = false;
+    failed(error);
   }
 }
 
-async function refreshCall() {
-  if (!state.call) return;
-  try {
-    const call = await api("GET", `/api/calls/${state.call.call_id}`);
-    showState(call.status);
-    if (call.end_time) finish();
-  } catch (error) { say(error.message); }
-}
-
-async function hangUp() {
-  if (!state.call) return;
-  try {
-    const ended = await api("POST", "/api/calls/terminate", { call_id: state.call.call_id });
-    showState(ended.status);
-    $("timer").textContent = `${ended.duration} s`;
-  } catch (error) { say(error.message); }
-  finish();
-}
-
-function finish() {
-  clearInterval(state.poll);
-  if (state.pc) state.pc.close();
-  state.pc = null;
-  state.call = null;
-  $("hangup").disabled = true;
-  $("call").disabled = false;
-  loadHistory(0);
-}
-
-async function loadHistory(page) {
-  if (page === 0) state.cursors = [null];
-  const cursor = state.cursors[page];
-  const query = new URLSearchParams({ limit: "5" });
-  if (cursor) query.set("cursor", cursor);
-  const data = await api("GET", `/api/calls/history?${query}`);
-  state.page = page;
-  state.cursors[page + 1] = data.next_cursor;
-  $("history-rows").replaceChildren(...data.calls.map(historyRow));
-  $("newer").disabled = page === 0;
-  $("older").disabled = !data.next_cursor;
-}
-
-function historyRow(call) {
-  const row = document.createElement("tr");
-  const cells = [call.phone_number, call.status, new Date(call.start_time).toLocaleString(),
-    call.duration === null ? "" : `${call.duration} s`, call.end_reason || ""];
-  for (const text of cells) {
-    const cell = document.createElement("td");
-    cell.textContent = text;  // never innerHTML: the values come from the server
-    row.append(cell);
+async function onSignUp(event) {
+  event.preventDefault();
+  const email = $("signup-email");
+  const password = $("signup-password");
+  if (!email.checkValidity() || !email.value || !password.checkValidity() || !password.value) {
+    email.setAttribute("aria-invalid", String(!email.checkValidity() || !email.value));
+    password.setAttribute("aria-invalid", String(!password.checkValidity() || !password.value));
+    return say(errorText("validation_error") + " " + t("signup.passwordHint"));
   }
-  return row;
+  try {
+    await session.signUp(email.value.trim(), password.value);
+    $("signin-email").value = email.value.trim();
+    password.value = "";
+    showView("signin");
+    say(t("signup.done"));
+    $("signin-password").focus();
+  } catch (error) {
+    failed(error);
+  }
 }
 
-$("register").addEventListener("click", register);
-$("auth-form").addEventListener("submit", login);
-$("dial-form").addEventListener("submit", dial);
-$("hangup").addEventListener("click", hangUp);
-$("newer").addEventListener("click", () => loadHistory(state.page - 1));
-$("older").addEventListener("click", () => loadHistory(state.page + 1));
+async function onSignOut() {
+  engine.stop();
+  await session.signOut();
+  showView("signin");
+  say(t("signedOut"));
+}
+
+function onExpired() {
+  if (!inCall()) engine.stop();
+  showView("signin");
+  say(t("sessionExpired"));
+}
+
+function dial(event) {
+  event?.preventDefault();
+  const number = validNumber();
+  if (!number || inCall()) return;
+  if (!wasChecked()) {
+    pendingCall = number.number; // the first call waits for the microphone check
+    return openCheck();
+  }
+  placeCall(number.number);
+}
+
+function switchLanguage(code) {
+  setLang(code);
+  $("language").value = lang();
+  translate();
+  fillFilter();
+  relabelDialer();
+  relabelCall();
+  if (!$("app-view").hidden) loadHistory(currentPage()).catch(failed);
+  say("");
+}
+
+async function loadConfig() {
+  try {
+    const response = await fetch("config.json");
+    return response.ok ? await response.json() : {};
+  } catch {
+    return {};
+  }
+}
+
+async function main() {
+  setLang(lang());
+  $("language").value = lang();
+  translate();
+  const config = await loadConfig();
+  session.configure({ apiBaseUrl: config.apiBaseUrl, expired: onExpired });
+  const create = config.voipProvider === "twilio" ? twilioEngine : browserEngine;
+  const ended = () => loadHistory(0).catch(failed);
+  engine = setupCall(session.api, (emit) => create({ api: session.api, emit }), say, ended);
+  setupDialer((number) => ($("call-button").disabled = !number));
+  setupHistory(session.api, (e164) => {
+    setNumber(e164);
+    $("national-number").focus();
+  }, failed);
+  setupMicCheck((devices) => {
+    engine.setDevices?.(devices);
+    if (pendingCall && wasChecked()) placeCall(pendingCall);
+    pendingCall = null;
+  });
+
+  $("signin-form").addEventListener("submit", onSignIn);
+  $("signup-form").addEventListener("submit", onSignUp);
+  $("show-signup").addEventListener("click", () => (showView("signup"), say(""), $("signup-email").focus()));
+  $("show-signin").addEventListener("click", () => (showView("signin"), say(""), $("signin-email").focus()));
+  $("signout").addEventListener("click", onSignOut);
+  $("language").addEventListener("change", () => switchLanguage($("language").value));
+  $("dial-form").addEventListener("submit", dial);
+  $("mic-check").addEventListener("click", () => openCheck());
+
+  if (session.resume()) await enterApp();
+  else showView("signin");
+  document.body.dataset.ready = String(Math.round(performance.now())); // ms from navigation: measured by tests
+}
+
+main();

@@ -146,7 +146,7 @@ def test_stage_throttling_cors_alarms_and_outputs():
     api = template()["Resources"]["Api"]["Properties"]
     settings = api["MethodSettings"][0]
     assert settings["ThrottlingRateLimit"] and settings["ThrottlingBurstLimit"]
-    assert api["Cors"]["AllowOrigin"] == {"!Ref": "AllowedOrigin"}
+    assert api["Cors"]["AllowOrigin"]["!If"][0] == "HasAllowedOrigin"
     assert "MISSING_AUTHENTICATION_TOKEN" in api["GatewayResponses"]
     assert {"VoipErrorRateAlarm", "Api5xxAlarm"} <= set(resources("AWS::CloudWatch::Alarm"))
     assert {"ApiUrl", "TwilioWebhookUrl", "SessionsTableName", "AppSecretArn"} <= set(template()["Outputs"])
@@ -156,3 +156,87 @@ def test_twilio_mode_cannot_be_deployed_without_a_public_url():
     rule = template()["Rules"]["TwilioNeedsPublicBaseUrl"]
     assert rule["RuleCondition"] == {"!Equals": [{"!Ref": "VoipProvider"}, "twilio"]}
     assert rule["Assertions"][0]["Assert"] == {"!Not": [{"!Equals": [{"!Ref": "PublicBaseUrl"}, ""]}]}
+
+
+# ---- The softphone page ---------------------------------------------------------------------------------
+PAGE_ORIGIN = {"!Sub": "https://${PageDistribution.DomainName}"}
+
+
+def directives(csp: str) -> dict[str, list[str]]:
+    return {d.split()[0]: d.split()[1:] for d in (part.strip() for part in csp.split(";")) if d}
+
+
+def gateway_csp(provider: str) -> str:
+    """The local gateway's page CSP for a provider mode (page_headers once infra/gateway.py has it)."""
+    from infra import gateway
+
+    if hasattr(gateway, "page_headers"):
+        return gateway.page_headers(provider)["Content-Security-Policy"]
+    if provider != "mock":
+        pytest.skip("the gateway has no per-mode page headers yet")
+    return gateway._PAGE_HEADERS["Content-Security-Policy"] + "; frame-ancestors 'none'"
+
+
+def test_page_bucket_is_private_and_read_only_by_its_distribution():
+    bucket = template()["Resources"]["PageBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    statements = template()["Resources"]["PageBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    read, tls = statements
+    assert read["Principal"] == {"Service": "cloudfront.amazonaws.com"} and read["Action"] == "s3:GetObject"
+    assert "${PageDistribution}" in read["Condition"]["StringEquals"]["AWS:SourceArn"]["!Sub"]
+    assert tls["Effect"] == "Deny" and tls["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_distribution_serves_the_page_over_https_only_through_origin_access_control():
+    config = template()["Resources"]["PageDistribution"]["Properties"]["DistributionConfig"]
+    (origin,) = config["Origins"]
+    assert origin["OriginAccessControlId"] == {"!GetAtt": "PageOriginAccessControl.Id"}
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # no legacy OAI
+    oac = template()["Resources"]["PageOriginAccessControl"]["Properties"]["OriginAccessControlConfig"]
+    assert oac["OriginAccessControlOriginType"] == "s3" and oac["SigningBehavior"] == "always"
+    behavior = config["DefaultCacheBehavior"]
+    assert behavior["ViewerProtocolPolicy"] == "https-only"
+    assert behavior["ResponseHeadersPolicyId"] == {"!Ref": "PageHeaders"}
+    assert config["DefaultRootObject"] == "index.html"
+
+
+def test_page_headers_deny_framing_sniffing_and_plain_http():
+    headers = template()["Resources"]["PageHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    security = headers["SecurityHeadersConfig"]
+    assert security["FrameOptions"]["FrameOption"] == "DENY"
+    assert security["ContentTypeOptions"] == {"Override": True}
+    assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert all(part.get("Override") for part in security.values())
+
+
+@pytest.mark.parametrize("provider", ["mock", "twilio"])
+def test_page_csp_is_the_local_gateways_plus_the_api_origin(provider):
+    choice = template()["Resources"]["PageHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    csp_if = choice["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["!If"]
+    assert csp_if[0] == "IsTwilio"
+    deployed = directives(csp_if[1 if provider == "twilio" else 2]["!Sub"])
+    local = directives(gateway_csp(provider))
+    api = "https://*.execute-api.${AWS::Region}.amazonaws.com"  # the page and the API are two origins here
+    for name, values in local.items():
+        expected = [*values, api] if name == "connect-src" else values
+        assert sorted(deployed.get(name, [])) == sorted(expected), name
+    assert set(deployed) == set(local)
+    assert deployed["frame-ancestors"] == ["'none'"]
+
+
+def test_the_stack_tells_the_page_where_the_api_is_and_the_api_allows_exactly_the_page():
+    config = template()["Resources"]["PageConfig"]["Properties"]
+    assert config["ServiceToken"] == {"!GetAtt": "PageConfigWriter.Arn"}
+    assert config["Bucket"] == {"!Ref": "PageBucket"}
+    assert "${Api}.execute-api" in config["ApiBaseUrl"]["!Sub"] and "${StageName}" in config["ApiBaseUrl"]["!Sub"]
+    assert config["VoipProvider"] == {"!Ref": "VoipProvider"}
+    writer = template()["Resources"]["PageConfigRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
+    assert writer["Resource"] == {"!Sub": "${PageBucket.Arn}/config.json"}  # may write that one object only
+
+    allowed = template()["Globals"]["Function"]["Environment"]["Variables"]["ALLOWED_ORIGIN"]["!If"]
+    assert allowed == ["HasAllowedOrigin", {"!Ref": "AllowedOrigin"}, PAGE_ORIGIN]
+    cors = template()["Resources"]["Api"]["Properties"]["Cors"]["AllowOrigin"]["!If"]
+    assert cors[2] == {"!Sub": "'https://${PageDistribution.DomainName}'"}
+    assert template()["Parameters"]["AllowedOrigin"]["Default"] == ""
+    assert template()["Outputs"]["PageUrl"]["Value"] == PAGE_ORIGIN

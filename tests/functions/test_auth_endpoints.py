@@ -80,3 +80,18 @@ def test_unknown_email_and_wrong_password_get_the_same_401(endpoint, user):
 def test_wrong_method_has_the_error_shape(endpoint):
     response = endpoint("login").call("GET", "/api/auth/login")
     assert_error(response, 405, "method_not_allowed")
+
+
+def test_answers_name_the_deployed_page_as_the_one_origin_allowed_to_read_them(endpoint, monkeypatch):
+    same_origin = endpoint("login").call("POST", "/api/auth/login", {"email": "x@example.com", "password": "p"})
+    assert "Access-Control-Allow-Origin" not in same_origin.headers  # locally the page is the API's origin
+
+    monkeypatch.setenv("ALLOWED_ORIGIN", "https://d111111abcdef8.cloudfront.net")
+    refused = endpoint("login").call("POST", "/api/auth/login", {"email": "x@example.com", "password": "password1"})
+    assert refused.status_code == 401
+    assert refused.headers["Access-Control-Allow-Origin"] == "https://d111111abcdef8.cloudfront.net"
+    assert refused.headers["Vary"] == "Origin"
+    created = endpoint("register").call(
+        "POST", "/api/auth/register", {"email": "c@example.com", "password": "password1"}
+    )
+    assert created.headers["Access-Control-Allow-Origin"] == "https://d111111abcdef8.cloudfront.net"

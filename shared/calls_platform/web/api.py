@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -205,6 +206,19 @@ def _reject_constant(name: str) -> None:
 
 def _normalize_framework_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
     """Errors Chalice answers by itself (e.g. 405) get this API's shape instead of Chalice's."""
+    return _allow_page_origin(_normalized(event, get_response))
+
+
+def _allow_page_origin(response: Response) -> Response:
+    """The deployed page is another origin (CloudFront): ALLOWED_ORIGIN, set by the stack, may read answers."""
+    origin = os.environ.get("ALLOWED_ORIGIN")
+    if origin:
+        response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Vary"] = "Origin"
+    return response
+
+
+def _normalized(event: Any, get_response: Callable[[Any], Response]) -> Response:
     try:
         response = get_response(event)
     except Exception:
