@@ -24,6 +24,7 @@ import os
 import re
 import shutil
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,8 +53,7 @@ CHROMIUM_ARGS = [
 MEDIA_SERVER_JS = """async () => {
   const pc = new RTCPeerConnection();
   window.mediaServer = pc;
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-  pc.addTrack(stream.getAudioTracks()[0], stream);
+  pc.addTransceiver("audio", { direction: "sendrecv" });
   await pc.setLocalDescription(await pc.createOffer());
   if (pc.iceGatheringState !== "complete") {
     await new Promise((done) => pc.addEventListener("icegatheringstatechange",
@@ -71,8 +71,8 @@ def chromium() -> str | None:
     return next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
 
 
-@pytest.fixture
-def browser():
+@contextmanager
+def launched(args: list[str]):
     executable = chromium()
     if executable is None:
         if os.environ.get("CI"):
@@ -81,9 +81,23 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        instance = playwright.chromium.launch(executable_path=executable, args=args, headless=True)
         yield instance
         instance.close()
+
+
+@pytest.fixture
+def browser():
+    with launched(CHROMIUM_ARGS) as instance:
+        yield instance
+
+
+# Without the fake capture device this machine has no microphone; without the fake permission prompt a
+# headless Chromium refuses the microphone, as a person clicking "Block" does.
+WITHOUT_MIC = {
+    "mic_missing": [a for a in CHROMIUM_ARGS if a != "--use-fake-device-for-media-stream"],
+    "mic_denied": [a for a in CHROMIUM_ARGS if a != "--use-fake-ui-for-media-stream"],
+}
 
 
 class FakeSignaling:
@@ -328,3 +342,99 @@ def test_token_is_renewed_before_it_expires(browser, base_url, twilio_mode, fake
     assert renewed != first
     assert jwt_payload(renewed)["grants"]["identity"] == jwt_payload(first)["grants"]["identity"]
     assert not harness.console_errors
+
+    # Twilio refusing an expired token (31205) also gets a fresh one, not an error for the person.
+    harness.page.wait_for_timeout(1100)  # a new second: a new token
+    signaling.send("error", {"error": {"code": 31205, "message": "JWT token expired"}})
+    harness.wait(lambda: len(signaling.of_type("listen")) == 3, "a token after the refusal")
+    assert signaling.of_type("listen")[2]["token"] not in (first, renewed)
+    assert harness.page.get_by_test_id("message").text_content() == ""
+
+
+def test_sdk_that_does_not_load_is_said_in_words(browser, base_url, twilio_mode, user):  # noqa: F811
+    from playwright.sync_api import expect
+
+    harness = Harness(browser, base_url, FakeSignaling())
+    harness.page.route("**/vendor/twilio.min.js", lambda route: route.fulfill(status=404, body=""))
+    harness.page.goto(base_url + "/")
+    harness.page.get_by_test_id("signin-email").fill(user["email"])
+    harness.page.get_by_test_id("signin-password").fill(user["password"])
+    harness.page.get_by_test_id("signin-submit").click()
+    expect(harness.page.get_by_test_id("message")).to_have_text("The calling component did not start.")
+
+
+# Call-quality warnings come from the SDK's own statistics (round-trip time, packet loss, MOS over several
+# seconds of real media): a test cannot make the real SDK raise them on demand, so a stub Device stands in.
+STUB_DEVICE_JS = """
+class Emitter {
+  constructor() { this.handlers = {}; }
+  on(name, handler) { (this.handlers[name] ||= []).push(handler); return this; }
+  emit(name, ...args) { (this.handlers[name] || []).forEach((handler) => handler(...args)); }
+}
+class StubCall extends Emitter {
+  constructor(callId) { super(); this.customParameters = new Map([["call_id", callId]]); this.log = []; }
+  accept() { this.log.push("accept"); this.state = "open"; setTimeout(() => this.emit("accept", this), 0); }
+  reject() { this.log.push("reject"); }
+  mute(value) { this.log.push(`mute:${value}`); }
+  status() { return this.state || "pending"; }
+  sendDigits(digits) { this.log.push(`digits:${digits}`); }
+  disconnect() { this.log.push("disconnect"); this.emit("disconnect", this); }
+}
+class StubDevice extends Emitter {
+  constructor(token, options) { super(); window.stubDevice = this; this.token = token; this.options = options; }
+  get audio() { return { incoming: () => false }; }
+  register() { return Promise.resolve(); }
+  ring(callId) { const call = new StubCall(callId); window.stubCall = call; this.emit("incoming", call); }
+  updateToken(token) { this.token = token; }
+  destroy() {}
+}
+window.Twilio = { Device: StubDevice };
+"""
+
+
+def test_call_quality_warnings_are_said_in_words(browser, base_url, twilio_mode, fake_twilio, user, db):  # noqa: F811
+    from playwright.sync_api import expect
+
+    harness = Harness(browser, base_url, FakeSignaling())
+    page = harness.page
+    page.add_init_script(STUB_DEVICE_JS)
+    page.goto(base_url + "/")
+    page.get_by_test_id("signin-email").fill(user["email"])
+    page.get_by_test_id("signin-password").fill(user["password"])
+    page.get_by_test_id("signin-submit").click()
+    harness.wait(lambda: page.evaluate("!!window.stubDevice?.handlers.incoming"), "the stub Device")
+    sounds = page.evaluate("window.stubDevice.options.sounds")
+    assert all(url.startswith(base_url + "/sounds/") for url in sounds.values()) and len(sounds) == 15
+    call = harness.dial_with_legs(lambda call_id: None)
+    page.evaluate("callId => window.stubDevice.ring(callId)", call["call_id"])
+    harness.wait(lambda: page.evaluate("window.stubCall?.state === 'open'"), "the stub call to open")
+    page.evaluate("window.stubCall.emit('warning', 'high-rtt')")
+    expect(page.get_by_test_id("message")).to_have_text("The network is unstable.")
+    page.get_by_test_id("hangup-button").click()
+    expect(page.get_by_test_id("call-status")).to_have_text("completed")
+    assert page.evaluate("window.stubCall.log") == ["accept", "mute:false", "disconnect"]
+
+
+@pytest.mark.parametrize("code", sorted(WITHOUT_MIC))
+def test_no_microphone_ends_the_call_and_says_why(code, base_url, twilio_mode, fake_twilio, user, db):  # noqa: F811
+    from playwright.sync_api import expect
+
+    expected = {
+        "mic_missing": "No microphone was found.",
+        "mic_denied": "The browser was not allowed to use the microphone.",
+    }
+    with launched(WITHOUT_MIC[code]) as browser:
+        signaling = FakeSignaling()
+        harness = Harness(browser, base_url, signaling)
+        page = harness.page
+        harness.sign_in(base_url, user)
+        offer = harness.media_offer()
+        ours = call_sid()
+        call = harness.dial_with_legs(lambda call_id: None)
+        signaling.invite(ours, call["call_id"], offer)
+        expect(page.get_by_test_id("message")).to_have_text(expected[code])
+        expect(page.get_by_test_id("call-status")).to_have_text("completed")  # ended cleanly: terminate ran
+        assert not signaling.of_type("answer")
+        assert signaling.of_type("hangup") == [{"callsid": ours}]  # the SDK tells Twilio the leg is over
+        [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
+        assert status == "completed"

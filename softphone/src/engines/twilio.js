@@ -97,7 +97,9 @@ export function createEngine({ api, emit }) {
     if (call !== active) return;
     active = null;
     expected = null;
-    if (!hangingUp) emit({ type: "ended", reason: failure || "remote_hung_up" });
+    if (hangingUp) return;
+    // The SDK emits a media or microphone error just after the call's `disconnect`: let it say why first.
+    setTimeout(() => emit({ type: "ended", reason: failure || "remote_hung_up" }), 0);
   }
 
   function incoming(call) {
@@ -123,8 +125,9 @@ export function createEngine({ api, emit }) {
       device.on("incoming", incoming);
       device.on("tokenWillExpire", renewToken);
       device.on("error", (error, call) => {
-        if (!call) emit({ type: "error", code: errorCode(error) });
-        if (errorCode(error) === "token_expired") renewToken();
+        const code = errorCode(error);
+        if (code === "token_expired") renewToken(); // tells the page only if no new token comes
+        else if (!call) emit({ type: "error", code }); // a call's own errors arrive on the call
       });
       await device.register();
     } catch (error) {
