@@ -2,8 +2,9 @@
 
 The server side is the real stack in Twilio mode against the fake Twilio (tests/twilio/conftest.py): the page's
 `/config.json`, its Content-Security-Policy, the voice token (a real Twilio access token signed with the API key)
-and initiate/terminate are the ones a user gets, so the test also proves the CSP lets the SDK reach exactly
-the Twilio origins it uses. Only Twilio's own edge is faked, at the browser's network boundary:
+and initiate/terminate are the ones a user gets (the SDK's insights posts pass the real CSP; the signaling
+socket's origin is checked against it separately, as Playwright's WebSocket routing is invisible to CSP).
+Only Twilio's own edge is faked, at the browser's network boundary:
 - the SDK's signaling WebSocket (wss://voice-js.<edge>.twilio.com/signal) is answered by `FakeSignaling`
   through Playwright's `route_web_socket`, speaking the SDK's JSON messages (`{type, version, payload}`, see
   lib/twilio/pstream.ts): it answers `listen` with `connected`, `register` with `ready`, delivers `invite`s
@@ -53,7 +54,7 @@ CHROMIUM_ARGS = [
 MEDIA_SERVER_JS = """async () => {
   const pc = new RTCPeerConnection();
   window.mediaServer = pc;
-  pc.addTransceiver("audio", { direction: "sendrecv" });
+  pc.addTransceiver("audio", { direction: "sendrecv", streams: [new MediaStream()] });
   await pc.setLocalDescription(await pc.createOffer());
   if (pc.iceGatheringState !== "complete") {
     await new Promise((done) => pc.addEventListener("icegatheringstatechange",
@@ -438,3 +439,43 @@ def test_no_microphone_ends_the_call_and_says_why(code, base_url, twilio_mode, f
         assert signaling.of_type("hangup") == [{"callsid": ours}]  # the SDK tells Twilio the leg is over
         [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
         assert status == "completed"
+
+
+# Playwright answers routed WebSockets by replacing the page's WebSocket class, which CSP does not see; so
+# the policy itself is checked here on unrouted requests, with every host resolved to a closed local port.
+CSP_PROBE_JS = """async (urls) => {
+  const blocked = [];
+  document.addEventListener("securitypolicyviolation", (event) => blocked.push(event.blockedURI));
+  for (const url of urls) {
+    try {
+      if (url.startsWith("wss:")) new WebSocket(url).onerror = () => {};
+      else await fetch(url, { method: "POST", body: "{}" }).catch(() => {});
+    } catch (error) {
+      blocked.push(url);
+    }
+  }
+  await new Promise((done) => setTimeout(done, 500));
+  return [...new Set(blocked)];
+}"""
+SDK_URLS = [
+    "wss://voice-js.roaming.twilio.com/signal",
+    "wss://voice-js.ashburn.twilio.com/signal",
+    "https://eventgw.twilio.com/v4/EndpointEvents",
+    "https://eventgw.us1.twilio.com/v4/EndpointEvents",
+]
+NOT_SDK_URLS = [
+    "wss://evil.example.com/signal",
+    "https://sdk.twilio.com/js/client/sounds/releases/1.0.0/incoming.mp3",  # the SDK's CDN: never needed
+]
+
+
+@pytest.mark.parametrize("provider", ["twilio", "mock"])
+def test_the_page_policy_lets_the_sdk_reach_only_its_origins(provider, base_url, monkeypatch):
+    monkeypatch.setenv("VOIP_PROVIDER", provider)
+    with launched([*CHROMIUM_ARGS, "--host-resolver-rules=MAP * 127.0.0.1:9, EXCLUDE 127.0.0.1"]) as browser:
+        page = browser.new_page()
+        page.goto(base_url + "/")
+        blocked = page.evaluate(CSP_PROBE_JS, SDK_URLS + NOT_SDK_URLS)
+    assert {url.split("/")[2] for url in blocked} == {
+        url.split("/")[2] for url in NOT_SDK_URLS + (SDK_URLS if provider == "mock" else [])
+    }
