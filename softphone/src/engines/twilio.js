@@ -86,7 +86,8 @@ export function createEngine({ api, emit }) {
       failure = CALL_ENDING.has(code) ? code : "connection_failed";
       emit({ type: "error", code });
     });
-    call.on("warning", () => emit({ type: "warning", code: "network" }));
+    // Quality warnings (high-rtt, high-packet-loss, low-mos, ...) are the network's; a silent microphone is not.
+    call.on("warning", (name) => name !== "constant-audio-input-level" && emit({ type: "warning", code: "network" }));
     call.on("reconnecting", () => emit({ type: "warning", code: "network" }));
     call.on("disconnect", () => ended(call));
     call.on("cancel", () => ended(call));
@@ -131,7 +132,9 @@ export function createEngine({ api, emit }) {
       });
       await device.register();
     } catch (error) {
-      emit({ type: "error", code: error?.type || (device ? errorCode(error) : "sdk_failed") });
+      // An API refusal names itself; no SDK is "sdk_failed"; a Device that could not register hit the network.
+      const code = error?.type || (device ? ERROR_CODES.get(error?.code) || "network" : "sdk_failed");
+      emit({ type: "error", code });
     }
   }
 
