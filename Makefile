@@ -31,7 +31,7 @@ test: $(STAMP) browser build page
 	$(PY) -m pytest
 
 # The softphone page: npm packages from the lockfile, bundled by esbuild into softphone/dist (what is served).
-PAGE_SOURCES := $(shell find softphone/src softphone/public -type f 2>/dev/null) softphone/build.mjs
+PAGE_SOURCES := $(shell find softphone/src softphone/public -type f 2>/dev/null) softphone/build.mjs softphone/sounds.mjs
 softphone/node_modules/.package-lock.json: softphone/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm (Node.js 20+) is needed to build the softphone page"; exit 1; }
 	cd softphone && npm ci --no-audit --no-fund --loglevel=error

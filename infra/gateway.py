@@ -34,12 +34,37 @@ _CONTENT_TYPES = {
     ".svg": "image/svg+xml",
     ".json": "application/json",
     ".mp3": "audio/mpeg",
+    ".wav": "audio/wav",
 }
-_PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-cache",
-}
+# Twilio's Voice SDK (2.18.5, lib/twilio/regions.ts) signals over wss://voice-js.<edge>.twilio.com/signal: the
+# page asks for the "roaming" edge and the SDK then prefers the edge Twilio names in its `connected` message, one
+# of the public edges. It posts call quality events to https://eventgw.twilio.com, or eventgw.<home>.twilio.com
+# once Twilio names the home region. Media (ICE/DTLS/SRTP) is not governed by CSP; the SDK's sounds are ours.
+TWILIO_EDGES = ("roaming", "ashburn", "umatilla", "dublin", "frankfurt", "sao-paulo", "singapore", "sydney", "tokyo")
+TWILIO_HOME_REGIONS = ("us1", "us2", "ie1", "de1", "br1", "sg1", "au1", "jp1")
+TWILIO_ORIGINS = (
+    *(f"wss://voice-js.{edge}.twilio.com" for edge in TWILIO_EDGES),
+    "https://eventgw.twilio.com",
+    *(f"https://eventgw.{region}.twilio.com" for region in TWILIO_HOME_REGIONS),
+)
+
+
+def page_headers(provider: str) -> dict[str, str]:
+    """The page's security headers: its CSP opens exactly the Twilio origins in Twilio mode, none otherwise."""
+    connect = " ".join(("'self'", *(TWILIO_ORIGINS if provider == "twilio" else ())))
+    policy = (
+        f"default-src 'self'; connect-src {connect}; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "X-Frame-Options": "DENY",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-cache",
+    }
+
+
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 
 
@@ -106,19 +131,23 @@ class LocalGateway:
 
 def static_file(path: str):
     """The softphone's files (in AWS they belong on S3/CloudFront; locally the gateway serves them)."""
+    headers = page_headers(voip_provider())
     if path == "/config.json":
-        return 200, {"Content-Type": _CONTENT_TYPES[".json"], **_PAGE_HEADERS}, page_config()
+        return 200, {"Content-Type": _CONTENT_TYPES[".json"], **headers}, page_config()
     name = "index.html" if path in ("", "/") else path.lstrip("/")
     file = (SOFTPHONE_DIR / name).resolve()
     if not file.is_file() or SOFTPHONE_DIR not in file.parents or file.suffix not in _CONTENT_TYPES:
         return _error("not_found", f"no route for {path}")
-    return 200, {"Content-Type": _CONTENT_TYPES[file.suffix], **_PAGE_HEADERS}, file.read_bytes()
+    return 200, {"Content-Type": _CONTENT_TYPES[file.suffix], **headers}, file.read_bytes()
+
+
+def voip_provider() -> str:
+    return os.environ.get("VOIP_PROVIDER") or "mock"
 
 
 def page_config() -> bytes:
     """What the page needs to know about its API; in AWS the stack writes the same file next to the page."""
-    provider = os.environ.get("VOIP_PROVIDER") or "mock"
-    return json.dumps({"apiBaseUrl": "", "voipProvider": provider}).encode()
+    return json.dumps({"apiBaseUrl": "", "voipProvider": voip_provider()}).encode()
 
 
 def proxy_event(

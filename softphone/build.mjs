@@ -2,6 +2,7 @@
 // Voice SDK copied from its npm package (loaded by the page only in Twilio mode; never from a CDN).
 import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+import { writeSounds } from "./sounds.mjs";
 
 const dist = new URL("./dist/", import.meta.url);
 rmSync(dist, { recursive: true, force: true });
@@ -11,6 +12,7 @@ cpSync(
   new URL("./node_modules/@twilio/voice-sdk/dist/twilio.min.js", import.meta.url),
   new URL("vendor/twilio.min.js", dist),
 );
+writeSounds(new URL("sounds/", dist));
 await build({
   entryPoints: [new URL("./src/main.js", import.meta.url).pathname],
   bundle: true,
