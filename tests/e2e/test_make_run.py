@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from benchmarks.probes import project_env
+from tests.support.probes import project_env
 from infra.local_aws import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
