@@ -161,3 +161,14 @@ def test_twilio_mode_cannot_be_deployed_without_a_public_url():
     assert rule["RuleCondition"] == {"!Equals": [{"!Ref": "VoipProvider"}, "twilio"]}
     assert rule["Assertions"][0]["Assert"] == {"!Not": [{"!Equals": [{"!Ref": "PublicBaseUrl"}, ""]}]}
 
+
+def test_api_functions_start_from_snapstart_snapshots_behind_an_alias():
+    globals_ = template()["Globals"]["Function"]
+    assert globals_["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert globals_["AutoPublishAlias"]  # SAM then integrates each API route with the alias, not $LATEST
+    for name, props in functions().items():
+        api = any(e["Type"] == "Api" for e in (props.get("Events") or {}).values())
+        assert props.get("SnapStart", globals_["SnapStart"])["ApplyOn"] == ("PublishedVersions" if api else "None")
+        # what SnapStart cannot be combined with
+        assert "ProvisionedConcurrencyConfig" not in props and "FileSystemConfigs" not in props, name
+        assert props.get("EphemeralStorage", {"Size": 512})["Size"] <= 512, name
