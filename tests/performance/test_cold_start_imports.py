@@ -6,7 +6,7 @@ import pytest
 
 from infra.template import ROOT
 from tests.support.function_needs import HEAVY, NEEDS
-from tests.support.probes import cold_start
+from tests.support.probes import cold_start, run_probe
 
 # The samples name a call nobody has: those functions answer "no such call", which is still a served request.
 CALL_NOT_FOUND = {"get_call": "call_not_found", "terminate_call": "call_not_found"}
@@ -48,3 +48,14 @@ def test_a_wrongly_routed_request_is_not_taken_for_served(stack, db, user, tmp_p
     with pytest.raises(AssertionError):
         assert_served("get_call", probe)
 
+
+def test_issuing_a_voice_token_loads_the_token_module_not_the_rest_client():
+    code = """
+import json, sys, uuid
+from calls_platform.adapters.voip.voice_tokens import TwilioVoiceTokens
+token = TwilioVoiceTokens("AC" + "0" * 32, "SK" + "0" * 32, "secret").issue(uuid.uuid4())
+print(json.dumps({"jwt": bool(token.token), "loaded": sorted(m for m in sys.modules if m.startswith("twilio."))}))
+"""
+    probe = run_probe(code)
+    assert probe["jwt"] and "twilio.jwt.access_token" in probe["loaded"]
+    assert not [m for m in probe["loaded"] if m.startswith(("twilio.rest", "twilio.http", "twilio.base.client"))]

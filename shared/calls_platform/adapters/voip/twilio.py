@@ -18,6 +18,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
+from calls_platform.adapters.voip.identity import client_identity
 from calls_platform.domain.calls import Call, CallStatus
 from calls_platform.domain.errors import ConfigurationError, InvalidPhoneNumber, VoipUnavailable
 
@@ -30,11 +31,6 @@ _ALREADY_ENDED = {20404, 21220}  # not found / "call is not in-progress"
 _TOO_MANY = {20429}
 HTTP_TIMEOUT_S = 5.0
 RING_TIMEOUT_S = 30
-
-
-def client_identity(user_id: Any) -> str:
-    """The Voice SDK identity of a user's browser (letters, digits and underscores only)."""
-    return f"user_{str(user_id).replace('-', '')}"
 
 
 class TwilioProvider:
