@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.probes import project_env
 from infra.local_aws import free_port
+from tests.support.probes import project_env
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "webrtc-setup-guide.md"
