@@ -15,7 +15,7 @@ PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(com
   [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
 SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench page deploy-page
+.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench bench-load page deploy-page
 
 venv: $(STAMP)
 
@@ -101,6 +101,12 @@ clean:
 	-[ -x $(PY) ] && $(PY) -c "from infra.embedded_postgres import EmbeddedPostgres as E; from infra.settings import LOCAL_DIR as L; E(L/'pgdata',0,'','','').stop()" 2>/dev/null
 	rm -rf .local .pytest_cache .ruff_cache test-artifacts .aws-sam softphone/dist
 
-# Benchmarks (not timed tests): figures beside their floors, written to benchmarks/results.json.
-bench: $(STAMP)
+# Benchmarks (not timed tests): figures beside their floors, written to benchmarks/results.json. The cold
+# starts are measured in the venv and from the built artifacts (python3.12, as Lambda mounts them).
+bench: $(STAMP) build
 	$(PY) -m benchmarks.run
+
+# 20 simulated users doing the walkthrough for 60 s against `make run` on ports 8085/5445 (LOAD_PORT,
+# LOAD_POSTGRES_PORT; LOAD_URL for a stack already running): benchmarks/load-results.json.
+bench-load: $(STAMP)
+	$(PY) -m benchmarks.load

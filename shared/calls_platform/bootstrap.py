@@ -205,3 +205,12 @@ def reset(new: Container | None = None) -> None:
     if _container is not None and "database" in vars(_container):
         _container.database.close()
     _container = new
+
+
+def _register_snapstart_hooks() -> None:
+    from calls_platform import snapstart
+
+    snapstart.register()
+
+
+_register_snapstart_hooks()

@@ -49,7 +49,11 @@ def test_functions_run_python312_on_arm64_with_the_shared_layer():
     assert globals_["Runtime"] in ("python3.12", "python3.13") and globals_["Architectures"] == ["arm64"]
     assert globals_["Layers"] == [{"!Ref": "SharedLayer"}]
     layer = template()["Resources"]["SharedLayer"]
-    assert layer["Properties"]["ContentUri"] == "shared/" and layer["Metadata"]["BuildMethod"] == "python3.12"
+    assert layer["Properties"]["ContentUri"] == "shared/"
+    # every artifact is built by infra/artifacts/Makefile, which compiles its bytecode for python3.12
+    resources = template()["Resources"]
+    built = [r["Metadata"] for r in resources.values() if r["Type"] in ("AWS::Serverless::Function", layer["Type"])]
+    assert all(m["BuildMethod"] == "makefile" and m["ContextPath"] == "infra/artifacts" for m in built), built
     # no function repeats the layer's dependencies
     assert not list((ROOT / "functions").glob("*/requirements.txt"))
 
@@ -240,3 +244,15 @@ def test_the_stack_tells_the_page_where_the_api_is_and_the_api_allows_exactly_th
     assert cors[2] == {"!Sub": "'https://${PageDistribution.DomainName}'"}
     assert template()["Parameters"]["AllowedOrigin"]["Default"] == ""
     assert template()["Outputs"]["PageUrl"]["Value"] == PAGE_ORIGIN
+
+
+def test_api_functions_start_from_snapstart_snapshots_behind_an_alias():
+    globals_ = template()["Globals"]["Function"]
+    assert globals_["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert globals_["AutoPublishAlias"]  # SAM then integrates each API route with the alias, not $LATEST
+    for name, props in functions().items():
+        api = any(e["Type"] == "Api" for e in (props.get("Events") or {}).values())
+        assert props.get("SnapStart", globals_["SnapStart"])["ApplyOn"] == ("PublishedVersions" if api else "None")
+        # what SnapStart cannot be combined with
+        assert "ProvisionedConcurrencyConfig" not in props and "FileSystemConfigs" not in props, name
+        assert props.get("EphemeralStorage", {"Size": 512})["Size"] <= 512, name

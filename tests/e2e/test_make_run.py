@@ -12,9 +12,9 @@ import time
 import pytest
 import requests
 
-from benchmarks.probes import project_env
 from infra.local_aws import free_port
 from infra.settings import ROOT
+from tests.support.probes import project_env
 
 GUIDE = ROOT / "docs" / "webrtc-setup-guide.md"
 

@@ -4,34 +4,58 @@ import json
 
 import pytest
 
-from benchmarks.probes import COLD_START, run_probe
 from infra.template import ROOT
+from tests.support.function_needs import HEAVY, NEEDS
+from tests.support.probes import cold_start, run_probe
 
-HEAVY = ["twilio", "aws_lambda_powertools", "argon2", "phonenumbers", "jwt", "pg8000", "boto3"]
-# What each function may load on its first request in mock mode; anything else heavy is a regression.
-ALLOWED = {
-    "health": {"pg8000", "boto3"},
-    "register": {"pg8000", "boto3", "argon2"},
-    "login": {"pg8000", "boto3", "argon2", "jwt"},
-    "call_history": {"pg8000", "boto3", "jwt"},
-    "get_call": {"pg8000", "boto3", "jwt"},
-    "initiate_call": {"pg8000", "boto3", "jwt", "phonenumbers", "aws_lambda_powertools"},
-    "terminate_call": {"pg8000", "boto3", "jwt", "aws_lambda_powertools"},
-    "voice_token": {"boto3", "jwt"},
-}
+# The samples name a call nobody has: those functions answer "no such call", which is still a served request.
+CALL_NOT_FOUND = {"get_call": "call_not_found", "terminate_call": "call_not_found"}
 
 
-@pytest.mark.parametrize("function", sorted(ALLOWED))
-def test_a_cold_start_loads_only_what_the_function_uses(stack, db, user, function, tmp_path):
+def sample_event(function: str, user: dict) -> dict:
     event = json.loads((ROOT / "events" / f"{function}.json").read_text())
-    event["headers"]["Authorization"] = f"Bearer {user['token']}"  # a real request gets past authentication
+    if "headers" in event:  # a real request gets past authentication
+        event["headers"]["Authorization"] = f"Bearer {user['token']}"
     if function == "login":
         event["body"] = json.dumps({"email": user["email"], "password": user["password"]})
     if function == "register":
         event["body"] = json.dumps({"email": "cold@example.com", "password": "password123"})
+    return event
+
+
+def assert_served(function: str, probe: dict) -> None:
+    """Served by the function's own route: 2xx, or the one expected 404 (never a route miss's 404)."""
+    assert probe["status"] < 300 or probe["error"] == CALL_NOT_FOUND.get(function), probe
+
+
+@pytest.mark.parametrize("function", sorted(NEEDS))
+def test_a_cold_start_loads_only_what_the_function_uses(stack, db, user, function, tmp_path):
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(sample_event(function, user)))
+    probe = cold_start(function, "app", str(event_file), json.dumps(HEAVY), VOIP_PROVIDER="mock")
+    assert_served(function, probe)
+    assert "twilio" not in probe["loaded"]
+    assert set(probe["loaded"]) <= NEEDS[function].heavy, probe["loaded"]
+
+
+def test_a_wrongly_routed_request_is_not_taken_for_served(stack, db, user, tmp_path):
+    event = sample_event("get_call", user)
+    event["resource"] = event["requestContext"]["resourcePath"] = "/api/calls/nowhere/{call_id}"
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps(event))
-    probe = run_probe(COLD_START, function, str(event_file), json.dumps(HEAVY), VOIP_PROVIDER="mock")
-    assert probe["status"] in (200, 201, 404), probe  # served: 404 for the sample's unknown call id
-    assert "twilio" not in probe["loaded"]
-    assert set(probe["loaded"]) <= ALLOWED[function], probe["loaded"]
+    probe = cold_start("get_call", "app", str(event_file), VOIP_PROVIDER="mock")
+    assert probe["status"] >= 400 and probe["error"] != "call_not_found", probe
+    with pytest.raises(AssertionError):
+        assert_served("get_call", probe)
+
+
+def test_issuing_a_voice_token_loads_the_token_module_not_the_rest_client():
+    code = """
+import json, sys, uuid
+from calls_platform.adapters.voip.voice_tokens import TwilioVoiceTokens
+token = TwilioVoiceTokens("AC" + "0" * 32, "SK" + "0" * 32, "secret").issue(uuid.uuid4())
+print(json.dumps({"jwt": bool(token.token), "loaded": sorted(m for m in sys.modules if m.startswith("twilio."))}))
+"""
+    probe = run_probe(code)
+    assert probe["jwt"] and "twilio.jwt.access_token" in probe["loaded"]
+    assert not [m for m in probe["loaded"] if m.startswith(("twilio.rest", "twilio.http", "twilio.base.client"))]

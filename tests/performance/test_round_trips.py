@@ -2,8 +2,8 @@
 
 import pytest
 
-from benchmarks.recording import recording
 from calls_platform import bootstrap
+from tests.support.recording import recording
 
 NUMBER = "+491512345678"
 

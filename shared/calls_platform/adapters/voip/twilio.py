@@ -20,6 +20,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
+from calls_platform.adapters.voip.identity import client_identity
 from calls_platform.domain.calls import Call, CallStatus
 from calls_platform.domain.errors import (
     DestinationNotAllowed,
@@ -48,11 +49,6 @@ REQUIRED_SECRET_KEYS = (
     "voip_api_key_sid",
     "voip_api_key_secret",
 )
-
-
-def client_identity(user_id: Any) -> str:
-    """The Voice SDK identity of a user's browser (letters, digits and underscores only)."""
-    return f"user_{str(user_id).replace('-', '')}"
 
 
 def browser_address(call: Call) -> str:

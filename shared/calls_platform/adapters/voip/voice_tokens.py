@@ -8,7 +8,7 @@ from typing import Any
 from twilio.jwt.access_token import AccessToken
 from twilio.jwt.access_token.grants import VoiceGrant
 
-from calls_platform.adapters.voip.twilio import client_identity
+from calls_platform.adapters.voip.identity import client_identity
 from calls_platform.domain.errors import ConfigurationError
 from calls_platform.use_cases.ports import VoiceToken
 

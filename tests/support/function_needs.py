@@ -1,0 +1,37 @@
+"""What each function truly needs on a cold start, in one place: the cold-start import test allows exactly
+these heavy modules, and `make bench` builds each function's floor from the same list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The heavy libraries a cold start is checked for (top-level package names).
+HEAVY = ("twilio", "aws_lambda_powertools", "argon2", "phonenumbers", "jwt", "pg8000", "boto3")
+
+
+@dataclass(frozen=True)
+class Needs:
+    imports: tuple[str, ...]  # the modules the floor imports (boto3 comes with every secret)
+    secrets: tuple[str, ...]  # "app" and/or "db"
+    dynamodb: bool = False
+    postgres: bool = True
+    password: str = ""  # "verify" (login) or "hash" (register): argon2's essential work on the first request
+
+    @property
+    def heavy(self) -> set[str]:
+        """The heavy top-level packages this function may load in mock mode; any other is a regression."""
+        return {name.split(".")[0] for name in self.imports} | {"boto3"}
+
+
+NEEDS: dict[str, Needs] = {
+    "health": Needs(("pg8000.native",), ("db",)),
+    "register": Needs(("pg8000.native", "argon2"), ("db",), password="hash"),
+    "login": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=True, password="verify"),
+    "call_history": Needs(("pg8000.native", "jwt"), ("app", "db")),
+    "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),
+    "initiate_call": Needs(
+        ("pg8000.native", "jwt", "phonenumbers", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=True
+    ),
+    "terminate_call": Needs(("pg8000.native", "jwt", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=True),
+    "voice_token": Needs(("jwt",), ("app",), postgres=False),
+}
