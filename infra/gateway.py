@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from calls_platform.web.errors import error_body, status_of
+from infra.workers import WorkerPool
 
 log = logging.getLogger("gateway")
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
@@ -69,9 +70,11 @@ def routes_table() -> list[Endpoint]:
 
 
 class LocalGateway:
-    def __init__(self, endpoints: list[Endpoint]) -> None:
+    def __init__(self, endpoints: list[Endpoint], workers: WorkerPool | None = None) -> None:
         self.endpoints = endpoints
-        # One request at a time, like one warm container: the functions share this process's wiring.
+        # With a pool (`make run`, the HTTP tests), each request runs in a warm "container" of its own, in
+        # parallel, as on Lambda (infra.workers). Without one, one request at a time in this process.
+        self.workers = workers
         self._lock = threading.Lock()
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str):
@@ -94,9 +97,22 @@ class LocalGateway:
             return _error("payload_too_large", "request body too large")
         endpoint, match = chosen[0]
         event = proxy_event(endpoint.path, method, url.path, url.query, headers, body, match.groupdict(), source_ip)
-        with self._lock:
-            result = endpoint.app(event, lambda_context(endpoint.function))
+        if self.workers is not None:
+            result = self.workers.invoke(endpoint.function, event)
+        else:
+            with self._lock:
+                result = endpoint.app(event, lambda_context(endpoint.function))
         return _from_lambda(result)
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+
+def concurrent_gateway(size: int | None = None) -> LocalGateway:
+    """The gateway `make run` serves: every route, each request in its own warm worker process."""
+    endpoints = routes_table()
+    return LocalGateway(endpoints, WorkerPool(sorted({e.function for e in endpoints}), size))
 
 
 def static_file(path: str):

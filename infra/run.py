@@ -33,7 +33,7 @@ def main() -> int:
         print("JWT_SECRET must be at least 32 characters (set a longer one in .env)", file=sys.stderr)
         return 2
 
-    from infra.gateway import LocalGateway, http_server, routes_table
+    from infra.gateway import concurrent_gateway, http_server
     from infra.stack import LocalStack
 
     stack = LocalStack(settings, aws_port=_free_or_any(4566)).start()
@@ -45,7 +45,8 @@ def main() -> int:
         aws=os.environ["AWS_ENDPOINT_URL"],
         migrations=stack.migrated,
     )
-    server = http_server(LocalGateway(routes_table()), "127.0.0.1", settings.server_port)
+    gateway = concurrent_gateway()
+    server = http_server(gateway, "127.0.0.1", settings.server_port)
     signal.signal(signal.SIGTERM, _interrupt)
     _say(f"serving the API on http://localhost:{settings.server_port} (Ctrl-C to stop)")
     try:
@@ -54,6 +55,7 @@ def main() -> int:
         pass
     finally:
         server.server_close()
+        gateway.close()  # every worker process stops with the gateway
         stack.stop()
         (LOCAL_DIR / "stack.json").unlink(missing_ok=True)
         _say("stopped")

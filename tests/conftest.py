@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from chalice.test import Client
 
-from infra.gateway import LocalGateway, http_server, routes_table
+from infra.gateway import concurrent_gateway, http_server
 from infra.local_aws import free_port
 from infra.settings import LocalSettings
 from infra.stack import SESSIONS_TABLE, LocalStack
@@ -135,10 +135,13 @@ def _fresh_rate_limits(request):
 
 @pytest.fixture
 def base_url(db):
-    """The local API Gateway over real HTTP, serving every function as `make run` does."""
-    server = http_server(LocalGateway(routes_table()), "127.0.0.1", free_port())
+    """The local API Gateway over real HTTP, serving every function as `make run` does: each request in
+    a warm worker process of its own, concurrently, as on Lambda."""
+    gateway = concurrent_gateway()
+    server = http_server(gateway, "127.0.0.1", free_port())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+    gateway.close()
