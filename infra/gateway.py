@@ -230,6 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def http_server(gateway: LocalGateway, host: str, port: int) -> ThreadingHTTPServer:
     handler = type("Handler", (_Handler,), {"gateway": gateway})
-    server = ThreadingHTTPServer((host, port), handler)
+    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})  # bursts, not resets
+    server = server_class((host, port), handler)
     server.daemon_threads = True
     return server

@@ -29,11 +29,9 @@ class MotoServer:
     def __init__(self, port: int) -> None:
         import logging
 
-        from moto.server import ThreadedMotoServer
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access line per AWS call is noise
         self.port = port
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+        self._server = _atomic_moto_server_class()(ip_address="127.0.0.1", port=port, verbose=False)
 
     @property
     def endpoint(self) -> str:
@@ -44,6 +42,34 @@ class MotoServer:
 
     def stop(self) -> None:
         self._server.stop()
+
+
+def _atomic_moto_server_class() -> type:
+    """moto server answering one AWS request at a time. DynamoDB applies each conditional write and each
+    transaction atomically; moto's threaded server does not (parallel conditional updates of one item all
+    pass), which would hide or fake races that AWS has not. One at a time is what DynamoDB promises per item."""
+    import threading
+
+    from moto.moto_server.threaded_moto_server import MotoRequestHandler, ThreadedMotoServer
+    from moto.server import DomainDispatcherApplication, create_backend_app
+    from werkzeug.serving import make_server
+
+    class AtomicMotoServer(ThreadedMotoServer):
+        def _server_entry(self) -> None:
+            app = DomainDispatcherApplication(create_backend_app)
+            lock = threading.Lock()
+
+            def one_at_a_time(environ, start_response):  # type: ignore[no-untyped-def]
+                with lock:
+                    return list(app(environ, start_response))
+
+            self._server = make_server(
+                self._ip_address, self._port, one_at_a_time, True, request_handler=MotoRequestHandler
+            )
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+    return AtomicMotoServer
 
 
 def use_local_credentials(endpoint: str) -> None:

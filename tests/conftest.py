@@ -30,6 +30,9 @@ def stack() -> Iterator[LocalStack]:
     os.environ.setdefault("JWT_SECRET", TEST_JWT_SECRET)
     os.environ["VOIP_PROVIDER"] = "mock"
     os.environ["SECRETS_REFRESH_SECONDS"] = "1"
+    # Most tests place several calls per user from one address; the tests of these limits set their own.
+    os.environ.setdefault("MAX_LIVE_CALLS_PER_USER", "100")
+    os.environ.setdefault("REGISTRATIONS_PER_ADDRESS_PER_HOUR", "1000")
     for name in ("AWS_ENDPOINT_URL", "LOCALSTACK_HOST"):
         os.environ.pop(name, None)  # tests always use their own moto server, never a shared endpoint
     settings = LocalSettings.from_env()

@@ -93,6 +93,7 @@ class Container:
             tokens=Lazy(lambda: self.tokens),  # registering needs no token key
             refresh_tokens=PgRefreshTokens(self.database),
             limiter=self.limiter,
+            registrations_per_address=self.env.registrations_per_address,
         )
 
     @functools.cached_property
@@ -160,6 +161,7 @@ class Container:
     @functools.cached_property
     def calls(self) -> Any:
         from calls_platform.adapters.repositories import PgCallRepository
+        from calls_platform.domain.calls import CallLimits
         from calls_platform.use_cases.calls import CallDeps
 
         return CallDeps(
@@ -170,7 +172,11 @@ class Container:
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,
-            limiter=self.limiter,
+            limits=CallLimits(
+                live_calls=self.env.max_live_calls,
+                daily_minutes=self.env.daily_call_minutes,
+                countries=frozenset(c.strip().upper() for c in self.env.call_countries.split(",") if c.strip()),
+            ),
         )
 
     @functools.cached_property

@@ -56,7 +56,12 @@ class JwtTokens:
             family = uuid.UUID(claims["fam"])
         except (KeyError, ValueError, TypeError, AttributeError):
             raise Unauthorized("invalid refresh token") from None
-        token_hash = hashlib.sha256(token.encode()).hexdigest()
+        # Single use is keyed on the token's id, not its spelling: PyJWT accepts a signature with padding
+        # appended ("...R0="), so a hash of the string as received would make every respelling a new token.
+        jti = claims.get("jti")
+        if not isinstance(jti, str) or not jti:
+            raise Unauthorized("invalid refresh token")
+        token_hash = hashlib.sha256(f"{family}:{jti}".encode()).hexdigest()
         return RefreshClaims(user_id, family, token_hash, datetime.fromtimestamp(claims["exp"], tz=UTC))
 
     def _encode(self, user_id: uuid.UUID, kind: str, ttl: int, extra: dict) -> str:
@@ -75,6 +80,8 @@ class JwtTokens:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def _decode(self, token: str, kind: str) -> tuple[uuid.UUID, dict]:
+        # base64url padding is no part of a JWT (RFC 7515), yet decoders tolerate some: one spelling per token.
+        token = ".".join(part.rstrip("=") for part in token.split("."))
         try:
             claims = jwt.decode(
                 token,

@@ -121,3 +121,21 @@ class TooManyRequests(DomainError):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class DestinationNotAllowed(DomainError):
+    """A number this deployment does not dial (high-cost type, country not allowed, or refused by the provider)."""
+
+    code = "destination_not_allowed"
+
+
+class CallInProgress(DomainError):
+    code = "call_in_progress"
+
+
+class DailyMinutesExceeded(DomainError):
+    code = "daily_minutes_exceeded"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
