@@ -211,6 +211,20 @@ class _Handler(BaseHTTPRequestHandler):
             return self._serve
         raise AttributeError(name)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (oversized header or request line, bad request line) in the API's JSON
+        error shape, not its HTML page."""
+        error_type = {414: "uri_too_long", 431: "headers_too_large"}.get(code, "validation_error")
+        self.close_connection = True
+        body = error_body(error_type, message or "bad request").encode()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
     def do_HEAD(self) -> None:
         self._send(*_error("method_not_allowed", "HEAD is not allowed"))
 

@@ -29,8 +29,13 @@ def _interrupt(*_: object) -> None:
 def main() -> int:
     load_dotenv(ROOT / ".env")
     settings = LocalSettings.from_env()
-    if len(settings.jwt_secret) < 32:
-        print("JWT_SECRET must be at least 32 characters (set a longer one in .env)", file=sys.stderr)
+    from calls_platform.adapters.tokens import check_secret
+    from calls_platform.domain.errors import ConfigurationError
+
+    try:
+        check_secret(settings.jwt_secret)
+    except ConfigurationError as error:
+        print(f"JWT_SECRET refused: {error.message} (set it in .env)", file=sys.stderr)
         return 2
 
     from infra.gateway import concurrent_gateway, http_server

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import secrets
 import threading
 import uuid
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from infra.settings import LocalSettings
 from infra.stack import SESSIONS_TABLE, LocalStack
 
 ROOT = Path(__file__).resolve().parents[1]
-TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+TEST_JWT_SECRET = secrets.token_urlsafe(48)  # random, as the start-up check demands of every secret
 
 
 @pytest.fixture(scope="session")

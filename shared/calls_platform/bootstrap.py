@@ -84,17 +84,23 @@ class Container:
     @functools.cached_property
     def auth(self) -> Any:
         from calls_platform.adapters.passwords import Argon2Passwords
-        from calls_platform.adapters.repositories import PgRefreshTokens
         from calls_platform.use_cases.auth import AuthDeps
 
         return AuthDeps(
             users=self.users,
             passwords=Argon2Passwords(),
             tokens=Lazy(lambda: self.tokens),  # registering needs no token key
-            refresh_tokens=PgRefreshTokens(self.database),
+            refresh_tokens=self.refresh_tokens,
             limiter=self.limiter,
             registrations_per_address=self.env.registrations_per_address,
         )
+
+    @functools.cached_property
+    def refresh_tokens(self) -> Any:
+        """Used refresh tokens and revoked families (logout and reuse revoke access tokens too)."""
+        from calls_platform.adapters.repositories import PgRefreshTokens
+
+        return PgRefreshTokens(self.database)
 
     @functools.cached_property
     def users(self) -> Any:

@@ -1,4 +1,8 @@
-"""Round trips per request, counted (not estimated); a regression fails `make test`."""
+"""Round trips per request, counted (not estimated); a regression fails `make test`.
+
+Every signed-in request runs one statement more than its own: whether its token's family was logged out
+(logout revokes the access tokens too, not only the refresh token).
+"""
 
 import pytest
 
@@ -6,6 +10,7 @@ from benchmarks.recording import recording
 from calls_platform import bootstrap
 
 NUMBER = "+491512345678"
+SIGNED_IN = 1  # the logout check of the access token's family
 
 
 @pytest.fixture
@@ -47,7 +52,7 @@ def test_login_is_one_statement_and_the_limit_reserved_then_given_back(endpoint,
     assert counts == {"postgres": 1, "dynamodb.TransactWriteItems": 2}
 
 
-def test_initiate_is_two_statements_and_the_session_write(endpoint, user, warm):
+def test_initiate_is_two_statements_the_logout_check_and_the_session_write(endpoint, user, warm):
     counts, _ = counted(
         warm,
         lambda: endpoint("initiate_call").call(
@@ -56,7 +61,7 @@ def test_initiate_is_two_statements_and_the_session_write(endpoint, user, warm):
     )
     # One statement records the call within every limit (live calls, daily minutes, the user's existence)
     # before dialling; a second records the provider's id, which exists only after dialling.
-    assert counts == {"postgres": 2, "dynamodb.PutItem": 1}
+    assert counts == {"postgres": 2 + SIGNED_IN, "dynamodb.PutItem": 1}
 
 
 def test_initiate_with_an_idempotency_key_adds_only_the_idempotency_record(endpoint, user, warm):
@@ -70,11 +75,12 @@ def test_initiate_with_an_idempotency_key_adds_only_the_idempotency_record(endpo
             headers={"Idempotency-Key": "k1"},
         ),
     )
-    assert counts["postgres"] == 2 and counts["dynamodb.PutItem"] == 2  # the session and the idempotency record
+    assert counts["postgres"] == 2 + SIGNED_IN
+    assert counts["dynamodb.PutItem"] == 2  # the session and the idempotency record
     assert counts["dynamodb.UpdateItem"] == 1  # the record's completion
 
 
-def test_terminate_is_one_statement_and_one_delete(endpoint, user, warm):
+def test_terminate_is_one_statement_the_logout_check_and_one_delete(endpoint, user, warm):
     call = endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
     counts, _ = counted(
         warm,
@@ -82,12 +88,12 @@ def test_terminate_is_one_statement_and_one_delete(endpoint, user, warm):
             "POST", "/api/calls/terminate", {"call_id": call.json["call_id"]}, token=user["token"]
         ),
     )
-    assert counts == {"postgres": 1, "dynamodb.DeleteItem": 1}
+    assert counts == {"postgres": 1 + SIGNED_IN, "dynamodb.DeleteItem": 1}
 
 
-def test_history_is_one_statement(endpoint, user, warm):
+def test_history_is_one_statement_and_the_logout_check(endpoint, user, warm):
     counts, _ = counted(warm, lambda: endpoint("call_history").call("GET", "/api/calls/history", token=user["token"]))
-    assert counts == {"postgres": 1}
+    assert counts == {"postgres": 1 + SIGNED_IN}
 
 
 def test_no_secret_or_config_fetch_after_the_first_request(endpoint, user, warm):

@@ -214,3 +214,120 @@ def test_registrations_are_limited_per_client_address(base_url, db, monkeypatch)
     assert [a.status_code for a in answers] == [201, 201, 201, 429, 429]
     assert answers[-1].json()["error"] == "too_many_requests" and int(answers[-1].headers["Retry-After"]) > 0
     assert db.run("SELECT count(*) FROM users") == [[3]]
+
+
+def _cursor(start: object, call_id: object) -> str:
+    import base64
+    import json
+
+    return base64.urlsafe_b64encode(json.dumps([start, call_id]).encode()).decode().rstrip("=")
+
+
+def test_hostile_inputs_are_4xx_in_the_error_shape_never_5xx(base_url, user):
+    import base64
+
+    token = {"Authorization": f"Bearer {user['token']}"}
+    deep_cursor = base64.urlsafe_b64encode(b"[" * 3000).decode().rstrip("=")
+    deep_body = '{"phone_number": "+491512345678", "x": ' + "[" * 899 + "]" * 899 + "}"
+    json_type = {"Content-Type": "application/json"}
+    cases = {
+        "cursor date out of range": (
+            "GET",
+            f"/api/calls/history?cursor={_cursor('0001-01-01T00:00:00+14:00', str(uuid.uuid4()))}",
+            token,
+            None,
+            400,
+        ),
+        "cursor id 123": (
+            "GET",
+            f"/api/calls/history?cursor={_cursor('2026-01-01T00:00:00+00:00', 123)}",
+            token,
+            None,
+            400,
+        ),
+        "cursor id {}": (
+            "GET",
+            f"/api/calls/history?cursor={_cursor('2026-01-01T00:00:00+00:00', {})}",
+            token,
+            None,
+            400,
+        ),
+        "cursor 3000 [": ("GET", f"/api/calls/history?cursor={deep_cursor}", token, None, 400),
+        "lone surrogate at register": (
+            "POST",
+            "/api/auth/register",
+            json_type,
+            '{"email": "s@example.com", "password": "\\ud800password"}',
+            400,
+        ),
+        "lone surrogate at login": (
+            "POST",
+            "/api/auth/login",
+            json_type,
+            f'{{"email": "{user["email"]}", "password": "\\ud800password"}}',
+            400,
+        ),
+        "initiate 900 deep with a key": (
+            "POST",
+            "/api/calls/initiate",
+            {**token, **json_type, "Idempotency-Key": "deep"},
+            deep_body,
+            400,
+        ),
+        "register without Content-Type": (
+            "POST",
+            "/api/auth/register",
+            {},
+            '{"email": "f@example.com", "password": "password123"}',
+            415,
+        ),
+        "login without Content-Type": (
+            "POST",
+            "/api/auth/login",
+            {},
+            '{"email": "f@example.com", "password": "password123"}',
+            415,
+        ),
+        "refresh as text/plain": (
+            "POST",
+            "/api/auth/refresh",
+            {"Content-Type": "text/plain"},
+            '{"refresh_token": "x"}',
+            415,
+        ),
+        "logout without Content-Type": ("POST", "/api/auth/logout", {}, '{"refresh_token": "x"}', 415),
+        "oversized header": ("GET", "/api/health", {"X-Big": "a" * 70_000}, None, 431),
+    }
+    server_errors = []
+    for name, (method, path, headers, body, status) in cases.items():
+        answer = requests.request(method, base_url + path, headers=headers, data=body, timeout=60)
+        if answer.status_code >= 500:
+            server_errors.append(name)
+        assert answer.status_code == status, (name, answer.status_code, answer.text)
+        assert answer.headers["Content-Type"].startswith("application/json"), name
+        assert set(answer.json()) == {"error", "message"}, name
+    print(f"FIGURE hostile inputs answered 5xx: {len(server_errors)} of {len(cases) + 1}")  # + the Twilio duration
+    assert not server_errors
+
+
+def test_logout_revokes_the_access_token_too(endpoint, user):
+    pair = endpoint("login").call("POST", "/api/auth/login", {"email": user["email"], "password": user["password"]})
+    access = pair.json["access_token"]
+    assert endpoint("call_history").call("GET", "/api/calls/history", token=access).status_code == 200
+    out = endpoint("logout").call("POST", "/api/auth/logout", {"refresh_token": pair.json["refresh_token"]})
+    assert out.status_code == 200
+    assert_error(endpoint("call_history").call("GET", "/api/calls/history", token=access), 401, "unauthorized")
+    assert endpoint("call_history").call("GET", "/api/calls/history", token=user["token"]).status_code == 200
+
+
+def test_example_and_low_entropy_jwt_secrets_are_refused_with_how_to_make_one():
+    from calls_platform.adapters.tokens import JwtTokens
+    from calls_platform.domain.errors import ConfigurationError
+
+    for secret in ("your-secret-key-change-in-production", "a" * 64, "ab" * 20, "short"):
+        with pytest.raises(ConfigurationError, match=r"secrets\.token_urlsafe"):
+            JwtTokens(secret, 900)
+    import secrets
+
+    JwtTokens(secrets.token_urlsafe(48), 900)
+    JwtTokens(secrets.token_hex(16), 900)

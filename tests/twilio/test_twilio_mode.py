@@ -292,3 +292,11 @@ def test_terminate_racing_a_completed_webhook_ends_the_call_once(twilio_mode, en
 def test_public_url_is_configuration(twilio_mode, fake_twilio, endpoint, user):
     initiate(endpoint, user)
     assert fake_twilio.creates()[0].one("StatusCallback") == PUBLIC_BASE_URL + "/api/webhooks/twilio/status"
+
+
+def test_a_signed_callback_with_a_30_digit_duration_is_400(twilio_mode, endpoint, user, db):
+    call = initiate(endpoint, user).json
+    sid = stored(db, call["call_id"])[1]
+    params = {"CallSid": sid, "CallStatus": "completed", "CallDuration": "9" * 30}
+    assert_error(status_callback(endpoint, twilio_mode, params), 400, "validation_error", "CallDuration")
+    assert stored(db, call["call_id"])[0] != "completed"

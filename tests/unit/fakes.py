@@ -208,6 +208,9 @@ class FakeRefreshTokens:
     def revoke_family(self, claims, reason: str) -> None:
         self.revoked.setdefault(claims.family, reason)
 
+    def is_revoked(self, family) -> bool:
+        return family in self.revoked
+
 
 class FakeLimiter:
     """Counts without windows: tests of windows use the DynamoDB adapter against moto."""

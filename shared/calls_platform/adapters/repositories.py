@@ -394,6 +394,9 @@ class PgRefreshTokens:
             return RefreshUse.REVOKED
         return RefreshUse.FIRST_USE if first_use else RefreshUse.REUSED
 
+    def is_revoked(self, family: uuid.UUID) -> bool:
+        return self._db.run("SELECT EXISTS (SELECT 1 FROM revoked_token_families WHERE family_id = :f)", f=family)[0][0]
+
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
         self._db.run(
             "INSERT INTO revoked_token_families (family_id, user_id, reason, expires_at)"

@@ -68,6 +68,7 @@ def check_new_password(raw: object) -> str:
         raise ValidationError("password is required")
     if not isinstance(raw, str):
         raise ValidationError("password must be a string")
+    _check_encodable(raw)
     if len(raw) < MIN_PASSWORD_CHARS:
         raise ValidationError(f"password must be at least {MIN_PASSWORD_CHARS} characters")
     if len(raw) > MAX_PASSWORD_CHARS:
@@ -81,6 +82,15 @@ def login_password(raw: object) -> str:
         raise ValidationError("password is required")
     if not isinstance(raw, str):
         raise ValidationError("password must be a string")
+    _check_encodable(raw)
     if len(raw) > MAX_PASSWORD_CHARS:
         raise ValidationError(f"password must be at most {MAX_PASSWORD_CHARS} characters")
     return raw
+
+
+def _check_encodable(password: str) -> None:
+    """A lone surrogate (JSON "\\ud800") is no text: it cannot be hashed, and is never echoed or logged."""
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("password must be valid Unicode text (it has a lone surrogate)") from None

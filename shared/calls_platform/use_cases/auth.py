@@ -112,9 +112,23 @@ def _token(raw: object) -> str:
 
 def bearer_user(tokens: TokenService, authorization: str | None) -> uuid.UUID:
     """The user id behind an `Authorization: Bearer <token>` header."""
+    return tokens.verify(_bearer_token(authorization))
+
+
+def _bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise Unauthorized("missing Authorization header; expected 'Bearer <token>'")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("malformed Authorization header; expected 'Bearer <token>'")
-    return tokens.verify(token.strip())
+    return token.strip()
+
+
+def signed_in(tokens: TokenService, families: RefreshTokenStore, authorization: str | None) -> uuid.UUID:
+    """The user behind a bearer token that is valid and not logged out: logout revokes the token's family,
+    and with it the access tokens of that family before they expire (one more statement per request)."""
+    token = _bearer_token(authorization)
+    user_id, family = tokens.session_of(token)
+    if family is not None and families.is_revoked(family):
+        raise Unauthorized("token revoked; log in again")
+    return user_id

@@ -132,6 +132,9 @@ class TokenService(Protocol):
     def verify(self, token: str) -> uuid.UUID:
         """The user id in a valid access token; raises Unauthorized otherwise."""
 
+    def session_of(self, token: str) -> tuple[uuid.UUID, uuid.UUID | None]:
+        """The user id and token family of a valid access token; raises Unauthorized otherwise."""
+
     def verify_refresh(self, token: str) -> RefreshClaims:
         """The claims of a validly signed, unexpired refresh token; raises Unauthorized otherwise."""
 
@@ -148,6 +151,9 @@ class RefreshTokenStore(Protocol):
         """Record the token as used, in one atomic step, saying what was found."""
 
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None: ...
+
+    def is_revoked(self, family: uuid.UUID) -> bool:
+        """Whether the family was revoked (logout or reuse): its access tokens stop working too."""
 
 
 @dataclasses.dataclass(frozen=True)

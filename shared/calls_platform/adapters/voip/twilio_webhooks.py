@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from twilio.request_validator import RequestValidator
 
 from calls_platform.domain.calls import CallStatus
+from calls_platform.domain.errors import ValidationError
 from calls_platform.use_cases.provider_events import ProviderCallEvent
 
 _STATUS = {
@@ -40,4 +41,6 @@ class TwilioStatusCallbacks:
         if status is None or not sid:
             return None
         duration = params.get("CallDuration", "")
-        return ProviderCallEvent(sid, status, int(duration) if duration.isdigit() else None)
+        if duration and not (duration.isascii() and duration.isdigit() and len(duration) <= 9):
+            raise ValidationError("CallDuration must be a whole number of seconds")  # not a 500 at the database
+        return ProviderCallEvent(sid, status, int(duration) if duration else None)
