@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from calls_platform.web.errors import error_body, status_of
+from infra.workers import WorkerPool
 
 log = logging.getLogger("gateway")
 FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
@@ -99,9 +100,11 @@ def routes_table() -> list[Endpoint]:
 
 
 class LocalGateway:
-    def __init__(self, endpoints: list[Endpoint]) -> None:
+    def __init__(self, endpoints: list[Endpoint], workers: WorkerPool | None = None) -> None:
         self.endpoints = endpoints
-        # One request at a time, like one warm container: the functions share this process's wiring.
+        # With a pool (`make run`, the HTTP tests), each request runs in a warm "container" of its own, in
+        # parallel, as on Lambda (infra.workers). Without one, one request at a time in this process.
+        self.workers = workers
         self._lock = threading.Lock()
 
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str):
@@ -124,9 +127,22 @@ class LocalGateway:
             return _error("payload_too_large", "request body too large")
         endpoint, match = chosen[0]
         event = proxy_event(endpoint.path, method, url.path, url.query, headers, body, match.groupdict(), source_ip)
-        with self._lock:
-            result = endpoint.app(event, lambda_context(endpoint.function))
+        if self.workers is not None:
+            result = self.workers.invoke(endpoint.function, event)
+        else:
+            with self._lock:
+                result = endpoint.app(event, lambda_context(endpoint.function))
         return _from_lambda(result)
+
+    def close(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+
+def concurrent_gateway(size: int | None = None) -> LocalGateway:
+    """The gateway `make run` serves: every route, each request in its own warm worker process."""
+    endpoints = routes_table()
+    return LocalGateway(endpoints, WorkerPool(sorted({e.function for e in endpoints}), size))
 
 
 def static_file(path: str):
@@ -237,6 +253,20 @@ class _Handler(BaseHTTPRequestHandler):
             return self._serve
         raise AttributeError(name)
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own refusals (oversized header or request line, bad request line) in the API's JSON
+        error shape, not its HTML page."""
+        error_type = {414: "uri_too_long", 431: "headers_too_large"}.get(code, "validation_error")
+        self.close_connection = True
+        body = error_body(error_type, message or "bad request").encode()
+        self.send_response(code, message)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Connection", "close")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
     def do_HEAD(self) -> None:
         self._send(*_error("method_not_allowed", "HEAD is not allowed"))
 
@@ -256,6 +286,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def http_server(gateway: LocalGateway, host: str, port: int) -> ThreadingHTTPServer:
     handler = type("Handler", (_Handler,), {"gateway": gateway})
-    server = ThreadingHTTPServer((host, port), handler)
+    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})  # bursts, not resets
+    server = server_class((host, port), handler)
     server.daemon_threads = True
     return server

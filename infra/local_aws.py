@@ -51,7 +51,7 @@ class MotoServer:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one access line per AWS call is noise
         with _listening_socket(self.port) as sock:
             self.port = sock.getsockname()[1]
-            app = DomainDispatcherApplication(create_backend_app)
+            app = _one_at_a_time(DomainDispatcherApplication(create_backend_app))
             # werkzeug serves a duplicate of this descriptor; ours closes when the block ends.
             self._server = make_server(
                 "127.0.0.1", self.port, app, threaded=True, request_handler=MotoRequestHandler, fd=sock.fileno()
@@ -67,6 +67,19 @@ class MotoServer:
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
+
+
+def _one_at_a_time(app: Any) -> Any:
+    """moto answering one AWS request at a time. DynamoDB applies each conditional write and each transaction
+    atomically; moto's threaded server does not (parallel conditional updates of one item all pass), which
+    would hide or fake races that AWS has not. One at a time is what DynamoDB promises per item."""
+    lock = threading.Lock()
+
+    def serve(environ: Any, start_response: Any) -> list[bytes]:
+        with lock:
+            return list(app(environ, start_response))
+
+    return serve
 
 
 def _listening_socket(preferred_port: int) -> socket.socket:

@@ -37,15 +37,20 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     load_dotenv(ROOT / ".env")
     settings = LocalSettings.from_env()
-    if len(settings.jwt_secret) < 32:
-        print("JWT_SECRET must be at least 32 characters (set a longer one in .env)", file=sys.stderr)
+    from calls_platform.adapters.tokens import check_secret
+    from calls_platform.domain.errors import ConfigurationError
+
+    try:
+        check_secret(settings.jwt_secret)
+    except ConfigurationError as error:
+        print(f"JWT_SECRET refused: {error.message} (set it in .env)", file=sys.stderr)
         return 2
 
-    from infra.gateway import LocalGateway, http_server, routes_table
+    from infra.gateway import concurrent_gateway, http_server
     from infra.stack import LocalStack
 
     stack = LocalStack(settings, aws_port=EDGE_PORT)
-    server = None
+    server = gateway = None
     try:
         stack.start()
         LOCAL_DIR.mkdir(parents=True, exist_ok=True)
@@ -58,8 +63,9 @@ def main() -> int:
             aws=os.environ["AWS_ENDPOINT_URL"],
             migrations=stack.migrated,
         )
+        gateway = concurrent_gateway()
         try:
-            server = http_server(LocalGateway(routes_table()), "127.0.0.1", settings.server_port)
+            server = http_server(gateway, "127.0.0.1", settings.server_port)
         except OSError as error:
             print(f"cannot serve on port {settings.server_port} ({error.strerror}): set SERVER_PORT", file=sys.stderr)
             return 1
@@ -72,6 +78,8 @@ def main() -> int:
         _say("stopping the local stack")
         if server is not None:
             server.server_close()
+        if gateway is not None:
+            gateway.close()  # every worker process stops with the gateway
         stack.stop()
         (LOCAL_DIR / "stack.json").unlink(missing_ok=True)
         _say("stopped")

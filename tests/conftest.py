@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import secrets
 import threading
 import uuid
 from collections.abc import Iterator
@@ -15,12 +16,12 @@ from collections.abc import Iterator
 import pytest
 from chalice.test import Client
 
-from infra.gateway import LocalGateway, http_server, routes_table
+from infra.gateway import concurrent_gateway, http_server
 from infra.local_aws import free_port
 from infra.settings import ROOT, LocalSettings
 from infra.stack import SESSIONS_TABLE, LocalStack
 
-TEST_JWT_SECRET = "test-secret-that-is-long-enough-for-hs256-0123456789"
+TEST_JWT_SECRET = secrets.token_urlsafe(48)  # random, as the start-up check demands of every secret
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +29,9 @@ def stack() -> Iterator[LocalStack]:
     os.environ.setdefault("JWT_SECRET", TEST_JWT_SECRET)
     os.environ["VOIP_PROVIDER"] = "mock"
     os.environ["SECRETS_REFRESH_SECONDS"] = "1"
+    # Most tests place several calls per user from one address; the tests of these limits set their own.
+    os.environ.setdefault("MAX_LIVE_CALLS_PER_USER", "100")
+    os.environ.setdefault("REGISTRATIONS_PER_ADDRESS_PER_HOUR", "1000")
     for name in ("AWS_ENDPOINT_URL", "LOCALSTACK_HOST"):
         os.environ.pop(name, None)  # tests always use their own moto server, never a shared endpoint
     settings = LocalSettings.from_env()
@@ -133,10 +137,13 @@ def _fresh_rate_limits(request):
 
 @pytest.fixture
 def base_url(db):
-    """The local API Gateway over real HTTP, serving every function as `make run` does."""
-    server = http_server(LocalGateway(routes_table()), "127.0.0.1", free_port())
+    """The local API Gateway over real HTTP, serving every function as `make run` does: each request in
+    a warm worker process of its own, concurrently, as on Lambda."""
+    gateway = concurrent_gateway()
+    server = http_server(gateway, "127.0.0.1", free_port())
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+    gateway.close()

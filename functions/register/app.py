@@ -7,7 +7,9 @@ from calls_platform.web.presenters import user_json
 
 
 def register(request: ApiRequest) -> tuple[int, dict]:
-    user = auth.register(bootstrap.container().auth, request.field("email"), request.field("password"))
+    user = auth.register(
+        bootstrap.container().auth, request.field("email"), request.field("password"), request.source_ip
+    )
     return 201, user_json(user)
 
 

@@ -84,16 +84,23 @@ class Container:
     @functools.cached_property
     def auth(self) -> Any:
         from calls_platform.adapters.passwords import Argon2Passwords
-        from calls_platform.adapters.repositories import PgRefreshTokens
         from calls_platform.use_cases.auth import AuthDeps
 
         return AuthDeps(
             users=self.users,
             passwords=Argon2Passwords(),
             tokens=Lazy(lambda: self.tokens),  # registering needs no token key
-            refresh_tokens=PgRefreshTokens(self.database),
+            refresh_tokens=self.refresh_tokens,
             limiter=self.limiter,
+            registrations_per_address=self.env.registrations_per_address,
         )
+
+    @functools.cached_property
+    def refresh_tokens(self) -> Any:
+        """Used refresh tokens and revoked families (logout and reuse revoke access tokens too)."""
+        from calls_platform.adapters.repositories import PgRefreshTokens
+
+        return PgRefreshTokens(self.database)
 
     @functools.cached_property
     def users(self) -> Any:
@@ -160,6 +167,7 @@ class Container:
     @functools.cached_property
     def calls(self) -> Any:
         from calls_platform.adapters.repositories import PgCallRepository
+        from calls_platform.domain.calls import CallLimits
         from calls_platform.use_cases.calls import CallDeps
 
         return CallDeps(
@@ -170,8 +178,11 @@ class Container:
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,
-            limiter=self.limiter,
-            users=self.users,
+            limits=CallLimits(
+                live_calls=self.env.max_live_calls,
+                daily_minutes=self.env.daily_call_minutes,
+                countries=frozenset(c.strip().upper() for c in self.env.call_countries.split(",") if c.strip()),
+            ),
         )
 
     @functools.cached_property

@@ -35,6 +35,11 @@ class Environment:
     log_level: str = "INFO"
     public_base_url: str = "http://localhost:8080"
     max_call_seconds: int = 2 * 3600  # Twilio's <Dial timeLimit>: no forgotten call runs up a bill
+    # Abuse limits (calls cost money; see the README's security table).
+    registrations_per_address: int = 10  # an hour
+    max_live_calls: int = 1  # per user at a time
+    daily_call_minutes: int = 120  # per user per UTC day
+    call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: any
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -51,6 +56,10 @@ class Environment:
             "log_level": "LOG_LEVEL",
             "public_base_url": "PUBLIC_BASE_URL",
             "max_call_seconds": "MAX_CALL_SECONDS",
+            "registrations_per_address": "REGISTRATIONS_PER_ADDRESS_PER_HOUR",
+            "max_live_calls": "MAX_LIVE_CALLS_PER_USER",
+            "daily_call_minutes": "DAILY_CALL_MINUTES_PER_USER",
+            "call_countries": "CALL_ALLOWED_COUNTRIES",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

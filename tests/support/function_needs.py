@@ -25,7 +25,7 @@ class Needs:
 
 NEEDS: dict[str, Needs] = {
     "health": Needs(("pg8000.native",), ("db",)),
-    "register": Needs(("pg8000.native", "argon2"), ("db",), password="hash"),
+    "register": Needs(("pg8000.native", "argon2"), ("db",), dynamodb=True, password="hash"),  # per-address limit
     "login": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=True, password="verify"),
     "call_history": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),
@@ -33,5 +33,5 @@ NEEDS: dict[str, Needs] = {
         ("pg8000.native", "jwt", "phonenumbers", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=True
     ),
     "terminate_call": Needs(("pg8000.native", "jwt", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=True),
-    "voice_token": Needs(("jwt",), ("app",), postgres=False),
+    "voice_token": Needs(("pg8000.native", "jwt"), ("app", "db")),  # pg8000: is the token's family logged out?
 }

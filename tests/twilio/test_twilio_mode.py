@@ -140,7 +140,8 @@ def test_database_failure_after_dialling_hangs_up_before_503(twilio_mode, fake_t
         "CREATE FUNCTION refuse_calls() RETURNS trigger LANGUAGE plpgsql AS"
         " $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '57P03'; END $$"
     )
-    db.run("CREATE TRIGGER refuse BEFORE INSERT ON calls FOR EACH ROW EXECUTE FUNCTION refuse_calls()")
+    # The call is recorded (within the limits) before dialling; recording the provider's id after it fails.
+    db.run("CREATE TRIGGER refuse BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_calls()")
     try:
         assert_error(initiate(endpoint, user), 503, "service_unavailable")
     finally:
@@ -148,7 +149,7 @@ def test_database_failure_after_dialling_hangs_up_before_503(twilio_mode, fake_t
         db.run("DROP FUNCTION refuse_calls()")
     [sid] = fake_twilio.calls
     assert fake_twilio.calls[sid]["status"] == "canceled"
-    assert db.run("SELECT count(*) FROM calls") == [[0]]
+    assert db.run("SELECT provider_call_id FROM calls") == [[None]]  # the sweep fails it (nobody reports)
 
 
 def test_a_failed_compensation_is_logged_loudly_with_the_call_sid(
@@ -300,3 +301,11 @@ def test_terminate_racing_a_completed_webhook_ends_the_call_once(twilio_mode, en
 def test_public_url_is_configuration(twilio_mode, fake_twilio, endpoint, user):
     initiate(endpoint, user)
     assert fake_twilio.creates()[0].one("StatusCallback") == PUBLIC_BASE_URL + "/api/webhooks/twilio/status"
+
+
+def test_a_signed_callback_with_a_30_digit_duration_is_400(twilio_mode, endpoint, user, db):
+    call = initiate(endpoint, user).json
+    sid = stored(db, call["call_id"])[1]
+    params = {"CallSid": sid, "CallStatus": "completed", "CallDuration": "9" * 30}
+    assert_error(status_callback(endpoint, twilio_mode, params), 400, "validation_error", "CallDuration")
+    assert stored(db, call["call_id"])[0] != "completed"

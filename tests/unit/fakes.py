@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from calls_platform.adapters.voip.mock import NoVoiceTokens
-from calls_platform.domain.calls import Call, CallStatus, can_move
+from calls_platform.domain.calls import Call, CallLimits, CallStatus, can_move
 from calls_platform.domain.errors import ServiceUnavailable, UserAlreadyExists, VoipUnavailable
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import User
@@ -51,6 +51,23 @@ class FakeCalls:
         self.fail_next_add = False
 
     def add(self, call: Call) -> None:
+        if self.fail_next_add:
+            self.fail_next_add = False
+            raise ServiceUnavailable("database unavailable")
+        self.rows[call.call_id] = call
+
+    def open(self, call: Call, limits, day_start) -> None:
+        from calls_platform.domain.errors import CallInProgress
+
+        live = [c for c in self.rows.values() if c.user_id == call.user_id and not c.status.is_final]
+        if len(live) >= limits.live_calls:
+            raise CallInProgress(f"another call is in progress (call_id {live[0].call_id})")
+        self.rows[call.call_id] = call
+
+    def discard(self, call_id) -> None:
+        self.rows.pop(call_id, None)
+
+    def record_placed(self, call: Call) -> None:
         if self.fail_next_add:
             self.fail_next_add = False
             raise ServiceUnavailable("database unavailable")
@@ -210,6 +227,9 @@ class FakeRefreshTokens:
     def revoke_family(self, claims, reason: str) -> None:
         self.revoked.setdefault(claims.family, reason)
 
+    def is_revoked(self, family) -> bool:
+        return family in self.revoked
+
 
 class FakeLimiter:
     """Counts without windows: tests of windows use the DynamoDB adapter against moto."""
@@ -217,20 +237,19 @@ class FakeLimiter:
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
 
-    def check(self, limits, window_s):
+    def reserve(self, limits):
         from calls_platform.use_cases.ports import RateDecision
 
-        over = any(self.hits.get(key, 0) >= limit for key, limit in limits)
-        return RateDecision(not over, window_s if over else 0)
+        full = [limit for limit in limits if self.hits.get(limit.key, 0) >= limit.ceiling]
+        if full:
+            return RateDecision(False, max(limit.window_s for limit in full))
+        for limit in limits:
+            self.hits[limit.key] = self.hits.get(limit.key, 0) + 1
+        return RateDecision(True)
 
-    def hit(self, keys, limit, window_s):
-        from calls_platform.use_cases.ports import RateDecision
-
-        allowed = True
-        for key in keys:
-            self.hits[key] = self.hits.get(key, 0) + 1
-            allowed = allowed and self.hits[key] <= limit
-        return RateDecision(allowed, 0 if allowed else window_s)
+    def release(self, limits):
+        for limit in limits:
+            self.hits[limit.key] -= 1
 
 
 class FakeMetrics:
@@ -265,7 +284,7 @@ class World:
             self.clock,
             timedelta(hours=4),
             self.metrics,
-            self.limiter,
+            CallLimits(live_calls=100),  # tests of the limits themselves pass their own
         )
 
     def auth_deps(self, tokens) -> AuthDeps:

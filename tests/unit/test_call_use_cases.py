@@ -65,10 +65,11 @@ def test_session_store_failure_hangs_up_and_fails_the_call(w):
 
 
 def test_database_failure_hangs_up_the_placed_call(w):
-    w.calls.fail_next_add = True
+    w.calls.fail_next_add = True  # recording the provider's id fails
     with pytest.raises(ServiceUnavailable):
         calls.initiate_call(w.call_deps(), ALICE, NUMBER)
-    assert not w.calls.rows and not w.sessions.items
+    [call] = w.calls.rows.values()  # recorded before dialling, within the limits; now failed
+    assert call.status is CallStatus.FAILED and not w.sessions.items
     assert len(w.voip.hung_up) == 1
 
 

@@ -1,4 +1,8 @@
-"""Fixed-window counters in DynamoDB, expiring through TTL: brute-force and spending limits."""
+"""Fixed-window counters in DynamoDB, expiring through TTL: brute-force and spending limits.
+
+An attempt is counted before the work it limits, in one TransactWriteItems whose every update is conditional
+on its counter being under the ceiling: parallel requests cannot all read "4 of 5" and all go ahead.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from calls_platform.domain.errors import ServiceUnavailable
-from calls_platform.use_cases.ports import RateDecision
+from calls_platform.use_cases.ports import Limit, RateDecision
+
+_CONFLICT_RETRIES = 3  # DynamoDB cancels transactions that touch an item another one is writing
 
 
 class DynamoRateLimiter:
@@ -18,39 +24,63 @@ class DynamoRateLimiter:
         self._table = table
         self._now = now
 
-    def _window(self, key: str, window_s: int) -> tuple[str, int, int]:
+    def _window(self, limit: Limit) -> tuple[str, int, int]:
+        """(item key, window end, seconds until it ends) of the limit's current window."""
         now = self._now()
-        start = int(now // window_s * window_s)
-        return f"{key}#{start}", start + window_s, max(1, int(start + window_s - now + 0.999))
+        start = int(now // limit.window_s * limit.window_s)
+        end = start + limit.window_s
+        return f"{limit.key}#{start}", end, max(1, int(end - now + 0.999))
 
-    def check(self, limits: list[tuple[str, int]], window_s: int) -> RateDecision:
-        windows = {self._window(key, window_s)[0]: (limit, self._window(key, window_s)[2]) for key, limit in limits}
+    def reserve(self, limits: list[Limit]) -> RateDecision:
+        windows = [self._window(limit) for limit in limits]
+        items = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": {"key": {"S": key}},
+                    "UpdateExpression": "ADD hits :one SET expires_at = :end",
+                    "ConditionExpression": "attribute_not_exists(hits) OR hits < :ceiling",
+                    "ExpressionAttributeValues": {
+                        ":one": {"N": "1"},
+                        ":end": {"N": str(end)},
+                        ":ceiling": {"N": str(limit.ceiling)},
+                    },
+                }
+            }
+            for limit, (key, end, _) in zip(limits, windows, strict=True)
+        ]
+        for _ in range(_CONFLICT_RETRIES):
+            reasons = self._transact(items)
+            if reasons is None:
+                return RateDecision(True)
+            full = [w[2] for w, r in zip(windows, reasons, strict=False) if r.get("Code") == "ConditionalCheckFailed"]
+            if full or not reasons:
+                return RateDecision(False, max(full or [w[2] for w in windows]))
+        return RateDecision(False, 1)  # still contended: refuse (fail closed), the client retries in a second
+
+    def release(self, limits: list[Limit]) -> None:
+        items = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": {"key": {"S": key}},
+                    "UpdateExpression": "ADD hits :minus",
+                    "ConditionExpression": "hits > :zero",
+                    "ExpressionAttributeValues": {":minus": {"N": "-1"}, ":zero": {"N": "0"}},
+                }
+            }
+            for key, _, _ in map(self._window, limits)
+        ]
+        self._transact(items)  # a window that ended meanwhile has nothing to give back: no harm
+
+    def _transact(self, items: list[dict]) -> list[dict] | None:
+        """None when the transaction went through; else the cancellation reasons, one per item."""
         try:
-            found = self._client.batch_get_item(
-                RequestItems={self._table: {"Keys": [{"key": {"S": k}} for k in windows], "ConsistentRead": True}}
-            )["Responses"].get(self._table, [])
-        except (BotoCoreError, ClientError) as error:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                return error.response.get("CancellationReasons") or []
             raise ServiceUnavailable("rate limit store unavailable") from error
-        for item in found:
-            limit, retry_after = windows[item["key"]["S"]]
-            if int(item["hits"]["N"]) >= limit:
-                return RateDecision(False, retry_after)
-        return RateDecision(True)
-
-    def hit(self, keys: list[str], limit: int, window_s: int) -> RateDecision:
-        decision = RateDecision(True)
-        for key in keys:
-            window_key, window_end, retry_after = self._window(key, window_s)
-            try:
-                hits = self._client.update_item(
-                    TableName=self._table,
-                    Key={"key": {"S": window_key}},
-                    UpdateExpression="ADD hits :one SET expires_at = :end",
-                    ExpressionAttributeValues={":one": {"N": "1"}, ":end": {"N": str(window_end)}},
-                    ReturnValues="UPDATED_NEW",
-                )["Attributes"]["hits"]["N"]
-            except (BotoCoreError, ClientError) as error:
-                raise ServiceUnavailable("rate limit store unavailable") from error
-            if int(hits) > limit:
-                decision = RateDecision(False, retry_after)
-        return decision
+        except BotoCoreError as error:
+            raise ServiceUnavailable("rate limit store unavailable") from error
+        return None

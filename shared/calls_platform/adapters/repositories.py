@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pg8000.exceptions import DatabaseError
@@ -12,13 +12,14 @@ from calls_platform.adapters.postgres import Database, sqlstate
 from calls_platform.domain.calls import (
     LIVE_STATUSES,
     Call,
+    CallLimits,
     CallStatus,
     EndReason,
     HistoryPosition,
     statuses_that_may_become,
 )
-from calls_platform.domain.errors import UnknownUser, UserAlreadyExists
-from calls_platform.domain.users import User
+from calls_platform.domain.errors import CallInProgress, DailyMinutesExceeded, UnknownUser, UserAlreadyExists
+from calls_platform.domain.users import User, canonical_email
 from calls_platform.use_cases.ports import RefreshClaims, RefreshUse, Transition
 
 _UNIQUE_VIOLATION = "23505"
@@ -121,6 +122,40 @@ def _call(row: list[Any]) -> Call:
     )
 
 
+# Opening a call within limits. `slot` is the lowest live slot free in this statement's snapshot; a
+# parallel statement that took it first makes ON CONFLICT skip the insert (it waits for that one to commit),
+# so a user never holds more live calls than slots. Seconds spent today: billed durations of ended calls,
+# plus the time so far of answered live ones.
+_OPEN_CALL = """
+    WITH me AS (SELECT user_id FROM users WHERE user_id = :user_id),
+    live AS (
+        SELECT call_id, live_slot FROM calls
+        WHERE user_id = :user_id AND status IN ('connecting', 'ringing', 'active')
+    ),
+    spent AS (
+        SELECT COALESCE(sum(COALESCE(duration,
+            CASE WHEN answer_time IS NULL THEN 0
+                 ELSE GREATEST(0, extract(epoch FROM (CAST(:start_time AS timestamptz) - answer_time)))::int END
+        )), 0) AS seconds
+        FROM calls WHERE user_id = :user_id AND start_time >= :day_start
+    ),
+    slot AS (
+        SELECT s FROM generate_series(0, CAST(:live_slots AS int) - 1) AS s
+        WHERE s NOT IN (SELECT live_slot FROM live WHERE live_slot IS NOT NULL) ORDER BY s LIMIT 1
+    ),
+    opened AS (
+        INSERT INTO calls (call_id, user_id, phone_number, status, session_id, sdp_offer, start_time, live_slot)
+        SELECT :call_id, user_id, :phone_number, :status, :session_id, :sdp_offer, :start_time, (SELECT s FROM slot)
+        FROM me
+        WHERE EXISTS (SELECT 1 FROM slot) AND (SELECT seconds FROM spent) < :daily_seconds
+        ON CONFLICT (user_id, live_slot) WHERE status IN ('connecting', 'ringing', 'active') DO NOTHING
+        RETURNING call_id
+    )
+    SELECT EXISTS (SELECT 1 FROM me), EXISTS (SELECT 1 FROM opened), (SELECT seconds FROM spent),
+        (SELECT call_id FROM live ORDER BY call_id LIMIT 1)
+"""
+
+
 class PgUserRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -128,9 +163,10 @@ class PgUserRepository:
     def add(self, email: str, password_hash: str) -> User:
         try:
             rows = self._db.run(
-                "INSERT INTO users (email, password_hash) VALUES (:email, :hash)"
+                "INSERT INTO users (email, email_key, password_hash) VALUES (:email, :key, :hash)"
                 " RETURNING user_id, email, password_hash, created_at",
                 email=email,
+                key=canonical_email(email),
                 hash=password_hash,
             )
         except DatabaseError as error:
@@ -141,8 +177,8 @@ class PgUserRepository:
 
     def get_by_email(self, email: str) -> User | None:
         rows = self._db.run(
-            "SELECT user_id, email, password_hash, created_at FROM users WHERE lower(email) = lower(:email)",
-            email=email,
+            "SELECT user_id, email, password_hash, created_at FROM users WHERE email_key = :key",
+            key=canonical_email(email),
         )
         return User(*rows[0]) if rows else None
 
@@ -153,6 +189,46 @@ class PgUserRepository:
 class PgCallRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def open(self, call: Call, limits: CallLimits, day_start: datetime) -> None:
+        """Record a new call, in one statement that also enforces the user's limits: a free live-call slot
+        (the partial unique index on (user_id, live_slot) makes parallel attempts unable to share one) and
+        minutes left today. Raises CallInProgress, DailyMinutesExceeded or UnknownUser; records nothing then."""
+        [[user_exists, opened, spent, live_call]] = self._db.run(
+            _OPEN_CALL,
+            call_id=call.call_id,
+            user_id=call.user_id,
+            phone_number=call.phone_number,
+            status=call.status.value,
+            session_id=call.session_id,
+            sdp_offer=call.sdp_offer,
+            start_time=call.start_time,
+            live_slots=limits.live_calls,
+            day_start=day_start,
+            daily_seconds=limits.daily_minutes * 60,
+        )
+        if opened:
+            return
+        if not user_exists:
+            raise UnknownUser()
+        if spent >= limits.daily_minutes * 60:
+            until_tomorrow = day_start + timedelta(days=1) - call.start_time
+            raise DailyMinutesExceeded(
+                f"the daily limit of {limits.daily_minutes} calling minutes is used up; it renews at 00:00 UTC",
+                max(1, int(until_tomorrow.total_seconds()) + 1),
+            )
+        live = f" (call_id {live_call})" if live_call else ""
+        raise CallInProgress(f"another call is in progress{live}; end it before starting a new one")
+
+    def discard(self, call_id: uuid.UUID) -> None:
+        """Forget a call that was never dialled (the provider refused its number)."""
+        self._db.run("DELETE FROM calls WHERE call_id = :c AND provider_call_id IS NULL", c=call_id)
+
+    def record_placed(self, call: Call) -> None:
+        """The provider's id of a call it accepted (a second statement: the id exists only after dialling)."""
+        self._db.run(
+            "UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id
+        )
 
     def add(self, call: Call) -> None:
         try:
@@ -346,6 +422,9 @@ class PgRefreshTokens:
         if revoked:
             return RefreshUse.REVOKED
         return RefreshUse.FIRST_USE if first_use else RefreshUse.REUSED
+
+    def is_revoked(self, family: uuid.UUID) -> bool:
+        return self._db.run("SELECT EXISTS (SELECT 1 FROM revoked_token_families WHERE family_id = :f)", f=family)[0][0]
 
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
         self._db.run(

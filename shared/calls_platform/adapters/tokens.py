@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import math
 import time
 import uuid
 from collections.abc import Callable
@@ -23,6 +25,39 @@ REFRESH_TTL_SECONDS = 30 * 24 * 3600
 _VERIFIED_CACHE_SIZE = 1024
 
 
+# Values published in guides and examples: anyone can sign tokens with them.
+_EXAMPLE_SECRETS = frozenset(
+    {
+        "your-secret-key-change-in-production",
+        "your-secret-key",
+        "change-me",
+        "changeme",
+        "secret",
+        "jwt-secret",
+        "supersecret",
+    }
+)
+MIN_SECRET_BITS = 100  # estimated from the characters' spread; a random 32-hex-digit key has ~120
+_HOW_TO_MAKE_ONE = 'make one with: python3 -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def check_secret(secret: object) -> str:
+    """The JWT secret if it is fit to sign with; ConfigurationError (saying how to make one) otherwise."""
+    if not isinstance(secret, str) or len(secret) < MIN_SECRET_CHARS:
+        raise ConfigurationError(f"JWT secret must be at least {MIN_SECRET_CHARS} characters; {_HOW_TO_MAKE_ONE}")
+    if secret.strip().lower() in _EXAMPLE_SECRETS:
+        raise ConfigurationError(f"JWT secret is a published example value; {_HOW_TO_MAKE_ONE}")
+    if _estimated_bits(secret) < MIN_SECRET_BITS:
+        raise ConfigurationError(f"JWT secret is too predictable (repeated characters); {_HOW_TO_MAKE_ONE}")
+    return secret
+
+
+def _estimated_bits(secret: str) -> float:
+    """Shannon entropy of the characters times the length: low for repeats and patterns like 'abab...'."""
+    counts = collections.Counter(secret)
+    return -sum(n * math.log2(n / len(secret)) for n in counts.values())
+
+
 class JwtTokens:
     def __init__(
         self,
@@ -32,33 +67,40 @@ class JwtTokens:
         audience: str = "calls-api",
         clock: Callable[[], float] = time.time,
     ):
-        if not isinstance(secret, str) or len(secret) < MIN_SECRET_CHARS:
-            raise ConfigurationError(f"JWT secret must be at least {MIN_SECRET_CHARS} characters")
+        check_secret(secret)
         self._secret = secret
         self._ttl = ttl_seconds
         self._issuer = issuer
         self._audience = audience
         self._clock = clock  # seconds since the epoch: what expiry is measured against
-        self._verified: dict[str, tuple[uuid.UUID, int]] = {}
+        self._verified: dict[str, tuple[uuid.UUID, int, uuid.UUID | None]] = {}
 
     def issue(self, user_id: uuid.UUID, family: uuid.UUID | None = None) -> IssuedToken:
         """An access token, and a refresh token of `family` (a new family at login)."""
         family = family or uuid.uuid4()
-        access = self._encode(user_id, ACCESS, self._ttl, {})
+        access = self._encode(user_id, ACCESS, self._ttl, {"fam": str(family)})  # logout revokes it with the family
         refresh = self._encode(user_id, REFRESH, REFRESH_TTL_SECONDS, {"fam": str(family)})
         return IssuedToken(access, self._ttl, refresh_token=refresh)
 
     def verify(self, token: str) -> uuid.UUID:
+        return self.session_of(token)[0]
+
+    def session_of(self, token: str) -> tuple[uuid.UUID, uuid.UUID | None]:
+        """The user id and the token family (None in tokens issued before families were stamped on them)."""
         # A warm container sees the same client's token request after request: verify its signature once,
         # then only its expiry. Bounded, and keyed by the whole token, so nothing unverified is ever trusted.
         cached = self._verified.get(token)
         if cached is not None and cached[1] > self._clock():
-            return cached[0]
+            return cached[0], cached[2]
         user_id, claims = self._decode(token, ACCESS)
+        try:
+            family = uuid.UUID(claims["fam"]) if "fam" in claims else None
+        except (ValueError, TypeError, AttributeError):
+            raise Unauthorized("invalid token") from None
         if len(self._verified) >= _VERIFIED_CACHE_SIZE:
             self._verified.clear()
-        self._verified[token] = (user_id, claims["exp"])
-        return user_id
+        self._verified[token] = (user_id, claims["exp"], family)
+        return user_id, family
 
     def verify_refresh(self, token: str) -> RefreshClaims:
         user_id, claims = self._decode(token, REFRESH)
@@ -66,7 +108,12 @@ class JwtTokens:
             family = uuid.UUID(claims["fam"])
         except (KeyError, ValueError, TypeError, AttributeError):
             raise Unauthorized("invalid refresh token") from None
-        token_hash = hashlib.sha256(token.encode()).hexdigest()
+        # Single use is keyed on the token's id, not its spelling: PyJWT accepts a signature with padding
+        # appended ("...R0="), so a hash of the string as received would make every respelling a new token.
+        jti = claims.get("jti")
+        if not isinstance(jti, str) or not jti:
+            raise Unauthorized("invalid refresh token")
+        token_hash = hashlib.sha256(f"{family}:{jti}".encode()).hexdigest()
         return RefreshClaims(user_id, family, token_hash, datetime.fromtimestamp(claims["exp"], tz=UTC))
 
     def _encode(self, user_id: uuid.UUID, kind: str, ttl: int, extra: dict) -> str:
@@ -85,6 +132,8 @@ class JwtTokens:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def _decode(self, token: str, kind: str) -> tuple[uuid.UUID, dict]:
+        # base64url padding is no part of a JWT (RFC 7515), yet decoders tolerate some: one spelling per token.
+        token = ".".join(part.rstrip("=") for part in token.split("."))
         try:
             claims = jwt.decode(
                 token,

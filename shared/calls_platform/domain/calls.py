@@ -77,6 +77,16 @@ FINAL_STATUSES = frozenset(
 )
 LIVE_STATUSES = frozenset(CallStatus) - FINAL_STATUSES
 
+
+@dataclasses.dataclass(frozen=True)
+class CallLimits:
+    """What one user may spend: calls live at once, and minutes of calls a UTC day (checked at initiate)."""
+
+    live_calls: int = 1
+    daily_minutes: int = 120
+    countries: frozenset[str] = frozenset()  # destination regions allowed (ISO codes); empty: any
+
+
 # Which status may follow which. Nothing follows a final status, and a call never moves backwards.
 _NEXT: dict[CallStatus, frozenset[CallStatus]] = {
     CallStatus.CONNECTING: frozenset(CallStatus) - {CallStatus.CONNECTING},

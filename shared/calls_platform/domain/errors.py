@@ -97,10 +97,6 @@ class VoipNotConfigured(DomainError):
         self.cause = cause  # for the logs: which settings are missing (names only, never values)
 
 
-class DestinationNotAllowed(DomainError):
-    code = "destination_not_allowed"
-
-
 class InvalidPhoneNumber(ValidationError):
     """The provider refused the number although it has the E.164 shape."""
 
@@ -133,6 +129,24 @@ class RequestInProgress(DomainError):
 
 class TooManyRequests(DomainError):
     code = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DestinationNotAllowed(DomainError):
+    """A number this deployment does not dial (high-cost type, country not allowed, or refused by the provider)."""
+
+    code = "destination_not_allowed"
+
+
+class CallInProgress(DomainError):
+    code = "call_in_progress"
+
+
+class DailyMinutesExceeded(DomainError):
+    code = "daily_minutes_exceeded"
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)

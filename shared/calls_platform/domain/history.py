@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from calls_platform.domain.calls import Call, CallStatus, HistoryPosition
 from calls_platform.domain.errors import ValidationError
@@ -41,11 +41,15 @@ def encode_cursor(call: Call) -> str:
 def decode_cursor(raw: str | None) -> HistoryPosition | None:
     if raw is None:
         return None
+    invalid = ValidationError("cursor is not valid: pass back the next_cursor of the previous page")
     try:
         start, call_id = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+        if not isinstance(start, str) or not isinstance(call_id, str):
+            raise invalid
         position = HistoryPosition(datetime.fromisoformat(start), uuid.UUID(call_id))
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise ValidationError("cursor is not valid: pass back the next_cursor of the previous page") from None
-    if position.start_time.tzinfo is None:
-        raise ValidationError("cursor is not valid: pass back the next_cursor of the previous page")
+        if position.start_time.tzinfo is None:
+            raise invalid
+        position.start_time.astimezone(UTC)  # 0001-01-01T00:00:00+14:00 is before the first representable instant
+    except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error, UnicodeDecodeError):
+        raise invalid from None
     return position

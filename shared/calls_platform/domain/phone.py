@@ -2,7 +2,7 @@
 
 import re
 
-from calls_platform.domain.errors import ValidationError
+from calls_platform.domain.errors import DestinationNotAllowed, ValidationError
 
 _E164 = re.compile(r"\+[1-9][0-9]{7,14}")  # ASCII digits only: \d also matches other scripts
 _FORMAT_HINT = "use the international E.164 format +<country_code><number>, e.g. +491512345678"
@@ -29,6 +29,28 @@ def parse_e164(raw: object) -> str:
     if not phonenumbers.is_possible_number(number):
         raise ValidationError(f"invalid phone_number: not a possible number; {_FORMAT_HINT}")
     return raw
+
+
+# Toll fraud: numbers that earn their owner money per minute are refused by default. phonenumbers knows
+# each country's premium-rate, shared-cost and personal-number ranges; its region "001" holds the
+# international networks (satellite +881/+870, +882/+883 networks, +979 international premium rate).
+_HIGH_COST_TYPES = ("PREMIUM_RATE", "SHARED_COST", "PERSONAL_NUMBER", "UAN")
+_INTERNATIONAL_NETWORKS = "001"
+
+
+def check_destination(number: str, countries: frozenset[str] = frozenset()) -> None:
+    """DestinationNotAllowed for a high-cost number, or one outside `countries` (ISO regions) when given."""
+    import phonenumbers
+
+    parsed = phonenumbers.parse(number, None)
+    region = phonenumbers.region_code_for_country_code(parsed.country_code)
+    if region == _INTERNATIONAL_NETWORKS:
+        raise DestinationNotAllowed("calls to satellite and international network numbers are not allowed")
+    kind = phonenumbers.number_type(parsed)
+    if kind in {getattr(phonenumbers.PhoneNumberType, name) for name in _HIGH_COST_TYPES}:
+        raise DestinationNotAllowed("calls to premium-rate, shared-cost and personal numbers are not allowed")
+    if countries and (phonenumbers.region_code_for_number(parsed) or region) not in countries:
+        raise DestinationNotAllowed(f"calls to this country are not allowed; allowed: {', '.join(sorted(countries))}")
 
 
 def mask(number: str | None) -> str:

@@ -1,4 +1,4 @@
-"""Users: who may sign up with what (ASVS 5.0 password rules; emails compared case-insensitively)."""
+"""Users: who may sign up with what (ASVS 5.0 password rules; emails compared in one canonical form)."""
 
 import dataclasses
 import re
@@ -26,15 +26,34 @@ class User:
 
 
 def normalize_email(raw: object) -> str:
-    """The email as stored: trimmed. Uniqueness and login compare it case-insensitively."""
+    """The email as stored: trimmed. Uniqueness, login and limits compare its canonical_email."""
     if raw is None or raw == "":
         raise ValidationError("email is required")
     if not isinstance(raw, str):
         raise ValidationError("email must be a string")
     email = raw.strip()
-    if len(email) > MAX_EMAIL_CHARS or not _EMAIL.fullmatch(email) or any(map(_invisible, email)):
+    canonical = canonical_email(email)
+    if (
+        len(email) > MAX_EMAIL_CHARS
+        or not _EMAIL.fullmatch(canonical)
+        or any(map(_invisible, email + canonical))
+        or canonical.endswith(".")
+    ):
         raise ValidationError("email must be a valid address, e.g. user@example.com")
-    return email
+    if any(len(_scripts(label)) > 1 for label in re.split(r"[@.]", canonical)):
+        raise ValidationError("email must not mix scripts (e.g. Latin and Cyrillic) within one part")
+    return unicodedata.normalize("NFKC", email)  # fullwidth and other compatibility forms folded, case kept
+
+
+def canonical_email(email: str) -> str:
+    """The one spelling of an address that every comparison uses (registration, login, the unique index,
+    limit keys): NFKC folds fullwidth and other compatibility forms, casefold folds case (ß, İ, ...)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email).casefold())
+
+
+def _scripts(label: str) -> set[str]:
+    """The scripts of a label's letters (the first word of each letter's Unicode name: LATIN, CYRILLIC...)."""
+    return {unicodedata.name(c, "?").split()[0] for c in label if unicodedata.category(c).startswith("L")}
 
 
 def _invisible(char: str) -> bool:
@@ -49,6 +68,7 @@ def check_new_password(raw: object) -> str:
         raise ValidationError("password is required")
     if not isinstance(raw, str):
         raise ValidationError("password must be a string")
+    _check_encodable(raw)
     if len(raw) < MIN_PASSWORD_CHARS:
         raise ValidationError(f"password must be at least {MIN_PASSWORD_CHARS} characters")
     if len(raw) > MAX_PASSWORD_CHARS:
@@ -62,6 +82,15 @@ def login_password(raw: object) -> str:
         raise ValidationError("password is required")
     if not isinstance(raw, str):
         raise ValidationError("password must be a string")
+    _check_encodable(raw)
     if len(raw) > MAX_PASSWORD_CHARS:
         raise ValidationError(f"password must be at most {MAX_PASSWORD_CHARS} characters")
     return raw
+
+
+def _check_encodable(password: str) -> None:
+    """A lone surrogate (JSON "\\ud800") is no text: it cannot be hashed, and is never echoed or logged."""
+    try:
+        password.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError("password must be valid Unicode text (it has a lone surrogate)") from None

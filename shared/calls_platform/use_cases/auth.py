@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import uuid
 
 from calls_platform.domain.errors import InvalidCredentials, TooManyRequests, Unauthorized
-from calls_platform.domain.users import User, check_new_password, login_password, normalize_email
+from calls_platform.domain.users import User, canonical_email, check_new_password, login_password, normalize_email
 from calls_platform.use_cases.ports import (
     IssuedToken,
+    Limit,
     PasswordHasher,
     RateLimiter,
     RefreshTokenStore,
@@ -20,11 +22,18 @@ from calls_platform.use_cases.ports import (
 
 log = logging.getLogger(__name__)
 
-# Failed logins: 5 per account and 20 per client address in a 15-minute window. An attacker can hold an
-# account's door shut for at most one window, never for long.
+# Failed logins. Each attempt is counted before the password is checked (atomically: parallel guesses cannot
+# all slip under a ceiling), and given back when it succeeds:
+# - 5 per client address and account in 15 minutes: one address cannot brute-force one account;
+# - 20 per client address in 15 minutes: nor spray many accounts;
+# - 10 per account a minute from all addresses together: a distributed guesser is slowed to a crawl, yet
+#   nobody can lock the owner out for more than a minute (backoff, not a lock-out; see the README).
 LOGIN_WINDOW_S = 15 * 60
-FAILURES_PER_ACCOUNT = 5
+FAILURES_PER_ADDRESS_AND_ACCOUNT = 5
 FAILURES_PER_ADDRESS = 20
+ACCOUNT_WINDOW_S = 60
+FAILURES_PER_ACCOUNT = 10
+REGISTRATION_WINDOW_S = 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,38 +43,45 @@ class AuthDeps:
     tokens: TokenService
     refresh_tokens: RefreshTokenStore
     limiter: RateLimiter
+    registrations_per_address: int = 10  # an hour
 
 
-def register(deps: AuthDeps, email: object, password: object) -> User:
+def register(deps: AuthDeps, email: object, password: object, client_ip: str | None = None) -> User:
     address = normalize_email(email)
     secret = check_new_password(password)
+    if client_ip is not None:
+        limit = Limit(f"register:address:{client_ip}", deps.registrations_per_address, REGISTRATION_WINDOW_S)
+        decision = deps.limiter.reserve([limit])
+        if not decision.allowed:
+            raise TooManyRequests("too many registrations from this address; try again later", decision.retry_after)
     user = deps.users.add(address, deps.passwords.hash(secret))
     log.info("user registered", extra={"user_id": str(user.user_id)})
     return user
 
 
-def _failure_keys(address: str, client_ip: str) -> list[tuple[str, int]]:
+def _login_limits(address: str, client_ip: str) -> list[Limit]:
+    account = hashlib.sha256(canonical_email(address).encode()).hexdigest()[:32]  # no addresses in the table
     return [
-        (f"login-failures:account:{address.lower()}", FAILURES_PER_ACCOUNT),
-        (f"login-failures:address:{client_ip}", FAILURES_PER_ADDRESS),
+        Limit(f"login:pair:{client_ip}:{account}", FAILURES_PER_ADDRESS_AND_ACCOUNT, LOGIN_WINDOW_S),
+        Limit(f"login:address:{client_ip}", FAILURES_PER_ADDRESS, LOGIN_WINDOW_S),
+        Limit(f"login:account:{account}", FAILURES_PER_ACCOUNT, ACCOUNT_WINDOW_S),
     ]
 
 
 def login(deps: AuthDeps, email: object, password: object, client_ip: str = "unknown") -> IssuedToken:
     address = normalize_email(email)
     secret = login_password(password)
-    limits = _failure_keys(address, client_ip)
-    decision = deps.limiter.check(limits, LOGIN_WINDOW_S)
+    limits = _login_limits(address, client_ip)
+    decision = deps.limiter.reserve(limits)  # counted as a failure until it proves otherwise
     if not decision.allowed:
         raise TooManyRequests("too many failed logins; try again later", decision.retry_after)
     user = deps.users.get_by_email(address)
     if user is None:
         deps.passwords.burn(secret)  # as slow as a wrong password: the answer must not reveal the address
     if user is None or not deps.passwords.verify(user.password_hash, secret):
-        for key, limit in limits:
-            deps.limiter.hit([key], limit, LOGIN_WINDOW_S)
         log.info("login failed", extra={"user_id": str(user.user_id) if user else None})
         raise InvalidCredentials()
+    deps.limiter.release(limits)
     return deps.tokens.issue(user.user_id)
 
 
@@ -96,9 +112,23 @@ def _token(raw: object) -> str:
 
 def bearer_user(tokens: TokenService, authorization: str | None) -> uuid.UUID:
     """The user id behind an `Authorization: Bearer <token>` header."""
+    return tokens.verify(_bearer_token(authorization))
+
+
+def _bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise Unauthorized("missing Authorization header; expected 'Bearer <token>'")
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("malformed Authorization header; expected 'Bearer <token>'")
-    return tokens.verify(token.strip())
+    return token.strip()
+
+
+def signed_in(tokens: TokenService, families: RefreshTokenStore, authorization: str | None) -> uuid.UUID:
+    """The user behind a bearer token that is valid and not logged out: logout revokes the token's family,
+    and with it the access tokens of that family before they expire (one more statement per request)."""
+    token = _bearer_token(authorization)
+    user_id, family = tokens.session_of(token)
+    if family is not None and families.is_revoked(family):
+        raise Unauthorized("token revoked; log in again")
+    return user_id

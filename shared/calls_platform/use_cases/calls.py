@@ -6,7 +6,7 @@ import uuid
 from datetime import timedelta
 
 from calls_platform.domain import history
-from calls_platform.domain.calls import Call, CallStatus, EndReason, parse_call_id
+from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, parse_call_id
 from calls_platform.domain.errors import (
     CallAlreadyAnswered,
     CallAlreadyEnded,
@@ -15,19 +15,17 @@ from calls_platform.domain.errors import (
     CallTerminationForbidden,
     ConfigurationError,
     DomainError,
-    TooManyRequests,
     UnknownUser,
     VoipNotConfigured,
     VoipUnavailable,
 )
-from calls_platform.domain.phone import mask, mask_numbers, parse_e164
+from calls_platform.domain.phone import check_destination, mask, mask_numbers, parse_e164
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
     Metrics,
-    RateLimiter,
     SessionStore,
     UserRepository,
     VoiceToken,
@@ -47,8 +45,7 @@ class CallDeps:
     clock: Clock
     session_ttl: timedelta
     metrics: Metrics
-    limiter: RateLimiter
-    users: UserRepository | None = None  # to refuse a deleted user's token before a real phone is dialled
+    limits: CallLimits = dataclasses.field(default_factory=CallLimits)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,18 +54,14 @@ class InitiatedCall:
     voice_token: VoiceToken | None  # for the browser leg (Twilio Voice SDK); None in mock mode
 
 
-# Calls cost money: at most this many call attempts per user per minute.
-CALLS_PER_MINUTE = 10
-
-
 def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> InitiatedCall:
     _check_provider_configured(deps)
+    """Check the number, record the call within the user's limits (one statement), dial, record the id."""
     number = parse_e164(phone_number)
-    decision = deps.limiter.hit([f"calls:user:{user_id}"], CALLS_PER_MINUTE, 60)
-    if not decision.allowed:
-        raise TooManyRequests(f"at most {CALLS_PER_MINUTE} calls a minute; try again shortly", decision.retry_after)
-    _check_user_before_dialling(deps, user_id)
-    call = Call.start(user_id, number, build_audio_offer(), deps.clock.now())
+    check_destination(number, deps.limits.countries)
+    now = deps.clock.now()
+    call = Call.start(user_id, number, build_audio_offer(), now)
+    deps.calls.open(call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
     deps.metrics.count("CallAttempts")
     try:
         call = call.placed(deps.voip.place_call(call))
@@ -78,7 +71,10 @@ def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> I
             "failed to initiate voip call",
             extra={"call_id": str(call.call_id), "phone_number": mask(number), "cause": error.cause},
         )
-        deps.calls.add(call.failed(deps.clock.now()))
+        _mark_failed(deps, call)
+        raise
+    except DomainError:  # the provider refused the number itself (4xx): as if never asked, nothing kept
+        deps.calls.discard(call.call_id)
         raise
     _record(deps, call)
     deps.metrics.count("CallsInitiated")
@@ -96,29 +92,20 @@ def _check_provider_configured(deps: CallDeps) -> None:
         raise
 
 
-def _check_user_before_dialling(deps: CallDeps, user_id: uuid.UUID) -> None:
-    # A real phone must not ring for a token whose user is gone (the insert after dialling would find out
-    # too late); the mock rings nobody, so it keeps its single statement.
-    if deps.users is not None and not deps.voip.connects_on_browser_answer and not deps.users.exists(user_id):
-        raise UnknownUser()
-
-
 def _record(deps: CallDeps, call: Call) -> None:
-    """Store the placed call and its live session; if either fails, hang up so no call runs unrecorded."""
-    stored = False
+    """Store the provider's id and the live session; if either fails, hang up so no call runs unrecorded."""
     try:
-        deps.calls.add(call)
-        stored = True
+        deps.calls.record_placed(call)
         deps.sessions.add(
             LiveSession.for_call(call.session_id, call.call_id, call.user_id, call.start_time, deps.session_ttl)
         )
     except Exception:  # whatever failed, a placed call that history does not show must not keep running
-        _compensate(deps, call, stored)
+        _compensate(deps, call)
         raise
     log.info("session added", extra={"call_id": str(call.call_id), "session_id": call.session_id})
 
 
-def _compensate(deps: CallDeps, call: Call, stored: bool) -> None:
+def _compensate(deps: CallDeps, call: Call) -> None:
     extra = {"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
     try:
         if call.provider_call_id:  # a placed call has one; nothing to hang up otherwise
@@ -127,11 +114,16 @@ def _compensate(deps: CallDeps, call: Call, stored: bool) -> None:
         log.critical(
             "orphan call: could not hang up after failing to record it", extra={**extra, "cause": _cause(error)}
         )
-    if stored:
-        try:
-            deps.calls.transition(call.call_id, CallStatus.FAILED, deps.clock.now(), reason=EndReason.FAILED)
-        except DomainError as error:
-            log.error("could not mark unrecorded call as failed", extra={**extra, "cause": error.message})
+    _mark_failed(deps, call)
+
+
+def _mark_failed(deps: CallDeps, call: Call) -> None:
+    """A recorded call that never got through ends as failed (and frees its live-call slot)."""
+    try:
+        deps.calls.transition(call.call_id, CallStatus.FAILED, deps.clock.now(), reason=EndReason.FAILED)
+    except DomainError as error:
+        extra = {"call_id": str(call.call_id), "cause": error.message}
+        log.error("could not mark unplaced call as failed", extra=extra)
 
 
 def terminate_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:

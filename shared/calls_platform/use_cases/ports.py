@@ -8,7 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Protocol
 
-from calls_platform.domain.calls import Call, CallStatus, EndReason, HistoryPosition
+from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import User
 
@@ -33,6 +33,14 @@ class UserRepository(Protocol):
 
 class CallRepository(Protocol):
     def add(self, call: Call) -> None: ...
+
+    def open(self, call: Call, limits: CallLimits, day_start: datetime) -> None:
+        """Record a new call only within the user's limits, atomically (CallInProgress, DailyMinutesExceeded,
+        UnknownUser otherwise)."""
+
+    def record_placed(self, call: Call) -> None: ...
+
+    def discard(self, call_id: uuid.UUID) -> None: ...
 
     def transition(
         self,
@@ -130,7 +138,7 @@ class IssuedToken:
 class RefreshClaims:
     user_id: uuid.UUID
     family: uuid.UUID
-    token_hash: str  # SHA-256 of the token: all that is ever stored of it
+    token_hash: str  # SHA-256 of the token's family and id (jti), whatever its spelling: all that is stored of it
     expires_at: datetime
 
 
@@ -140,6 +148,9 @@ class TokenService(Protocol):
 
     def verify(self, token: str) -> uuid.UUID:
         """The user id in a valid access token; raises Unauthorized otherwise."""
+
+    def session_of(self, token: str) -> tuple[uuid.UUID, uuid.UUID | None]:
+        """The user id and token family of a valid access token; raises Unauthorized otherwise."""
 
     def verify_refresh(self, token: str) -> RefreshClaims:
         """The claims of a validly signed, unexpired refresh token; raises Unauthorized otherwise."""
@@ -158,6 +169,9 @@ class RefreshTokenStore(Protocol):
 
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None: ...
 
+    def is_revoked(self, family: uuid.UUID) -> bool:
+        """Whether the family was revoked (logout or reuse): its access tokens stop working too."""
+
 
 @dataclasses.dataclass(frozen=True)
 class RateDecision:
@@ -165,12 +179,20 @@ class RateDecision:
     retry_after: int = 0  # seconds
 
 
-class RateLimiter(Protocol):
-    def check(self, limits: list[tuple[str, int]], window_s: int) -> RateDecision:
-        """Whether every (key, limit) is under its limit in the current window (reads only)."""
+@dataclasses.dataclass(frozen=True)
+class Limit:
+    key: str
+    ceiling: int  # attempts allowed in one window
+    window_s: int
 
-    def hit(self, keys: list[str], limit: int, window_s: int) -> RateDecision:
-        """Count one hit for each key; not allowed when a key goes over `limit` in its window."""
+
+class RateLimiter(Protocol):
+    def reserve(self, limits: list[Limit]) -> RateDecision:
+        """Count one attempt against every limit, atomically and only if each is under its ceiling; when any
+        is not, count nothing and refuse. Parallel requests can never get past a ceiling together."""
+
+    def release(self, limits: list[Limit]) -> None:
+        """Give back an attempt `reserve` counted (a login that succeeded was no failure)."""
 
 
 class Clock(Protocol):

@@ -25,6 +25,7 @@ from calls_platform.web.errors import error_body, status_of
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_JSON_DEPTH = 32
 _HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 _CHALICE_ERRORS = {
     "MethodNotAllowedError": "method_not_allowed",
@@ -136,9 +137,10 @@ def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: 
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     user_id = None
     if route.auth:
-        from calls_platform.use_cases.auth import bearer_user
+        from calls_platform.use_cases.auth import signed_in
 
-        user_id = bearer_user(bootstrap.container().tokens, headers.get("authorization"))
+        container = bootstrap.container()
+        user_id = signed_in(container.tokens, container.refresh_tokens, headers.get("authorization"))
     raw = request.raw_body or b""
     if route.body == "json":
         body = _json_object(raw, headers.get("content-type"))
@@ -187,7 +189,8 @@ def idempotency_key(request: ApiRequest) -> str | None:
 def _json_object(raw: bytes, content_type: str | None) -> Mapping[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
         raise RequestRejected("payload_too_large", f"request body must be at most {MAX_BODY_BYTES} bytes")
-    if content_type and content_type.split(";")[0].strip().lower() != "application/json":
+    # Required, not assumed: a cross-site form can POST text/plain or no type at all without a CORS preflight.
+    if not content_type or content_type.split(";")[0].strip().lower() != "application/json":
         raise RequestRejected("unsupported_media_type", "Content-Type must be application/json")
     if not raw.strip():
         raise RequestRejected("validation_error", "request body must be a JSON object")
@@ -197,7 +200,20 @@ def _json_object(raw: bytes, content_type: str | None) -> Mapping[str, Any]:
         raise RequestRejected("validation_error", "request body must be valid JSON") from None
     if not isinstance(value, dict):
         raise RequestRejected("validation_error", "request body must be a JSON object")
+    if _depth(value) > MAX_JSON_DEPTH:  # deep bodies break what recurses later (idempotency's deepcopy)
+        raise RequestRejected("validation_error", f"request body must nest at most {MAX_JSON_DEPTH} levels")
     return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (without recursion: the value may be thousands deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
+    return deepest
 
 
 def _reject_constant(name: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from twilio.request_validator import RequestValidator
 
 from calls_platform.domain.calls import CallStatus
+from calls_platform.domain.errors import ValidationError
 from calls_platform.use_cases.provider_events import ProviderCallEvent
 
 _STATUS = {
@@ -43,6 +44,6 @@ class TwilioStatusCallbacks:
             return None
         parent = params.get("ParentCallSid", "")
         duration = params.get("CallDuration", "")
-        return ProviderCallEvent(
-            parent or sid, status, int(duration) if duration.isdigit() else None, browser_leg=not parent
-        )
+        if duration and not (duration.isascii() and duration.isdigit() and len(duration) <= 9):
+            raise ValidationError("CallDuration must be a whole number of seconds")  # not a 500 at the database
+        return ProviderCallEvent(parent or sid, status, int(duration) if duration else None, browser_leg=not parent)

@@ -1,0 +1,58 @@
+"""The domain rules behind the abuse limits, without I/O."""
+
+import base64
+import json
+
+import pytest
+
+from calls_platform.domain.errors import DestinationNotAllowed, ValidationError
+from calls_platform.domain.history import decode_cursor
+from calls_platform.domain.phone import check_destination
+from calls_platform.domain.users import canonical_email, check_new_password, login_password, normalize_email
+
+
+@pytest.mark.parametrize("number", ["+19002345678", "+449012345678", "+34901123456", "+881612345678", "+870301234567"])
+def test_high_cost_numbers_are_refused(number):
+    with pytest.raises(DestinationNotAllowed):
+        check_destination(number)
+
+
+def test_ordinary_numbers_pass_and_an_allow_list_limits_countries():
+    check_destination("+491512345678")  # the guide's example (not valid by the metadata, still allowed)
+    check_destination("+14155552671")
+    check_destination("+491512345678", frozenset({"DE"}))
+    with pytest.raises(DestinationNotAllowed, match="DE"):
+        check_destination("+14155552671", frozenset({"DE"}))
+
+
+def test_one_canonical_spelling_of_an_email():
+    assert canonical_email("ＶＩＣＴＩＭ＠ｅｘａｍｐｌｅ．ｃｏｍ") == "victim@example.com"
+    assert canonical_email("Straße@Example.de") == "strasse@example.de"
+    assert canonical_email("vİctim@example.com") != "victim@example.com"  # a different address, not a split key
+
+
+@pytest.mark.parametrize("email", ["a@example.com.", "p\u0430ypal@example.com"])
+def test_trailing_dots_and_mixed_scripts_are_refused(email):
+    with pytest.raises(ValidationError):
+        normalize_email(email)
+
+
+@pytest.mark.parametrize("check", [check_new_password, login_password])
+def test_lone_surrogates_in_passwords_are_refused_without_echoing_them(check):
+    with pytest.raises(ValidationError) as raised:
+        check("\ud800password")
+    assert "\ud800" not in raised.value.message
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        json.dumps(["0001-01-01T00:00:00+14:00", "00000000-0000-0000-0000-000000000001"]).encode(),
+        json.dumps(["2026-01-01T00:00:00+00:00", 123]).encode(),
+        json.dumps(["2026-01-01T00:00:00+00:00", {}]).encode(),
+        b"[" * 3000,
+    ],
+)
+def test_hostile_cursors_are_validation_errors(payload):
+    with pytest.raises(ValidationError):
+        decode_cursor(base64.urlsafe_b64encode(payload).decode().rstrip("="))
