@@ -88,6 +88,7 @@ export async function placeCall(e164) {
   if (live.call) return;
   deps.say("");
   Object.assign(live, { answeredAt: 0, muted: false });
+  deps.engine.setMuted(false); // a call starts unmuted, whatever the last one was
   $("mute-button").setAttribute("aria-pressed", "false");
   $("call-timer").hidden = true;
   $("call-timer").textContent = "0:00";
@@ -121,6 +122,8 @@ function onEngine(event) {
   } else if (event.type === "ended" && live.call) {
     if (event.reason === "connection_failed") deps.say(errorText("connection_failed"));
     end(event.reason || "unknown");
+  } else if (event.type === "warning" && event.code === "network" && live.call) {
+    deps.say(t("warning.network")); // call quality, not a lost connection
   } else if (event.type === "error" || event.type === "warning") {
     deps.say(errorText(event.code));
     if (event.type === "error" && live.call && event.code === "connection_failed") end("connection_failed");
@@ -160,3 +163,6 @@ export function setupCall(api, engineFactory, say, ended) {
 }
 
 export const inCall = () => Boolean(live.call);
+
+/** Hangs up the live call, if any (e.g. before signing out). */
+export const hangUp = () => end("caller_hung_up");

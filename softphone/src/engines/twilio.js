@@ -112,6 +112,9 @@ export function createEngine({ api, emit }) {
   }
 
   async function start() {
+    if (device && active) return renewToken(); // signed in again during a call: keep its Device
+    device?.destroy();
+    device = null;
     try {
       const Twilio = await loadSdk();
       device = new Twilio.Device(await token(), {
@@ -151,9 +154,10 @@ export function createEngine({ api, emit }) {
     active?.mute(muted);
   }
 
+  // Twilio's calls carry tones, so this is always true: the page keeps its keypad. A key pressed while the
+  // leg is not open (not yet accepted, reconnecting) has nowhere to go and is dropped.
   function sendDigits(digits) {
-    if (!active || active.status() !== "open") return false;
-    active.sendDigits(digits);
+    if (active?.status() === "open") active.sendDigits(digits);
     return true;
   }
 
