@@ -397,7 +397,7 @@ class StubDevice extends Emitter {
   register() { return Promise.resolve(); }
   ring(callId) { const call = new StubCall(callId); window.stubCall = call; this.emit("incoming", call); }
   updateToken(token) { this.token = token; }
-  destroy() {}
+  destroy() { window.stubDestroyed = (window.stubDestroyed || 0) + 1; }
 }
 window.Twilio = { Device: StubDevice };
 """
@@ -426,6 +426,51 @@ def test_call_quality_warnings_are_said_in_words(browser, base_url, twilio_mode,
     page.get_by_test_id("hangup-button").click()
     expect(page.get_by_test_id("call-status")).to_have_text("Call ended: you hung up")
     assert page.evaluate("window.stubCall.log") == ["accept", "mute:false", "disconnect"]
+
+
+def test_each_call_starts_unmuted_and_sign_out_hangs_up(browser, base_url, twilio_mode, fake_twilio, user, db):  # noqa: F811
+    """A call muted to its end does not make the next one start muted; signing out mid-call ends it."""
+    from playwright.sync_api import expect
+
+    harness = Harness(browser, base_url, FakeSignaling())
+    page = harness.page
+    page.add_init_script(STUB_DEVICE_JS)
+    page.goto(base_url + "/")
+    page.get_by_test_id("signin-email").fill(user["email"])
+    page.get_by_test_id("signin-password").fill(user["password"])
+    page.get_by_test_id("signin-submit").click()
+    harness.wait(lambda: page.evaluate("!!window.stubDevice?.handlers.incoming"), "the stub Device")
+
+    first = harness.dial_with_legs(lambda call_id: None)
+    page.evaluate("callId => window.stubDevice.ring(callId)", first["call_id"])
+    harness.wait(lambda: page.evaluate("window.stubCall?.state === 'open'"), "the first call to open")
+    page.get_by_test_id("mute-button").click()
+    page.get_by_test_id("hangup-button").click()
+    expect(page.get_by_test_id("call-status")).to_have_text("Call ended: you hung up")
+
+    page.unroute("**/api/calls/initiate")
+    second = harness.dial_with_legs(lambda call_id: None)
+    page.evaluate("callId => window.stubDevice.ring(callId)", second["call_id"])
+    harness.wait(lambda: page.evaluate("window.stubCall?.state === 'open'"), "the second call to open")
+    assert page.evaluate("window.stubCall.log") == ["accept", "mute:false"]
+    expect(page.get_by_test_id("mute-button")).to_have_attribute("aria-pressed", "false")
+
+    page.get_by_test_id("signout").click()
+    expect(page.get_by_test_id("signin-submit")).to_be_visible()
+    assert page.evaluate("window.stubCall.log") == ["accept", "mute:false", "disconnect"]
+    assert page.evaluate("window.stubDestroyed") == 1  # stop(): the Device is gone with the session
+    [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(second["call_id"]))
+    assert status == "completed"  # ended on the server, not only in the browser
+
+
+def test_reload_that_keeps_the_session_registers_again(browser, base_url, twilio_mode, fake_twilio, user):  # noqa: F811
+    signaling = FakeSignaling()
+    harness = Harness(browser, base_url, signaling)
+    harness.sign_in(base_url, user)
+    harness.page.reload()
+    harness.page.get_by_test_id("signout").wait_for()  # still signed in
+    harness.wait(lambda: len(signaling.of_type("register")) == 2, "the Device registering after the reload")
+    assert not harness.console_errors
 
 
 @pytest.mark.parametrize("code", sorted(WITHOUT_MIC))
