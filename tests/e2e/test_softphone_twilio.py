@@ -144,6 +144,17 @@ def jwt_payload(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
+def phone_leg_completed(base_url: str, secret: dict, parent_sid: str):
+    """Twilio's status callback for the phone's leg (the browser leg's <Dial> child), signed as Twilio does."""
+    import requests
+
+    from tests.twilio.conftest import signed
+
+    params = {"CallSid": "CA" + "7" * 32, "ParentCallSid": parent_sid, "CallStatus": "completed", "CallDuration": "3"}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(params, secret["voip_auth_token"])}
+    return requests.post(base_url + "/api/webhooks/twilio/status", data=params, headers=headers, timeout=10)
+
+
 def call_sid() -> str:
     return "CA" + uuid.uuid4().hex
 
@@ -157,10 +168,12 @@ class Harness:
         self.console_errors: list[str] = []
         self.insights: list[str] = []
         self.escaped: list[str] = []
+        self.api_calls: list[str] = []
         self.media = browser.new_page()
         self.media.goto(base_url + "/config.json")  # a secure context, where getUserMedia exists
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        self.page.on("request", lambda request: "/api/" in request.url and self.api_calls.append(request.url))
         self.page.route("**/*", lambda route: self._only_local(route, base_url))
         self.page.route(EVENT_GATEWAY, self._insights)
         self.page.route_web_socket(SIGNALING, signaling.handle)
@@ -307,12 +320,20 @@ def test_remote_hang_up_ends_the_call_on_the_page(browser, base_url, twilio_mode
     [answer] = harness.wait(lambda: signaling.of_type("answer"), "the page to accept its leg")
     harness.media_answer(answer["sdp"])
 
+    # The callee hangs up: Twilio ends the browser leg and, a moment later, reports the phone's leg completed.
     signaling.send("hangup", {"callsid": ours})
+    page.wait_for_timeout(300)
+    [parent] = fake_twilio.calls
+    assert phone_leg_completed(base_url, twilio_mode, parent).status_code == 200
     expect(page.get_by_test_id("call-status")).to_have_text("Call ended: the other person hung up")
     expect(page.get_by_test_id("hangup-button")).to_be_hidden()
     [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
-    assert status == "completed"  # the page ended the call on the server too
+    assert status == "completed"
     assert not signaling.of_type("hangup")  # the page does not hang up a leg Twilio already ended
+    row = page.get_by_test_id("history").locator("li")
+    expect(row).to_contain_text("the other person hung up")  # the server's reason: no terminate raced it
+    assert not [r for r in harness.api_calls if r.endswith("/api/calls/terminate")]
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # 900 px: nothing sticks out
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "softphone-twilio-remote-hangup.png"), full_page=True)
     assert not harness.escaped
