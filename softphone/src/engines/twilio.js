@@ -112,9 +112,6 @@ export function createEngine({ api, emit }) {
   }
 
   async function start() {
-    if (device && active) return renewToken(); // signed in again during a call: keep its Device
-    device?.destroy();
-    device = null;
     try {
       const Twilio = await loadSdk();
       device = new Twilio.Device(await token(), {
