@@ -5,6 +5,8 @@ import { errorText, reasonText, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const FINAL = new Set(["completed", "failed", "busy", "no-answer", "canceled"]);
+const SERVER_CHECKS = 3; // after the engine saw a call end, before the page terminates it itself
+const SERVER_CHECK_MS = 700;
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 const live = { call: null, status: "idle", answeredAt: 0, poll: 0, tick: 0, muted: false };
 let deps = null; // {api, engine, say, ended}
@@ -70,9 +72,14 @@ async function end(reason) {
   const call = live.call;
   if (!call) return;
   if (reason !== "caller_hung_up") {
-    // The engine saw the call end: terminate only if the server still thinks it is live.
-    const known = await deps.api("GET", `/api/calls/${call.call_id}`).catch(() => null);
-    if (known && FINAL.has(known.status)) return finish(known.end_reason || reason);
+    // The engine saw the call end. The provider's report of why (e.g. the callee hung up) usually reaches the
+    // server within a second: wait for it briefly, and terminate only if the server still thinks it is live.
+    for (let check = 0; check < SERVER_CHECKS; check++) {
+      if (check) await new Promise((done) => setTimeout(done, SERVER_CHECK_MS));
+      if (live.call !== call) return; // the poll saw it end meanwhile
+      const known = await deps.api("GET", `/api/calls/${call.call_id}`).catch(() => null);
+      if (known && FINAL.has(known.status)) return finish(known.end_reason || reason);
+    }
   }
   try {
     await deps.api("POST", "/api/calls/terminate", { call_id: call.call_id });
@@ -88,6 +95,7 @@ export async function placeCall(e164) {
   if (live.call) return;
   deps.say("");
   Object.assign(live, { answeredAt: 0, muted: false });
+  deps.engine.setMuted(false); // a call starts unmuted, whatever the last one was
   $("mute-button").setAttribute("aria-pressed", "false");
   $("call-timer").hidden = true;
   $("call-timer").textContent = "0:00";
@@ -121,6 +129,8 @@ function onEngine(event) {
   } else if (event.type === "ended" && live.call) {
     if (event.reason === "connection_failed") deps.say(errorText("connection_failed"));
     end(event.reason || "unknown");
+  } else if (event.type === "warning" && event.code === "network" && live.call) {
+    deps.say(t("warning.network")); // call quality, not a lost connection
   } else if (event.type === "error" || event.type === "warning") {
     deps.say(errorText(event.code));
     if (event.type === "error" && live.call && event.code === "connection_failed") end("connection_failed");
@@ -160,3 +170,6 @@ export function setupCall(api, engineFactory, say, ended) {
 }
 
 export const inCall = () => Boolean(live.call);
+
+/** Hangs up the live call, if any (e.g. before signing out). */
+export const hangUp = () => end("caller_hung_up");

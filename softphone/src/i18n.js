@@ -90,6 +90,9 @@ const en = {
   "reason.timeout": "it took too long to connect",
   "reason.canceled": "it was cancelled",
   "reason.browser_not_answered": "this browser did not pick up the call in time",
+  "reason.mic_missing": "no microphone was found",
+  "reason.mic_denied": "the microphone was blocked",
+  "warning.network": "The connection is unstable: the other person may hear you badly.",
   "reason.unknown": "no reason was given",
   error: {
     validation_error: "Something you entered is not accepted. Check it and try again.",
@@ -217,6 +220,9 @@ const ru = {
   "reason.timeout": "соединение заняло слишком много времени",
   "reason.canceled": "звонок отменён",
   "reason.browser_not_answered": "браузер не принял звонок вовремя",
+  "reason.mic_missing": "микрофон не найден",
+  "reason.mic_denied": "доступ к микрофону запрещён",
+  "warning.network": "Связь неустойчива: собеседник может слышать вас плохо.",
   "reason.unknown": "причина не указана",
   error: {
     validation_error: "Введённые данные не приняты. Проверьте их и попробуйте снова.",

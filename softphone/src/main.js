@@ -1,6 +1,6 @@
 // The softphone page: sign-up and sign-in views, then the dialler, the call and the history. Settings come
 // from /config.json (API origin, VoIP mode); the engine (browser WebRTC or Twilio's SDK) follows the mode.
-import { inCall, placeCall, relabel as relabelCall, setupCall } from "./call.js";
+import { hangUp, inCall, placeCall, relabel as relabelCall, setupCall } from "./call.js";
 import { relabel as relabelDialer, setNumber, setupDialer, validNumber } from "./dialer.js";
 import { createEngine as browserEngine } from "./engines/browser.js";
 import { createEngine as twilioEngine } from "./engines/twilio.js";
@@ -71,6 +71,7 @@ async function onSignUp(event) {
 }
 
 async function onSignOut() {
+  await hangUp(); // a live call ends on the server too, not only in this browser
   engine.stop();
   await session.signOut();
   showView("signin");

@@ -171,14 +171,10 @@ def directives(csp: str) -> dict[str, list[str]]:
 
 
 def gateway_csp(provider: str) -> str:
-    """The local gateway's page CSP for a provider mode (page_headers once infra/gateway.py has it)."""
+    """The local gateway's page CSP for a provider mode."""
     from infra import gateway
 
-    if hasattr(gateway, "page_headers"):
-        return gateway.page_headers(provider)["Content-Security-Policy"]
-    if provider != "mock":
-        pytest.skip("the gateway has no per-mode page headers yet")
-    return gateway._PAGE_HEADERS["Content-Security-Policy"] + "; frame-ancestors 'none'"
+    return gateway.page_headers(provider)["Content-Security-Policy"]
 
 
 def test_page_bucket_is_private_and_read_only_by_its_distribution():
@@ -227,6 +223,7 @@ def test_page_csp_is_the_local_gateways_plus_the_api_origin(provider):
         assert sorted(deployed.get(name, [])) == sorted(expected), name
     assert set(deployed) == set(local)
     assert deployed["frame-ancestors"] == ["'none'"]
+    assert not [origin for origin in deployed["connect-src"] if "twilio" in origin and "*" in origin]
 
 
 def test_the_stack_tells_the_page_where_the_api_is_and_the_api_allows_exactly_the_page():

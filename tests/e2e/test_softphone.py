@@ -312,7 +312,7 @@ def test_every_error_type_engine_code_and_end_reason_has_words_in_both_languages
     engine = {"mic_missing", "mic_denied", "network", "token_expired", "connection_failed", "sdk_failed"}
     engine |= {"incoming_rejected", "unknown"}
     reasons = {r for r in api["HistoryItem"]["properties"]["end_reason"]["enum"] if r}
-    reasons |= {"browser_not_answered", "remote_hung_up", "connection_failed"}
+    reasons |= {"browser_not_answered", "remote_hung_up", "connection_failed", "mic_missing", "mic_denied"}
     statuses = set(api["CallStatus"]["enum"])
     for block in source.split("\nconst ")[1:3]:  # en, then ru
         table = block[block.index("error: {") :]

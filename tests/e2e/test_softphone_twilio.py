@@ -33,7 +33,7 @@ import pytest
 from tests.twilio.conftest import fake_twilio, twilio_mode  # noqa: F401  (fixtures: Twilio mode, fake Twilio)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-NUMBER = "+4915123456789"
+COUNTRY, NUMBER = "+49", "1512 3456789"  # picked by dialling code, typed without it
 SIGNALING = re.compile(r"^wss://voice-js\.[a-z-]+\.twilio\.com/signal$")
 EVENT_GATEWAY = re.compile(r"^https://eventgw(\.[a-z0-9-]+)?\.twilio\.com/")
 CHROMIUM_ARGS = [
@@ -144,6 +144,17 @@ def jwt_payload(token: str) -> dict:
     return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
 
 
+def phone_leg_completed(base_url: str, secret: dict, parent_sid: str):
+    """Twilio's status callback for the phone's leg (the browser leg's <Dial> child), signed as Twilio does."""
+    import requests
+
+    from tests.twilio.conftest import signed
+
+    params = {"CallSid": "CA" + "7" * 32, "ParentCallSid": parent_sid, "CallStatus": "completed", "CallDuration": "3"}
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(params, secret["voip_auth_token"])}
+    return requests.post(base_url + "/api/webhooks/twilio/status", data=params, headers=headers, timeout=10)
+
+
 def call_sid() -> str:
     return "CA" + uuid.uuid4().hex
 
@@ -157,13 +168,17 @@ class Harness:
         self.console_errors: list[str] = []
         self.insights: list[str] = []
         self.escaped: list[str] = []
+        self.api_calls: list[str] = []
         self.media = browser.new_page()
         self.media.goto(base_url + "/config.json")  # a secure context, where getUserMedia exists
         self.page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        self.page.on("request", lambda request: "/api/" in request.url and self.api_calls.append(request.url))
         self.page.route("**/*", lambda route: self._only_local(route, base_url))
         self.page.route(EVENT_GATEWAY, self._insights)
         self.page.route_web_socket(SIGNALING, signaling.handle)
+        # The first call's microphone check is test_softphone.py's subject; here the person has done it.
+        self.page.add_init_script("localStorage.setItem('softphone.micChecked', '1')")
 
     def _only_local(self, route, base_url: str) -> None:
         if route.request.url.startswith(base_url):
@@ -208,6 +223,8 @@ class Harness:
             route.fulfill(response=response)
 
         self.page.route("**/api/calls/initiate", hold_initiate)
+        self.page.get_by_test_id("country").fill(COUNTRY)
+        self.page.get_by_test_id("country").press("Tab")
         self.page.get_by_test_id("national-number").fill(NUMBER)
         self.page.get_by_test_id("call-button").click()
         self.wait(lambda: created, "initiate")
@@ -259,24 +276,27 @@ def test_twilio_call_from_the_page(browser, base_url, twilio_mode, fake_twilio, 
     harness.wait(lambda: {"callsid": other_after} in signaling.of_type("reject"), "the other leg's reject")
     assert [a["callsid"] for a in signaling.of_type("answer")] == [ours]
 
+    expect(page.get_by_test_id("call-status")).to_have_text(re.compile("Ringing…|Talking"))  # the leg is up
     for key in ("1", "star", "0", "hash"):
         page.get_by_test_id(f"dtmf-{key}").click()
     digits = harness.wait(lambda: len(signaling.of_type("dtmf")) == 4 and signaling.of_type("dtmf"), "the digits")
     assert digits == [{"callsid": ours, "dtmf": d} for d in ("1", "*", "0", "#")]
+    expect(page.get_by_test_id("dtmf-5")).to_be_enabled()  # Twilio's call sends tones: the keypad stays
 
     mute = page.get_by_test_id("mute-button")
     mute.click()
     expect(mute).to_have_attribute("aria-pressed", "true")
     harness.wait(lambda: any('"muted"' in body for body in harness.insights), "the SDK to report the mute")
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in ((390, 844), (1280, 800)):  # a phone and a laptop, muted
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"softphone-twilio-in-call-{width}.png"), full_page=True)
     mute.click()
     expect(mute).to_have_attribute("aria-pressed", "false")
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "softphone-twilio-in-call.png"), full_page=True)
     page.get_by_test_id("hangup-button").click()
     harness.wait(lambda: signaling.of_type("hangup"), "the page's hangup")
     assert signaling.of_type("hangup") == [{"callsid": ours}]
-    expect(page.get_by_test_id("call-status")).to_have_text("completed")  # the API's terminate ran
+    expect(page.get_by_test_id("call-status")).to_have_text("Call ended: you hung up")
     [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
     assert status == "completed"
 
@@ -300,11 +320,20 @@ def test_remote_hang_up_ends_the_call_on_the_page(browser, base_url, twilio_mode
     [answer] = harness.wait(lambda: signaling.of_type("answer"), "the page to accept its leg")
     harness.media_answer(answer["sdp"])
 
+    # The callee hangs up: Twilio ends the browser leg and, a moment later, reports the phone's leg completed.
     signaling.send("hangup", {"callsid": ours})
-    expect(page.get_by_test_id("message")).to_have_text("The other side hung up.")
-    expect(page.get_by_test_id("call-status")).to_have_text("completed")
-    expect(page.get_by_test_id("hangup-button")).to_be_disabled()
+    page.wait_for_timeout(300)
+    [parent] = fake_twilio.calls
+    assert phone_leg_completed(base_url, twilio_mode, parent).status_code == 200
+    expect(page.get_by_test_id("call-status")).to_have_text("Call ended: the other person hung up")
+    expect(page.get_by_test_id("hangup-button")).to_be_hidden()
+    [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
+    assert status == "completed"
     assert not signaling.of_type("hangup")  # the page does not hang up a leg Twilio already ended
+    row = page.get_by_test_id("history").locator("li")
+    expect(row).to_contain_text("the other person hung up")  # the server's reason: no terminate raced it
+    assert not [r for r in harness.api_calls if r.endswith("/api/calls/terminate")]
+    assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # 900 px: nothing sticks out
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "softphone-twilio-remote-hangup.png"), full_page=True)
     assert not harness.escaped
@@ -327,8 +356,8 @@ def test_failed_connection_ends_the_call_and_says_why(browser, base_url, twilio_
 
     # Twilio ends a leg whose media or signaling broke with a hangup that carries the error.
     signaling.send("hangup", {"callsid": ours, "error": {"code": 31005, "message": "connection lost"}})
-    expect(page.get_by_test_id("message")).to_have_text("The connection failed; the call was ended.")
-    expect(page.get_by_test_id("call-status")).to_have_text("completed")
+    expect(page.get_by_test_id("message")).to_have_text("The call's connection failed. The call was ended.")
+    expect(page.get_by_test_id("call-status")).to_have_text("Call ended: the connection was lost")
     [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
     assert status == "completed"
 
@@ -361,7 +390,9 @@ def test_sdk_that_does_not_load_is_said_in_words(browser, base_url, twilio_mode,
     harness.page.get_by_test_id("signin-email").fill(user["email"])
     harness.page.get_by_test_id("signin-password").fill(user["password"])
     harness.page.get_by_test_id("signin-submit").click()
-    expect(harness.page.get_by_test_id("message")).to_have_text("The calling component did not start.")
+    expect(harness.page.get_by_test_id("message")).to_have_text(
+        "Calling could not start in this browser. Reload the page and try again."
+    )
 
 
 # Call-quality warnings come from the SDK's own statistics (round-trip time, packet loss, MOS over several
@@ -387,7 +418,7 @@ class StubDevice extends Emitter {
   register() { return Promise.resolve(); }
   ring(callId) { const call = new StubCall(callId); window.stubCall = call; this.emit("incoming", call); }
   updateToken(token) { this.token = token; }
-  destroy() {}
+  destroy() { window.stubDestroyed = (window.stubDestroyed || 0) + 1; }
 }
 window.Twilio = { Device: StubDevice };
 """
@@ -410,10 +441,57 @@ def test_call_quality_warnings_are_said_in_words(browser, base_url, twilio_mode,
     page.evaluate("callId => window.stubDevice.ring(callId)", call["call_id"])
     harness.wait(lambda: page.evaluate("window.stubCall?.state === 'open'"), "the stub call to open")
     page.evaluate("window.stubCall.emit('warning', 'high-rtt')")
-    expect(page.get_by_test_id("message")).to_have_text("The network is unstable.")
+    expect(page.get_by_test_id("message")).to_have_text(
+        "The connection is unstable: the other person may hear you badly."
+    )
     page.get_by_test_id("hangup-button").click()
-    expect(page.get_by_test_id("call-status")).to_have_text("completed")
+    expect(page.get_by_test_id("call-status")).to_have_text("Call ended: you hung up")
     assert page.evaluate("window.stubCall.log") == ["accept", "mute:false", "disconnect"]
+
+
+def test_each_call_starts_unmuted_and_sign_out_hangs_up(browser, base_url, twilio_mode, fake_twilio, user, db):  # noqa: F811
+    """A call muted to its end does not make the next one start muted; signing out mid-call ends it."""
+    from playwright.sync_api import expect
+
+    harness = Harness(browser, base_url, FakeSignaling())
+    page = harness.page
+    page.add_init_script(STUB_DEVICE_JS)
+    page.goto(base_url + "/")
+    page.get_by_test_id("signin-email").fill(user["email"])
+    page.get_by_test_id("signin-password").fill(user["password"])
+    page.get_by_test_id("signin-submit").click()
+    harness.wait(lambda: page.evaluate("!!window.stubDevice?.handlers.incoming"), "the stub Device")
+
+    first = harness.dial_with_legs(lambda call_id: None)
+    page.evaluate("callId => window.stubDevice.ring(callId)", first["call_id"])
+    harness.wait(lambda: page.evaluate("window.stubCall?.state === 'open'"), "the first call to open")
+    page.get_by_test_id("mute-button").click()
+    page.get_by_test_id("hangup-button").click()
+    expect(page.get_by_test_id("call-status")).to_have_text("Call ended: you hung up")
+
+    page.unroute("**/api/calls/initiate")
+    second = harness.dial_with_legs(lambda call_id: None)
+    page.evaluate("callId => window.stubDevice.ring(callId)", second["call_id"])
+    harness.wait(lambda: page.evaluate("window.stubCall?.state === 'open'"), "the second call to open")
+    assert page.evaluate("window.stubCall.log") == ["accept", "mute:false"]
+    expect(page.get_by_test_id("mute-button")).to_have_attribute("aria-pressed", "false")
+
+    page.get_by_test_id("signout").click()
+    expect(page.get_by_test_id("signin-submit")).to_be_visible()
+    assert page.evaluate("window.stubCall.log") == ["accept", "mute:false", "disconnect"]
+    assert page.evaluate("window.stubDestroyed") == 1  # stop(): the Device is gone with the session
+    [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(second["call_id"]))
+    assert status == "completed"  # ended on the server, not only in the browser
+
+
+def test_reload_that_keeps_the_session_registers_again(browser, base_url, twilio_mode, fake_twilio, user):  # noqa: F811
+    signaling = FakeSignaling()
+    harness = Harness(browser, base_url, signaling)
+    harness.sign_in(base_url, user)
+    harness.page.reload()
+    harness.page.get_by_test_id("signout").wait_for()  # still signed in
+    harness.wait(lambda: len(signaling.of_type("register")) == 2, "the Device registering after the reload")
+    assert not harness.console_errors
 
 
 @pytest.mark.parametrize("code", sorted(WITHOUT_MIC))
@@ -421,8 +499,11 @@ def test_no_microphone_ends_the_call_and_says_why(code, base_url, twilio_mode, f
     from playwright.sync_api import expect
 
     expected = {
-        "mic_missing": "No microphone was found.",
-        "mic_denied": "The browser was not allowed to use the microphone.",
+        "mic_missing": ("No microphone was found. Plug one in and try again.", "no microphone was found"),
+        "mic_denied": (
+            "The browser blocked the microphone. Allow it for this site and reload the page.",
+            "the microphone was blocked",
+        ),
     }
     with launched(WITHOUT_MIC[code]) as browser:
         signaling = FakeSignaling()
@@ -433,8 +514,9 @@ def test_no_microphone_ends_the_call_and_says_why(code, base_url, twilio_mode, f
         ours = call_sid()
         call = harness.dial_with_legs(lambda call_id: None)
         signaling.invite(ours, call["call_id"], offer)
-        expect(page.get_by_test_id("message")).to_have_text(expected[code])
-        expect(page.get_by_test_id("call-status")).to_have_text("completed")  # ended cleanly: terminate ran
+        message, reason = expected[code]
+        expect(page.get_by_test_id("message")).to_have_text(message)
+        expect(page.get_by_test_id("call-status")).to_have_text(f"Call ended: {reason}")
         assert not signaling.of_type("answer")
         assert signaling.of_type("hangup") == [{"callsid": ours}]  # the SDK tells Twilio the leg is over
         [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))

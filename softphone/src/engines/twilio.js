@@ -151,9 +151,10 @@ export function createEngine({ api, emit }) {
     active?.mute(muted);
   }
 
+  // Twilio's calls carry tones, so this is always true: the page keeps its keypad. A key pressed while the
+  // leg is not open (not yet accepted, reconnecting) has nowhere to go and is dropped.
   function sendDigits(digits) {
-    if (!active || active.status() !== "open") return false;
-    active.sendDigits(digits);
+    if (active?.status() === "open") active.sendDigits(digits);
     return true;
   }
 
