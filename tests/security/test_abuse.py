@@ -41,6 +41,14 @@ HIGH_COST = [
     "+883510012345",
     "+979123456789",  # international premium rate
     "+80812345678",  # international shared cost
+    # The same ranges a digit short or with digits added (no type by the metadata; all dialled before the fix).
+    "+49900123456",
+    "+4990012345678",
+    "+44909123456",
+    "+3989912345",
+    "+4390012345",
+    "+4870011112",
+    "+61190111112",
 ]
 
 
