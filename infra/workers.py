@@ -58,10 +58,10 @@ def _serve(conn: Connection, environment: dict[str, str]) -> None:
         try:
             result = app(event, context)
         except Exception:  # the function's own guard failed: answer as API Gateway would, stay alive
-            from calls_platform.web.errors import error_body
+            from calls_platform.web.errors import error_body, internal_error
 
             log.exception("function failed", extra={"function": function})
-            result = {"statusCode": 500, "body": error_body("internal_error", "internal server error")}
+            result = {"statusCode": 500, "body": error_body(internal_error())}
         try:
             conn.send(result)
         except (BrokenPipeError, OSError):

@@ -260,7 +260,8 @@ def race_terminate_against_webhook(endpoint, user, db):
     from calls_platform.bootstrap import Container
     from calls_platform.config import Environment
     from calls_platform.use_cases import calls as call_cases
-    from calls_platform.use_cases.provider_events import ProviderCallEvent, record_provider_event
+    from calls_platform.use_cases.ports import ProviderCallEvent
+    from calls_platform.use_cases.provider_events import record_provider_event
 
     call = initiate(endpoint, user).json
     sid = stored(db, call["call_id"])[1]
@@ -271,13 +272,13 @@ def race_terminate_against_webhook(endpoint, user, db):
     def api():
         barrier.wait()
         try:
-            results["api"] = call_cases.terminate_call(api_side.calls, user_id, call["call_id"]).status.value
+            results["api"] = call_cases.terminate_call(api_side.call_deps, user_id, call["call_id"]).status.value
         except Exception as error:
             results["api"] = type(error).__name__
 
     def webhook():
         barrier.wait()
-        record_provider_event(hook_side.calls, ProviderCallEvent(sid, CallStatus.COMPLETED, 12))
+        record_provider_event(hook_side.call_deps, ProviderCallEvent(sid, CallStatus.COMPLETED, 12))
 
     threads = [threading.Thread(target=api), threading.Thread(target=webhook)]
     [t.start() for t in threads]
