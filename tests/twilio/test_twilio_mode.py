@@ -250,6 +250,16 @@ def test_unknown_call_sid_is_200_and_logged(twilio_mode, endpoint, caplog):
     assert "status callback for an unknown call" in caplog.text
 
 
+def test_a_status_word_with_no_meaning_is_200_and_changes_nothing(twilio_mode, endpoint, user, db, caplog):
+    call = initiate(endpoint, user).json
+    sid = stored(db, call["call_id"])[1]
+    for leg in ({"CallSid": sid}, {"CallSid": "CA" + "8" * 32, "ParentCallSid": sid}):
+        response = status_callback(endpoint, twilio_mode, {**leg, "CallStatus": "on-hold", "CallDuration": "x"})
+        assert response.status_code == 200
+    assert stored(db, call["call_id"])[0] == "connecting"
+    assert "status callback without a known status ignored" in caplog.text
+
+
 def test_wrong_content_type_is_415(twilio_mode, endpoint):
     response = endpoint("twilio_status").call("POST", "/api/webhooks/twilio/status", {"CallSid": "x"})
     assert_error(response, 415, "unsupported_media_type")
