@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from calls_platform import logs
-from calls_platform.config import Environment, db_settings
+from calls_platform.config import Environment
 
 
 class SystemClock:
@@ -71,6 +71,8 @@ class Container:
         return Database(self.db_settings)
 
     def db_settings(self, refresh: bool = False) -> Any:
+        from calls_platform.adapters.secrets import db_settings
+
         if refresh:
             self.secrets.refresh(self.env.db_secret_id)
         return db_settings(self.secrets.json(self.env.db_secret_id))
@@ -165,7 +167,8 @@ class Container:
         return PowertoolsIdempotency(self._client("dynamodb"), self.env.idempotency_table)
 
     @functools.cached_property
-    def calls(self) -> Any:
+    def call_deps(self) -> Any:
+        """What the call use cases need (`call_deps.calls` is the call repository)."""
         from calls_platform.adapters.repositories import PgCallRepository
         from calls_platform.domain.calls import CallLimits
         from calls_platform.use_cases.calls import CallDeps

@@ -110,11 +110,6 @@ def _token(raw: object) -> str:
     return raw
 
 
-def bearer_user(tokens: TokenService, authorization: str | None) -> uuid.UUID:
-    """The user id behind an `Authorization: Bearer <token>` header."""
-    return tokens.verify(_bearer_token(authorization))
-
-
 def _bearer_token(authorization: str | None) -> str:
     if not authorization:
         raise Unauthorized("missing Authorization header; expected 'Bearer <token>'")
