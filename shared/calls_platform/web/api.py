@@ -272,5 +272,6 @@ def _allow_page_origin(response: Response) -> Response:
     origin = os.environ.get("ALLOWED_ORIGIN")
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"  # the page says when to try again
         response.headers["Vary"] = "Origin"
     return response
