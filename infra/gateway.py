@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import types
 import uuid
@@ -117,7 +118,9 @@ class LocalGateway:
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str):
         """(status, headers, body bytes) for one HTTP request."""
         url = urlsplit(target)
-        if method == "GET" and not url.path.startswith("/api/"):
+        if not url.path.startswith("/api/"):  # the page's files: read-only, as the CDN serves them
+            if method != "GET":
+                return _error(MethodNotAllowed(f"{method} is not allowed on {url.path}", ["GET"]))
             return static_file(url.path)
         matches = [(e, m) for e in self.endpoints if (m := e.regex.match(url.path))]
         if not matches:
@@ -159,7 +162,8 @@ def static_file(path: str):
         return 200, {"Content-Type": _CONTENT_TYPES[".json"], **headers}, page_config()
     name = "index.html" if path in ("", "/") else path.lstrip("/")
     file = (SOFTPHONE_DIR / name).resolve()
-    if not file.is_file() or SOFTPHONE_DIR not in file.parents or file.suffix not in _CONTENT_TYPES:
+    servable = file.is_file() and SOFTPHONE_DIR in file.parents and file.suffix in _CONTENT_TYPES
+    if name.endswith("/") or not servable:
         return _error(NotFound(f"no route for {path}"))
     return 200, {"Content-Type": _CONTENT_TYPES[file.suffix], **headers}, file.read_bytes()
 
@@ -241,9 +245,15 @@ def _from_lambda(result: Mapping[str, Any]):
 class _Handler(BaseHTTPRequestHandler):
     gateway: LocalGateway
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a client may idle or trickle a request before its connection is dropped
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isascii() or not declared.isdigit():  # e.g. -1: reading "until the end" would hang
+            self.close_connection = True
+            self._send(*_error(ValidationError("Content-Length must be a whole number of bytes")))
+            return
+        length = int(declared)
         if length > MAX_BODY_BYTES:
             self._send(*_error(PayloadTooLarge("request body too large")))
             self.close_connection = True
@@ -251,9 +261,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k: v for k, v in self.headers.items()}
         try:
-            self._send(*self.gateway.handle(self.command, self.path, headers, body, self.client_address[0]))
+            answer = self.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
         except Exception:  # the function itself never lets one through; this guards the gateway's own code
-            self._send(*_error(internal_error()))
+            log.exception("gateway error")
+            answer = _error(internal_error())
+        self._send(*answer)
 
     def __getattr__(self, name: str) -> Any:
         # Any method (TRACE, QUERY, ...) reaches the gateway, which answers 405 in the API's error shape
@@ -295,9 +307,20 @@ class _Handler(BaseHTTPRequestHandler):
         log.info("http request", extra={"request": format % args})
 
 
+def _handle_error(server: ThreadingHTTPServer, request: Any, client_address: Any) -> None:
+    """A client that went away (or idled past the timeout) is routine: one quiet line, not a trace on stderr."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (ConnectionError, TimeoutError)):
+        log.info("client connection dropped", extra={"cause": type(error).__name__})
+        return
+    log.error("http server error", exc_info=True)
+
+
 def http_server(gateway: LocalGateway, host: str, port: int) -> ThreadingHTTPServer:
     handler = type("Handler", (_Handler,), {"gateway": gateway})
-    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})  # bursts, not resets
+    server_class = type(
+        "Server", (ThreadingHTTPServer,), {"request_queue_size": 128, "handle_error": _handle_error}
+    )  # a queue for bursts, not resets
     server = server_class((host, port), handler)
     server.daemon_threads = True
     return server

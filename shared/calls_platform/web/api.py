@@ -210,13 +210,28 @@ def _json_object(raw: bytes, content_type: str | None) -> Mapping[str, Any]:
     if not raw.strip():
         raise ValidationError("request body must be a JSON object")
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as error:
+        raise ValidationError(f"request body has the key {error.args[0]!r} twice") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise ValidationError("request body must be valid JSON") from None
     if not isinstance(value, dict):
         raise ValidationError("request body must be a JSON object")
     if _depth(value) > MAX_JSON_DEPTH:  # deep bodies break what recurses later (idempotency's deepcopy)
         raise ValidationError(f"request body must nest at most {MAX_JSON_DEPTH} levels")
+    return value
+
+
+class _DuplicateKey(ValueError):
+    """Two values for one key: which one is meant is ambiguous (and proxies may read the other one)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for key, item in pairs:
+        if key in value:
+            raise _DuplicateKey(key[:64])
+        value[key] = item
     return value
 
 
