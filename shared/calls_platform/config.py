@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from calls_platform.domain.errors import ConfigurationError
 
 if TYPE_CHECKING:
-    from calls_platform.adapters.postgres import DbSettings
+    from calls_platform.adapters.postgres.database import DbSettings
 
 
 # The resources' default names: what the local stack creates and seeds (infra/stack.py imports these).
@@ -89,7 +89,7 @@ def db_settings(secret: Mapping[str, Any], env: Mapping[str, str] = os.environ) 
     RDS-managed master secrets hold only the credentials, so where the secret has no host, port, dbname or
     sslmode, DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE from the environment fill in.
     """
-    from calls_platform.adapters.postgres import DbSettings
+    from calls_platform.adapters.postgres.database import DbSettings
 
     try:
         return DbSettings(

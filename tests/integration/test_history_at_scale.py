@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from calls_platform.adapters.repositories import PgCallRepository
+from calls_platform.adapters.postgres.calls import PgCallRepository
 from calls_platform.domain.calls import CallStatus, HistoryPosition
 
 
@@ -35,10 +35,10 @@ class Explaining:
         self.db = db
         self.plan = ""
 
-    def run(self, sql, **params):
+    def records(self, sql, **params):
         [[raw]] = self.db.run("EXPLAIN (FORMAT JSON) " + sql, **params)
         self.plan = json.dumps(raw if not isinstance(raw, str) else json.loads(raw))
-        return [[None]]  # as if the user had no calls: the plan is what the test reads
+        return [{"call_id": None}]  # as if the user had no calls: the plan is what the test reads
 
 
 def test_deep_pages_use_the_index_without_sorting(db, many_calls):

@@ -15,6 +15,7 @@ from calls_platform.domain.errors import (
     ValidationError,
     VoipUnavailable,
 )
+from calls_platform.domain.users import User
 from calls_platform.use_cases import calls
 from tests.unit.fakes import world
 
@@ -24,7 +25,10 @@ NUMBER = "+491512345678"
 
 @pytest.fixture
 def w():
-    return world()
+    fakes = world()
+    for user_id in (ALICE, BOB):  # signed-in users exist: the repositories check it, as Postgres does
+        fakes.users.by_id[user_id] = User(user_id, f"{user_id.hex}@example.com", "fake$", fakes.clock.now())
+    return fakes
 
 
 def test_initiate_places_the_call_records_it_and_adds_a_session(w, caplog):
