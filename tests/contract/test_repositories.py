@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +15,7 @@ import pytest
 from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition, billed_seconds
 from calls_platform.domain.errors import CallInProgress, DailyMinutesExceeded, UnknownUser, UserAlreadyExists
 from calls_platform.domain.sdp import build_audio_offer
-from calls_platform.domain.users import User
+from calls_platform.domain.users import Caller, User
 from calls_platform.use_cases.ports import (
     CallRepository,
     RefreshClaims,
@@ -73,7 +73,7 @@ def test_users_are_unique_by_canonical_email_and_found_by_it(repos: Repos) -> No
     with pytest.raises(UserAlreadyExists):
         repos.users.add("DORA@example.com", HASH)
     assert repos.users.get_by_email("nobody@example.com") is None
-    assert repos.users.exists(created.user_id) and not repos.users.exists(uuid.uuid4())
+    assert repos.users.is_signed_in(Caller(created.user_id)) and not repos.users.is_signed_in(Caller(uuid.uuid4()))
 
 
 # Billing: domain.calls.billed_seconds (the fakes) and its one SQL spelling agree, whichever statement bills.
@@ -88,13 +88,14 @@ BILLING_CASES = [  # (answered after s, ended after s): whole seconds, never neg
 
 
 @pytest.mark.parametrize(("answered", "ended"), BILLING_CASES)
-def test_ending_a_call_bills_whole_seconds_from_the_answer(repos: Repos, answered, ended) -> None:
+def test_ending_a_call_bills_whole_seconds_from_the_answer(repos: Repos, answered: float | None, ended: float) -> None:
     user = repos.user()
     call = repos.call(user)
     if answered is not None:
-        assert repos.calls.transition(call.call_id, CallStatus.ACTIVE, repos.at(answered)).moved
+        answer = repos.calls.transition(call.call_id, CallStatus.ACTIVE, repos.at(answered))
+        assert answer is not None and answer.moved
     done = repos.calls.transition(
-        call.call_id, CallStatus.COMPLETED, repos.at(ended), owner=user.user_id, reason=EndReason.CALLER_HUNG_UP
+        call.call_id, CallStatus.COMPLETED, repos.at(ended), owner=Caller(user.user_id), reason=EndReason.CALLER_HUNG_UP
     )
     assert done is not None and done.moved
     expected = billed_seconds(repos.at(answered) if answered is not None else None, repos.at(ended))
@@ -103,7 +104,7 @@ def test_ending_a_call_bills_whole_seconds_from_the_answer(repos: Repos, answere
 
 
 @pytest.mark.parametrize(("answered", "ended"), BILLING_CASES)
-def test_the_sweep_bills_by_the_same_rule(repos: Repos, answered, ended) -> None:
+def test_the_sweep_bills_by_the_same_rule(repos: Repos, answered: float | None, ended: float) -> None:
     call = repos.call(repos.user())
     if answered is not None:
         repos.calls.transition(call.call_id, CallStatus.ACTIVE, repos.at(answered))
@@ -119,11 +120,13 @@ def test_the_daily_minutes_count_live_calls_by_the_same_rule(repos: Repos) -> No
     limits = CallLimits(live_calls=5, daily_minutes=1)
     day_start = repos.at(-3600)
     later = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(59.9))
-    repos.calls.open(later, limits, day_start)  # 59 s spent: under the minute
+    repos.calls.open(Caller(later.user_id), later, limits, day_start)  # 59 s spent: under the minute
     ended = repos.calls.transition(later.call_id, CallStatus.FAILED, repos.at(60), reason=EndReason.FAILED)
     assert ended is not None and ended.call.duration == 0
     with pytest.raises(DailyMinutesExceeded):  # 60 s spent by the live call, at this start
-        repos.calls.open(Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(60)), limits, day_start)
+        repos.calls.open(
+            Caller(user.user_id), Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(60)), limits, day_start
+        )
 
 
 def test_a_provider_figure_is_billed_as_given(repos: Repos) -> None:
@@ -182,16 +185,16 @@ def test_an_end_before_the_start_is_stamped_at_the_start(repos: Repos) -> None:
 def test_a_transition_with_an_owner_leaves_another_users_call(repos: Repos) -> None:
     owner, other = repos.user(), repos.user()
     call = repos.call(owner)
-    outcome = repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(1), owner=other.user_id)
+    outcome = repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(1), owner=Caller(other.user_id))
     assert outcome is not None and not outcome.moved and outcome.call == call
 
 
 def test_an_unknown_call_is_none(repos: Repos) -> None:
     user = repos.user()
     assert repos.calls.transition(uuid.uuid4(), CallStatus.COMPLETED, repos.at(0)) is None
-    assert repos.calls.transition(uuid.uuid4(), CallStatus.COMPLETED, repos.at(0), owner=user.user_id) is None
-    assert repos.calls.get(uuid.uuid4(), user.user_id) is None
-    assert repos.calls.record_answer(uuid.uuid4(), user.user_id, "v=0", True, repos.at(0)) is None
+    assert repos.calls.transition(uuid.uuid4(), CallStatus.COMPLETED, repos.at(0), owner=Caller(user.user_id)) is None
+    assert repos.calls.get(uuid.uuid4(), Caller(user.user_id)) is None
+    assert repos.calls.record_answer(uuid.uuid4(), Caller(user.user_id), "v=0", True, repos.at(0)) is None
 
 
 def test_provider_reports_never_move_a_call_backwards_and_may_be_narrowed(repos: Repos) -> None:
@@ -217,21 +220,21 @@ def test_provider_reports_never_move_a_call_backwards_and_may_be_narrowed(repos:
 def test_an_answer_is_stored_once_and_may_connect_the_call(repos: Repos) -> None:
     user = repos.user()
     call = repos.call(user)
-    stored = repos.calls.record_answer(call.call_id, user.user_id, "v=0 answer", True, repos.at(4))
+    stored = repos.calls.record_answer(call.call_id, Caller(user.user_id), "v=0 answer", True, repos.at(4))
     assert stored is not None and stored.moved and stored.previous is CallStatus.CONNECTING
     assert (stored.call.status, stored.call.sdp_answer, stored.call.answer_time) == (
         CallStatus.ACTIVE,
         "v=0 answer",
         repos.at(4),
     )
-    again = repos.calls.record_answer(call.call_id, user.user_id, "v=0 other", True, repos.at(5))
+    again = repos.calls.record_answer(call.call_id, Caller(user.user_id), "v=0 other", True, repos.at(5))
     assert again is not None and not again.moved and again.call == stored.call
 
 
 def test_an_answer_without_activation_leaves_the_status(repos: Repos) -> None:
     user = repos.user()
     call = repos.call(user)
-    stored = repos.calls.record_answer(call.call_id, user.user_id, "v=0", False, repos.at(4))
+    stored = repos.calls.record_answer(call.call_id, Caller(user.user_id), "v=0", False, repos.at(4))
     assert stored is not None and stored.moved
     assert (stored.call.status, stored.call.answer_time) == (CallStatus.CONNECTING, None)
 
@@ -239,10 +242,10 @@ def test_an_answer_without_activation_leaves_the_status(repos: Repos) -> None:
 def test_no_answer_to_someone_elses_or_an_ended_call(repos: Repos) -> None:
     owner, other = repos.user(), repos.user()
     call = repos.call(owner)
-    foreign = repos.calls.record_answer(call.call_id, other.user_id, "v=0", True, repos.at(1))
+    foreign = repos.calls.record_answer(call.call_id, Caller(other.user_id), "v=0", True, repos.at(1))
     assert foreign is not None and not foreign.moved and foreign.call == call
     repos.calls.transition(call.call_id, CallStatus.FAILED, repos.at(1), reason=EndReason.FAILED)
-    late = repos.calls.record_answer(call.call_id, owner.user_id, "v=0", True, repos.at(2))
+    late = repos.calls.record_answer(call.call_id, Caller(owner.user_id), "v=0", True, repos.at(2))
     assert late is not None and not late.moved and late.call.sdp_answer is None
 
 
@@ -253,25 +256,25 @@ def test_opening_a_call_holds_a_live_slot_until_it_ends(repos: Repos) -> None:
     user = repos.user()
     limits = CallLimits(live_calls=1, daily_minutes=120)
     first = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0))
-    repos.calls.open(first, limits, repos.at(-60))
+    repos.calls.open(Caller(first.user_id), first, limits, repos.at(-60))
     second = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(1))
     with pytest.raises(CallInProgress, match=str(first.call_id)):
-        repos.calls.open(second, limits, repos.at(-60))
+        repos.calls.open(Caller(second.user_id), second, limits, repos.at(-60))
     repos.calls.transition(first.call_id, CallStatus.COMPLETED, repos.at(2), reason=EndReason.CALLER_HUNG_UP)
-    repos.calls.open(second, limits, repos.at(-60))
-    assert [c.call_id for c in repos.calls.list_for_user(user.user_id, 10)] == [second.call_id, first.call_id]
+    repos.calls.open(Caller(second.user_id), second, limits, repos.at(-60))
+    assert [c.call_id for c in repos.calls.list_for_user(Caller(user.user_id), 10)] == [second.call_id, first.call_id]
 
 
 def test_a_call_never_dialled_is_discarded_and_a_placed_one_kept(repos: Repos) -> None:
     user = repos.user()
     refused = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0))
-    repos.calls.open(refused, CallLimits(), repos.at(-60))
+    repos.calls.open(Caller(refused.user_id), refused, CallLimits(), repos.at(-60))
     repos.calls.discard(refused.call_id)
     placed = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(1))
-    repos.calls.open(placed, CallLimits(), repos.at(-60))
+    repos.calls.open(Caller(placed.user_id), placed, CallLimits(), repos.at(-60))
     repos.calls.record_placed(placed.placed("CA123"))
     repos.calls.discard(placed.call_id)
-    assert repos.calls.list_for_user(user.user_id, 10) == [placed.placed("CA123")]
+    assert repos.calls.list_for_user(Caller(user.user_id), 10) == [placed.placed("CA123")]
 
 
 # Reading
@@ -283,18 +286,18 @@ def test_history_is_the_users_own_newest_first_in_keyset_pages(repos: Repos) -> 
     repos.call(other, 5)
     repos.calls.transition(mine[0].call_id, CallStatus.FAILED, repos.at(1), reason=EndReason.FAILED)
     newest_first = sorted(mine, key=lambda c: (c.start_time, c.call_id), reverse=True)
-    page = repos.calls.list_for_user(me.user_id, 2)
+    page = repos.calls.list_for_user(Caller(me.user_id), 2)
     assert [c.call_id for c in page] == [c.call_id for c in newest_first[:2]]
-    rest = repos.calls.list_for_user(me.user_id, 10, HistoryPosition(page[-1].start_time, page[-1].call_id))
+    rest = repos.calls.list_for_user(Caller(me.user_id), 10, HistoryPosition(page[-1].start_time, page[-1].call_id))
     assert [c.call_id for c in rest] == [c.call_id for c in newest_first[2:]]
-    failed = repos.calls.list_for_user(me.user_id, 10, status=CallStatus.FAILED)
+    failed = repos.calls.list_for_user(Caller(me.user_id), 10, status=CallStatus.FAILED)
     assert [c.call_id for c in failed] == [mine[0].call_id]
 
 
 def test_get_finds_any_call_for_a_signed_in_viewer(repos: Repos) -> None:
     owner, viewer = repos.user(), repos.user()
     call = repos.call(owner)
-    assert repos.calls.get(call.call_id, viewer.user_id) == call  # the use case decides who may see it
+    assert repos.calls.get(call.call_id, Caller(viewer.user_id)) == call  # the use case decides who may see it
 
 
 def test_live_calls_are_counted_and_stale_ones_closed_once(repos: Repos) -> None:
@@ -328,15 +331,17 @@ def test_every_signed_in_statement_finds_out_that_the_user_is_gone(repos: Repos)
     call = repos.call(user)
     for attempt in (
         lambda: repos.calls.add(Call.start(gone, NUMBER, build_audio_offer(), repos.at(0))),
-        lambda: repos.calls.open(Call.start(gone, NUMBER, build_audio_offer(), repos.at(0)), CallLimits(), repos.at(0)),
-        lambda: repos.calls.list_for_user(gone, 10),
-        lambda: repos.calls.get(call.call_id, gone),
-        lambda: repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(0), owner=gone),
-        lambda: repos.calls.record_answer(call.call_id, gone, "v=0", True, repos.at(0)),
+        lambda: repos.calls.open(
+            Caller(gone), Call.start(gone, NUMBER, build_audio_offer(), repos.at(0)), CallLimits(), repos.at(0)
+        ),
+        lambda: repos.calls.list_for_user(Caller(gone), 10),
+        lambda: repos.calls.get(call.call_id, Caller(gone)),
+        lambda: repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(0), owner=Caller(gone)),
+        lambda: repos.calls.record_answer(call.call_id, Caller(gone), "v=0", True, repos.at(0)),
     ):
         with pytest.raises(UnknownUser):
             attempt()
-    assert repos.calls.list_for_user(user.user_id, 10) == [call]
+    assert repos.calls.list_for_user(Caller(user.user_id), 10) == [call]
 
 
 # Refresh tokens
@@ -359,4 +364,33 @@ def test_a_revoked_family_refuses_its_tokens_and_keeps_its_first_reason(repos: R
     repos.refresh_tokens.revoke_family(first, "logout")
     repos.refresh_tokens.revoke_family(first, "reuse")
     assert repos.refresh_tokens.use(claims(user.user_id, first.family)) is RefreshUse.REVOKED
-    assert repos.refresh_tokens.is_revoked(first.family) and not repos.refresh_tokens.is_revoked(uuid.uuid4())
+    assert not repos.users.is_signed_in(Caller(user.user_id, first.family))
+    assert repos.users.is_signed_in(Caller(user.user_id, uuid.uuid4())) and repos.users.is_signed_in(
+        Caller(user.user_id)
+    )
+
+
+def test_every_signed_in_statement_refuses_a_logged_out_family_and_changes_nothing(repos: Repos) -> None:
+    user = repos.user()
+    call = repos.call(user)
+    token = claims(user.user_id)
+    repos.refresh_tokens.revoke_family(token, "logout")
+    out, other = Caller(user.user_id, token.family), Caller(user.user_id, uuid.uuid4())
+    attempts: list[Callable[[Caller], object]] = [
+        lambda caller: repos.calls.open(
+            caller, Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0)), CallLimits(9), repos.at(0)
+        ),
+        lambda caller: repos.calls.list_for_user(caller, 10),
+        lambda caller: repos.calls.get(call.call_id, caller),
+        lambda caller: repos.calls.record_answer(call.call_id, caller, "v=0", False, repos.at(0)),
+        lambda caller: repos.calls.transition(
+            call.call_id, CallStatus.COMPLETED, repos.at(1), owner=caller, reason=EndReason.CALLER_HUNG_UP
+        ),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UnknownUser):
+            attempt(out)
+    assert repos.calls.list_for_user(other, 10) == [call]  # nothing opened, answered or ended
+    for attempt in attempts:
+        attempt(other)  # another session of the same user is not logged out
+    assert [c.status for c in repos.calls.list_for_user(other, 10)].count(CallStatus.COMPLETED) == 1

@@ -6,6 +6,7 @@ import pytest
 
 from calls_platform.adapters.postgres.calls import PgCallRepository
 from calls_platform.domain.calls import CallStatus, HistoryPosition
+from calls_platform.domain.users import Caller
 
 
 @pytest.fixture
@@ -43,16 +44,17 @@ class Explaining:
 
 def test_deep_pages_use_the_index_without_sorting(db, many_calls):
     repo = PgCallRepository(db)
-    page = repo.list_for_user(many_calls, 21)
-    deep = repo.list_for_user(many_calls, 21, HistoryPosition(page[10].start_time, page[10].call_id))
+    page = repo.list_for_user(Caller(many_calls), 21)
+    deep = repo.list_for_user(Caller(many_calls), 21, HistoryPosition(page[10].start_time, page[10].call_id))
     assert deep[:10] == page[11:]
     explaining = Explaining(db)
-    PgCallRepository(explaining).list_for_user(many_calls, 21, HistoryPosition(page[-1].start_time, page[-1].call_id))
+    last = HistoryPosition(page[-1].start_time, page[-1].call_id)
+    PgCallRepository(explaining).list_for_user(Caller(many_calls), 21, last)
     assert "calls_user_history_idx" in explaining.plan
     assert '"Sort"' not in explaining.plan and "Seq Scan" not in explaining.plan
 
 
 def test_status_filtered_pages_use_their_index(db, many_calls):
     explaining = Explaining(db)
-    PgCallRepository(explaining).list_for_user(many_calls, 21, status=CallStatus.FAILED)
+    PgCallRepository(explaining).list_for_user(Caller(many_calls), 21, status=CallStatus.FAILED)
     assert "calls_user_status_history_idx" in explaining.plan and '"Sort"' not in explaining.plan

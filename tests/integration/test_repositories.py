@@ -11,8 +11,9 @@ from pg8000.exceptions import DatabaseError
 from calls_platform.adapters.passwords import Argon2Passwords
 from calls_platform.adapters.postgres.calls import PgCallRepository
 from calls_platform.adapters.postgres.users import PgUserRepository
-from calls_platform.domain.calls import Call, CallStatus, EndReason
+from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason
 from calls_platform.domain.sdp import build_audio_offer
+from calls_platform.domain.users import Caller
 from tests.unit.fakes import FakeClock
 
 
@@ -88,25 +89,34 @@ def test_schema_refuses_impossible_calls(db, users):
             db.run(base + row, u=user.user_id)
 
 
-def test_a_token_for_a_user_that_no_longer_exists_is_found_out_by_the_statement_itself(db, users, calls):
-    """No extra round trip: each statement a signed-in request runs also says whether its user exists."""
+def test_a_gone_user_or_a_logged_out_token_is_found_out_by_the_statement_itself(db, users, calls):
+    """No extra round trip: each statement a signed-in request runs also checks that its user exists and that
+    the token's family was not logged out."""
+    from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
     from calls_platform.domain.errors import UnknownUser
+    from calls_platform.use_cases.ports import RefreshClaims
 
     clock = FakeClock()
-    gone = uuid.uuid4()
     user = users.add("n@example.com", "$argon2id$fake")
     call = new_call(user.user_id, clock)
     calls.add(call)
-    before = db.statements
-    for attempt in (
-        lambda: calls.add(new_call(gone, clock)),
-        lambda: calls.list_for_user(gone, 10),
-        lambda: calls.get(call.call_id, gone),
-        lambda: calls.transition(call.call_id, CallStatus.COMPLETED, clock.now(), owner=gone),
-        lambda: calls.record_answer(call.call_id, gone, "v=0", True, clock.now()),
-    ):
-        with pytest.raises(UnknownUser):
-            attempt()
-    assert db.statements - before == 5
-    assert calls.list_for_user(user.user_id, 10) == [call]
-    assert calls.get(uuid.uuid4(), user.user_id) is None
+    logged_out = RefreshClaims(user.user_id, uuid.uuid4(), "0" * 64, clock.now() + timedelta(days=1))
+    PgRefreshTokens(db).revoke_family(logged_out, "logout")
+    attempts = [
+        lambda caller: calls.open(caller, new_call(caller.user_id, clock), CallLimits(), clock.now()),
+        lambda caller: calls.list_for_user(caller, 10),
+        lambda caller: calls.get(call.call_id, caller),
+        lambda caller: calls.transition(call.call_id, CallStatus.COMPLETED, clock.now(), owner=caller),
+        lambda caller: calls.record_answer(call.call_id, caller, "v=0", True, clock.now()),
+    ]
+    for caller in (Caller(uuid.uuid4()), Caller(user.user_id, logged_out.family)):
+        before = db.statements
+        for attempt in attempts:
+            with pytest.raises(UnknownUser):
+                attempt(caller)
+        assert not users.is_signed_in(caller)  # the voice token's one statement
+        assert db.statements - before == 6
+    with pytest.raises(UnknownUser):
+        calls.add(new_call(uuid.uuid4(), clock))  # a call of a gone user: the foreign key
+    assert calls.list_for_user(Caller(user.user_id), 10) == [call]
+    assert calls.get(uuid.uuid4(), Caller(user.user_id)) is None

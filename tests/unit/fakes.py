@@ -26,7 +26,7 @@ from calls_platform.domain.errors import (
     VoipUnavailable,
 )
 from calls_platform.domain.sessions import LiveSession
-from calls_platform.domain.users import User, canonical_email
+from calls_platform.domain.users import Caller, User, canonical_email
 from calls_platform.use_cases.auth import AuthDeps
 from calls_platform.use_cases.calls import CallDeps
 from calls_platform.use_cases.ports import (
@@ -67,8 +67,11 @@ class FakeAccounts:
         self.users: dict[uuid.UUID, User] = {}
         self.revoked: dict[uuid.UUID, str] = {}  # token family -> why (logout, reuse)
 
-    def check(self, user_id: uuid.UUID) -> None:
-        if user_id not in self.users:
+    def is_signed_in(self, caller: Caller) -> bool:
+        return caller.user_id in self.users and caller.family not in self.revoked
+
+    def check(self, caller: Caller) -> None:
+        if not self.is_signed_in(caller):
             raise UnknownUser()
 
 
@@ -84,8 +87,8 @@ class FakeUsers:
         self.by_id[user.user_id] = user
         return user
 
-    def exists(self, user_id: uuid.UUID) -> bool:
-        return user_id in self.by_id
+    def is_signed_in(self, caller: Caller) -> bool:
+        return self.accounts.is_signed_in(caller)
 
     def get_by_email(self, email: str) -> User | None:
         key = canonical_email(email)
@@ -110,12 +113,13 @@ class FakeCalls:
 
     def add(self, call: Call) -> None:
         self._fail_once()
-        self.accounts.check(call.user_id)
+        if call.user_id not in self.accounts.users:
+            raise UnknownUser()
         self.rows[call.call_id] = call
 
-    def open(self, call: Call, limits: CallLimits, day_start: datetime) -> None:
-        self.accounts.check(call.user_id)
-        mine = [c for c in self.rows.values() if c.user_id == call.user_id]
+    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
+        self.accounts.check(caller)
+        mine = [c for c in self.rows.values() if c.user_id == caller.user_id]
         spent = sum(
             c.duration if c.duration is not None else billed_seconds(c.answer_time, call.start_time)
             for c in mine
@@ -154,7 +158,7 @@ class FakeCalls:
         target: CallStatus,
         at: datetime,
         *,
-        owner: uuid.UUID | None = None,
+        owner: Caller | None = None,
         reason: EndReason | None = None,
         duration: int | None = None,
     ) -> Transition | None:
@@ -163,7 +167,7 @@ class FakeCalls:
         call = self.rows.get(call_id)
         if call is None:
             return None
-        if (owner is not None and call.user_id != owner) or not can_move(call.status, target):
+        if (owner is not None and call.user_id != owner.user_id) or not can_move(call.status, target):
             return Transition(call, call.status, moved=False)
         if target.is_final:
             moved = call.ended(target, at, reason, duration)
@@ -203,13 +207,13 @@ class FakeCalls:
         return self.rows[call.call_id]
 
     def record_answer(
-        self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
+        self, call_id: uuid.UUID, owner: Caller, sdp_answer: str, activate: bool, at: datetime
     ) -> Transition | None:
         self.accounts.check(owner)
         call = self.rows.get(call_id)
         if call is None:
             return None
-        if call.user_id != owner or call.sdp_answer is not None or call.status.is_final:
+        if call.user_id != owner.user_id or call.sdp_answer is not None or call.status.is_final:
             return Transition(call, call.status, moved=False)
         answered = dataclasses.replace(call, sdp_answer=sdp_answer)
         if activate and can_move(call.status, CallStatus.ACTIVE):
@@ -232,14 +236,15 @@ class FakeCalls:
     def count_live(self) -> int:
         return sum(1 for c in self.rows.values() if c.status in LIVE_STATUSES)
 
-    def get(self, call_id: uuid.UUID, viewer: uuid.UUID) -> Call | None:
+    def get(self, call_id: uuid.UUID, viewer: Caller) -> Call | None:
         self.accounts.check(viewer)
         return self.rows.get(call_id)
 
     def list_for_user(
-        self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
+        self, caller: Caller, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
-        self.accounts.check(user_id)
+        self.accounts.check(caller)
+        user_id = caller.user_id
 
         def key(c: Call) -> tuple[datetime, uuid.UUID]:
             return (c.start_time, c.call_id)
@@ -265,10 +270,6 @@ class FakeSessions:
         if self.fail_removes:
             raise ServiceUnavailable("session store unavailable")
         self.items.pop(session_id, None)
-
-    def get(self, session_id: str, now: datetime) -> LiveSession | None:
-        session = self.items.get(session_id)
-        return None if session is None or session.is_expired(now) else session
 
 
 class FakeVoip:
@@ -330,9 +331,6 @@ class FakeRefreshTokens:
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
         if claims.user_id in self.accounts.users:
             self.revoked.setdefault(claims.family, reason)
-
-    def is_revoked(self, family: uuid.UUID) -> bool:
-        return family in self.revoked
 
 
 class FakeLimiter:

@@ -15,18 +15,19 @@ from calls_platform.domain.errors import (
     ValidationError,
     VoipUnavailable,
 )
-from calls_platform.domain.users import User
+from calls_platform.domain.users import Caller, User
 from calls_platform.use_cases import calls
 from tests.unit.fakes import world
 
-ALICE, BOB = uuid.uuid4(), uuid.uuid4()
+ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
 NUMBER = "+491512345678"
 
 
 @pytest.fixture
 def w():
     fakes = world()
-    for user_id in (ALICE, BOB):  # signed-in users exist: the repositories check it, as Postgres does
+    for caller in (ALICE, BOB):  # signed-in users exist: the repositories check it, as Postgres does
+        user_id = caller.user_id
         fakes.users.by_id[user_id] = User(user_id, f"{user_id.hex}@example.com", "fake$", fakes.clock.now())
     return fakes
 

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from pg8000.exceptions import DatabaseError
 
 from calls_platform.adapters.postgres.database import Database, sqlstate
-from calls_platform.adapters.postgres.rows import FOREIGN_KEY_VIOLATION, USER_EXISTS, checked, with_user_check
+from calls_platform.adapters.postgres.rows import (
+    FOREIGN_KEY_VIOLATION,
+    SIGNED_IN,
+    caller_params,
+    checked,
+    with_user_check,
+)
 from calls_platform.domain.calls import (
     FINAL_STATUSES,
     LIVE_STATUSES,
@@ -23,6 +29,7 @@ from calls_platform.domain.calls import (
     statuses_that_may_become,
 )
 from calls_platform.domain.errors import CallInProgress, DailyMinutesExceeded, UnknownUser
+from calls_platform.domain.users import Caller
 from calls_platform.use_cases.ports import Transition
 
 # A call's columns are named as the fields of domain.calls.Call, in the same order.
@@ -52,17 +59,18 @@ _BILLED_SECONDS = """CASE WHEN c.answer_time IS NULL THEN 0
     ELSE GREATEST(0, floor(extract(epoch FROM (CAST({at} AS timestamptz) - c.answer_time))))::int END"""
 
 
-def _locked_update(set_clause: str, condition: str, key: str = "call_id", user_param: str | None = None) -> str:
+def _locked_update(set_clause: str, condition: str, key: str = "call_id", signed_in: bool = False) -> str:
     """One statement that locks the call, updates it if `condition` holds, and returns the row as it is now,
     its status before (`previous`), and whether it changed (`moved`). FOR UPDATE serialises concurrent
     attempts and hands each loser the row as the winner left it, so exactly one of them changes it. With
-    `user_param`, the rows carry the user check (rows.with_user_check)."""
+    `signed_in`, the rows carry the check of the caller (rows.with_user_check)."""
     rows = """
         SELECT changed.*, (SELECT status FROM target) AS previous, true AS moved FROM changed
         UNION ALL
         SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM changed)"""
-    if user_param:
-        rows = with_user_check(rows, user_param)
+    if signed_in:
+        rows = with_user_check(rows)
+        condition = f"{condition} AND {SIGNED_IN}"  # a caller refused changes nothing
     return f"""
     WITH target AS (
         SELECT {_CALL_COLUMNS} FROM calls WHERE {key} = :key FOR UPDATE
@@ -96,7 +104,7 @@ _ANSWER_SET = """
 """
 
 
-def _outcome(records: list[Mapping[str, Any]]) -> Transition | None:
+def _outcome(records: Sequence[Mapping[str, Any]]) -> Transition | None:
     if not records:
         return None
     record = records[0]
@@ -128,13 +136,13 @@ _OPEN_CALL = f"""
     ),
     opened AS (
         INSERT INTO calls (call_id, user_id, phone_number, status, session_id, sdp_offer, start_time, live_slot)
-        SELECT :call_id, user_id, :phone_number, :status, :session_id, :sdp_offer, :start_time, (SELECT s FROM slot)
-        FROM users WHERE user_id = :user_id
-            AND EXISTS (SELECT 1 FROM slot) AND (SELECT seconds FROM spent) < :daily_seconds
+        SELECT :call_id, CAST(:user_id AS uuid), :phone_number, :status, :session_id, :sdp_offer, :start_time,
+            (SELECT s FROM slot)
+        WHERE {SIGNED_IN} AND EXISTS (SELECT 1 FROM slot) AND (SELECT seconds FROM spent) < :daily_seconds
         ON CONFLICT (user_id, live_slot) WHERE status IN ({_LIVE}) DO NOTHING
         RETURNING call_id
     )
-    SELECT {USER_EXISTS.format(param="user_id")} AS signed_in, EXISTS (SELECT 1 FROM opened) AS opened,
+    SELECT {SIGNED_IN} AS signed_in, EXISTS (SELECT 1 FROM opened) AS opened,
         (SELECT seconds FROM spent) AS spent, (SELECT call_id FROM live ORDER BY call_id LIMIT 1) AS live_call
 """
 
@@ -152,14 +160,14 @@ class PgCallRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def open(self, call: Call, limits: CallLimits, day_start: datetime) -> None:
-        """Record a new call, in one statement that also enforces the user's limits: a free live-call slot
-        (the partial unique index on (user_id, live_slot) makes parallel attempts unable to share one) and
+    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
+        """Record the caller's new call, in one statement that also enforces the user's limits: a free live-call
+        slot (the partial unique index on (user_id, live_slot) makes parallel attempts unable to share one) and
         minutes left today. Raises CallInProgress, DailyMinutesExceeded or UnknownUser; records nothing then."""
         [found] = self._db.records(
             _OPEN_CALL,
+            **caller_params(caller),
             call_id=call.call_id,
-            user_id=call.user_id,
             phone_number=call.phone_number,
             status=call.status.value,
             session_id=call.session_id,
@@ -208,7 +216,7 @@ class PgCallRepository:
         target: CallStatus,
         at: datetime,
         *,
-        owner: uuid.UUID | None = None,
+        owner: Caller | None = None,
         reason: EndReason | None = None,
         duration: int | None = None,
     ) -> Transition | None:
@@ -241,15 +249,15 @@ class PgCallRepository:
         key: uuid.UUID | str,
         target: CallStatus,
         at: datetime,
-        owner: uuid.UUID | None,
+        owner: Caller | None,
         reason: EndReason | None,
         duration: int | None,
         only_from: frozenset[CallStatus] | None = None,
     ) -> Transition | None:
         allowed = statuses_that_may_become(target) & (only_from if only_from is not None else frozenset(CallStatus))
-        condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :owner" if owner else "")
+        condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :user_id" if owner else "")
         records = self._db.records(
-            _locked_update(_TRANSITION_SET, condition, key_column, "owner" if owner else None),
+            _locked_update(_TRANSITION_SET, condition, key_column, signed_in=owner is not None),
             key=key,
             status=target.value,
             at=at,
@@ -258,19 +266,19 @@ class PgCallRepository:
             reason=reason.value if reason else None,
             duration=duration,
             from_statuses=sorted(s.value for s in allowed),
-            **({"owner": owner} if owner else {}),
+            **(caller_params(owner) if owner else {}),
         )
         return _outcome(checked(records, "call_id") if owner else records)
 
     def record_answer(
-        self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
+        self, call_id: uuid.UUID, owner: Caller, sdp_answer: str, activate: bool, at: datetime
     ) -> Transition | None:
         records = self._db.records(
             _locked_update(
-                _ANSWER_SET, "c.user_id = :owner AND c.sdp_answer IS NULL AND c.status = ANY(:live)", user_param="owner"
+                _ANSWER_SET, "c.user_id = :user_id AND c.sdp_answer IS NULL AND c.status = ANY(:live)", signed_in=True
             ),
+            **caller_params(owner),
             key=call_id,
-            owner=owner,
             answer=sdp_answer,
             activate=activate,
             at=at,
@@ -279,11 +287,11 @@ class PgCallRepository:
         )
         return _outcome(checked(records, "call_id"))
 
-    def get(self, call_id: uuid.UUID, viewer: uuid.UUID) -> Call | None:
+    def get(self, call_id: uuid.UUID, viewer: Caller) -> Call | None:
         records = self._db.records(
-            with_user_check(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id", "viewer"),
+            with_user_check(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id"),
+            **caller_params(viewer),
             call_id=call_id,
-            viewer=viewer,
         )
         found = checked(records, "call_id")
         return _call(found[0]) if found else None
@@ -318,25 +326,25 @@ class PgCallRepository:
         return int(found["live"])
 
     def list_for_user(
-        self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
+        self, caller: Caller, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
         # Keyset pagination on (start_time, call_id), newest first: served by calls_user_history_idx
         # (or calls_user_status_history_idx with a status), no sort and no OFFSET at any depth.
         conditions = ["c.user_id = u.user_id"]
-        params: dict[str, Any] = {"user_id": user_id, "limit": limit}
+        params: dict[str, Any] = {**caller_params(caller), "limit": limit}
         if before is not None:
             conditions.append("(c.start_time, c.call_id) < (:before_time, :before_id)")
             params.update(before_time=before.start_time, before_id=before.call_id)
         if status is not None:
             conditions.append("c.status = :status")
             params["status"] = status.value
-        # Led by the user's row (the user check of this statement, in the form that keeps the index plan):
-        # no row at all means the token's user is gone.
+        # Led by the user's row, if the caller is signed in: no row at all means it is not (user gone,
+        # or logged out).
         records = self._db.records(
             f"SELECT page.* FROM users u LEFT JOIN LATERAL ("
             f" SELECT {_C_COLUMNS} FROM calls c WHERE {' AND '.join(conditions)}"
             " ORDER BY c.start_time DESC, c.call_id DESC LIMIT :limit) page ON true"
-            " WHERE u.user_id = :user_id",
+            f" WHERE u.user_id = :user_id AND {SIGNED_IN}",
             **params,
         )
         if not records:

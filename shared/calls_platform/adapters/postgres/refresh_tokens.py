@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from calls_platform.adapters.postgres.database import Database
 from calls_platform.use_cases.ports import RefreshClaims, RefreshUse
 
@@ -36,12 +34,6 @@ class PgRefreshTokens:
         if found["revoked"]:
             return RefreshUse.REVOKED
         return RefreshUse.FIRST_USE if found["first_use"] else RefreshUse.REUSED
-
-    def is_revoked(self, family: uuid.UUID) -> bool:
-        [found] = self._db.records(
-            "SELECT EXISTS (SELECT 1 FROM revoked_token_families WHERE family_id = :f) AS revoked", f=family
-        )
-        return bool(found["revoked"])
 
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
         self._db.run(

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from pg8000.exceptions import DatabaseError
 
 from calls_platform.adapters.postgres.database import Database, sqlstate
-from calls_platform.adapters.postgres.rows import UNIQUE_VIOLATION, USER_EXISTS
+from calls_platform.adapters.postgres.rows import SIGNED_IN, UNIQUE_VIOLATION, caller_params
 from calls_platform.domain.errors import UserAlreadyExists
-from calls_platform.domain.users import User, canonical_email
+from calls_platform.domain.users import Caller, User, canonical_email
 
 _USER_COLUMNS = "user_id, email, password_hash, created_at"
 
@@ -45,6 +44,6 @@ class PgUserRepository:
         )
         return _user(records[0]) if records else None
 
-    def exists(self, user_id: uuid.UUID) -> bool:
-        [record] = self._db.records(f"SELECT {USER_EXISTS.format(param='user_id')} AS signed_in", user_id=user_id)
+    def is_signed_in(self, caller: Caller) -> bool:
+        [record] = self._db.records(f"SELECT {SIGNED_IN} AS signed_in", **caller_params(caller))
         return bool(record["signed_in"])
