@@ -27,6 +27,7 @@ from tests.unit.fakes import FakeAccounts, FakeCalls, FakeClock, FakeRefreshToke
 
 NUMBER = "+491512345678"
 HASH = "$argon2id$v=19$m=19456,t=2,p=1$fake"
+UNLIMITED = CallLimits(live_calls=1000, daily_minutes=10**6)
 
 
 @dataclasses.dataclass
@@ -39,11 +40,13 @@ class Repos:
     def user(self, email: str | None = None) -> User:
         return self.users.add(email or f"u-{uuid.uuid4().hex[:10]}@example.com", HASH)
 
-    def call(self, user: User, seconds_later: float = 0, placed: bool = True) -> Call:
+    def call(self, user: User, seconds_later: float = 0) -> Call:
+        """A call opened (within limits no test reaches) and placed, as initiating one does."""
         call = Call.start(user.user_id, NUMBER, build_audio_offer(), self.at(seconds_later))
-        call = call.placed(f"p-{uuid.uuid4().hex}") if placed else call
-        self.calls.add(call)
-        return call
+        self.calls.open(Caller(user.user_id), call, UNLIMITED, self.at(-86400))
+        placed = call.placed(f"p-{uuid.uuid4().hex}")
+        self.calls.record_placed(placed)
+        return placed
 
     def at(self, seconds: float) -> datetime:
         return self.clock.now() + timedelta(seconds=seconds)
@@ -330,7 +333,6 @@ def test_every_signed_in_statement_finds_out_that_the_user_is_gone(repos: Repos)
     user, gone = repos.user(), uuid.uuid4()
     call = repos.call(user)
     for attempt in (
-        lambda: repos.calls.add(Call.start(gone, NUMBER, build_audio_offer(), repos.at(0))),
         lambda: repos.calls.open(
             Caller(gone), Call.start(gone, NUMBER, build_audio_offer(), repos.at(0)), CallLimits(), repos.at(0)
         ),

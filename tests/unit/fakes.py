@@ -104,18 +104,12 @@ class FakeCalls:
         self.rows: dict[uuid.UUID, Call] = {}
         self.pending: set[uuid.UUID] = set()
         self.opened: set[uuid.UUID] = set()  # calls recorded by `open`: only they hold a live-call slot
-        self.fail_next_add = False
+        self.fail_next_record = False
 
     def _fail_once(self) -> None:
-        if self.fail_next_add:
-            self.fail_next_add = False
+        if self.fail_next_record:
+            self.fail_next_record = False
             raise ServiceUnavailable("database unavailable")
-
-    def add(self, call: Call) -> None:
-        self._fail_once()
-        if call.user_id not in self.accounts.users:
-            raise UnknownUser()
-        self.rows[call.call_id] = call
 
     def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
         self.accounts.check(caller)

@@ -70,7 +70,7 @@ def test_session_store_failure_hangs_up_and_fails_the_call(w):
 
 
 def test_database_failure_hangs_up_the_placed_call(w):
-    w.calls.fail_next_add = True  # recording the provider's id fails
+    w.calls.fail_next_record = True  # recording the provider's id fails
     with pytest.raises(ServiceUnavailable):
         calls.initiate_call(w.call_deps(), ALICE, NUMBER)
     [call] = w.calls.rows.values()  # recorded before dialling, within the limits; now failed
@@ -79,7 +79,7 @@ def test_database_failure_hangs_up_the_placed_call(w):
 
 
 def test_failed_compensation_is_logged_loudly_with_the_provider_id(w, caplog):
-    w.calls.fail_next_add = True
+    w.calls.fail_next_record = True
     w.voip.fail_hang_up = True
     with pytest.raises(ServiceUnavailable):
         calls.initiate_call(w.call_deps(), ALICE, NUMBER)

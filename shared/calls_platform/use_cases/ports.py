@@ -34,8 +34,6 @@ class UserRepository(Protocol):
 
 
 class CallRepository(Protocol):
-    def add(self, call: Call) -> None: ...
-
     def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
         """Record the caller's new call only within the user's limits, atomically (CallInProgress,
         DailyMinutesExceeded, UnknownUser otherwise)."""

@@ -8,11 +8,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from pg8000.exceptions import DatabaseError
-
-from calls_platform.adapters.postgres.database import Database, sqlstate
+from calls_platform.adapters.postgres.database import Database
 from calls_platform.adapters.postgres.rows import (
-    FOREIGN_KEY_VIOLATION,
     SIGNED_IN,
     caller_params,
     checked,
@@ -35,7 +32,6 @@ from calls_platform.use_cases.ports import Transition
 # A call's columns are named as the fields of domain.calls.Call, in the same order.
 _COLUMNS = tuple(field.name for field in dataclasses.fields(Call))
 _CALL_COLUMNS = ", ".join(_COLUMNS)
-_PLACEHOLDERS = ", ".join(":" + column for column in _COLUMNS)
 _C_COLUMNS = ", ".join("c." + column for column in _COLUMNS)
 
 
@@ -199,16 +195,6 @@ class PgCallRepository:
         self._db.run(
             "UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id
         )
-
-    def add(self, call: Call) -> None:
-        values = {column: getattr(call, column) for column in _COLUMNS}
-        values.update(status=call.status.value, end_reason=call.end_reason.value if call.end_reason else None)
-        try:
-            self._db.run(f"INSERT INTO calls ({_CALL_COLUMNS}) VALUES ({_PLACEHOLDERS})", **values)
-        except DatabaseError as error:
-            if sqlstate(error) == FOREIGN_KEY_VIOLATION:
-                raise UnknownUser() from None  # the token's user no longer exists: found by the insert itself
-            raise
 
     def transition(
         self,

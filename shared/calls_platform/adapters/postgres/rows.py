@@ -10,7 +10,6 @@ from calls_platform.domain.errors import UnknownUser
 from calls_platform.domain.users import Caller
 
 UNIQUE_VIOLATION = "23505"
-FOREIGN_KEY_VIOLATION = "23503"
 
 # The one spelling of "the caller is still signed in": its user exists and its token family was not revoked
 # (logout, reuse). Every statement a signed-in request runs carries it, with the caller's id and family bound
