@@ -61,7 +61,7 @@ class FakeClock:
 
 class FakeAccounts:
     """What the fakes share, as the Postgres adapters share one database: the users, and the revoked token
-    families. Every user check of the fakes reads it, as every user check of the adapters reads `users`."""
+    families. Every caller check of the fakes reads it, as SIGNED_IN of the adapters reads both tables."""
 
     def __init__(self) -> None:
         self.users: dict[uuid.UUID, User] = {}

@@ -13,7 +13,7 @@ from calls_platform.adapters.postgres.rows import (
     SIGNED_IN,
     caller_params,
     checked,
-    with_user_check,
+    with_caller_check,
 )
 from calls_platform.domain.calls import (
     FINAL_STATUSES,
@@ -59,13 +59,13 @@ def _locked_update(set_clause: str, condition: str, key: str = "call_id", signed
     """One statement that locks the call, updates it if `condition` holds, and returns the row as it is now,
     its status before (`previous`), and whether it changed (`moved`). FOR UPDATE serialises concurrent
     attempts and hands each loser the row as the winner left it, so exactly one of them changes it. With
-    `signed_in`, the rows carry the check of the caller (rows.with_user_check)."""
+    `signed_in`, the rows carry the check of the caller (rows.with_caller_check)."""
     rows = """
         SELECT changed.*, (SELECT status FROM target) AS previous, true AS moved FROM changed
         UNION ALL
         SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM changed)"""
     if signed_in:
-        rows = with_user_check(rows)
+        rows = with_caller_check(rows)
         condition = f"{condition} AND {SIGNED_IN}"  # a caller refused changes nothing
     return f"""
     WITH target AS (
@@ -275,7 +275,7 @@ class PgCallRepository:
 
     def get(self, call_id: uuid.UUID, viewer: Caller) -> Call | None:
         records = self._db.records(
-            with_user_check(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id"),
+            with_caller_check(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id"),
             **caller_params(viewer),
             call_id=call_id,
         )

@@ -24,7 +24,7 @@ def caller_params(caller: Caller) -> dict[str, Any]:
     return {"user_id": caller.user_id, "family": caller.family}
 
 
-def with_user_check(sql: str) -> str:
+def with_caller_check(sql: str) -> str:
     """A query's rows, each led by `signed_in` (SIGNED_IN), and one row of NULLs when it has none, so that
     even an empty answer carries the check."""
     return f"""
@@ -34,7 +34,7 @@ def with_user_check(sql: str) -> str:
 
 
 def checked(records: list[dict[str, Any]], key: str) -> list[Mapping[str, Any]]:
-    """The rows of a statement wrapped by with_user_check (those whose `key` column is set); UnknownUser if
+    """The rows of a statement wrapped by with_caller_check (those whose `key` column is set); UnknownUser if
     the check failed."""
     if not records or not records[0]["signed_in"]:
         raise UnknownUser()
