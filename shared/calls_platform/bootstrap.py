@@ -66,7 +66,7 @@ class Container:
 
     @functools.cached_property
     def database(self) -> Any:
-        from calls_platform.adapters.postgres import Database
+        from calls_platform.adapters.postgres.database import Database
 
         return Database(self.db_settings)
 
@@ -100,14 +100,14 @@ class Container:
     @functools.cached_property
     def refresh_tokens(self) -> Any:
         """Used refresh tokens and revoked families (logout and reuse revoke access tokens too)."""
-        from calls_platform.adapters.repositories import PgRefreshTokens
+        from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
 
         return PgRefreshTokens(self.database)
 
     @functools.cached_property
     def users(self) -> Any:
         def build() -> Any:
-            from calls_platform.adapters.repositories import PgUserRepository
+            from calls_platform.adapters.postgres.users import PgUserRepository
 
             return PgUserRepository(self.database)
 
@@ -169,7 +169,7 @@ class Container:
     @functools.cached_property
     def call_deps(self) -> Any:
         """What the call use cases need (`call_deps.calls` is the call repository)."""
-        from calls_platform.adapters.repositories import PgCallRepository
+        from calls_platform.adapters.postgres.calls import PgCallRepository
         from calls_platform.domain.calls import CallLimits
         from calls_platform.use_cases.calls import CallDeps
 

@@ -15,16 +15,21 @@ from calls_platform.domain.errors import (
     ValidationError,
     VoipUnavailable,
 )
+from calls_platform.domain.users import Caller, User
 from calls_platform.use_cases import calls
 from tests.unit.fakes import world
 
-ALICE, BOB = uuid.uuid4(), uuid.uuid4()
+ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
 NUMBER = "+491512345678"
 
 
 @pytest.fixture
 def w():
-    return world()
+    fakes = world()
+    for caller in (ALICE, BOB):  # signed-in users exist: the repositories check it, as Postgres does
+        user_id = caller.user_id
+        fakes.users.by_id[user_id] = User(user_id, f"{user_id.hex}@example.com", "fake$", fakes.clock.now())
+    return fakes
 
 
 def test_initiate_places_the_call_records_it_and_adds_a_session(w, caplog):
@@ -65,7 +70,7 @@ def test_session_store_failure_hangs_up_and_fails_the_call(w):
 
 
 def test_database_failure_hangs_up_the_placed_call(w):
-    w.calls.fail_next_add = True  # recording the provider's id fails
+    w.calls.fail_next_record = True  # recording the provider's id fails
     with pytest.raises(ServiceUnavailable):
         calls.initiate_call(w.call_deps(), ALICE, NUMBER)
     [call] = w.calls.rows.values()  # recorded before dialling, within the limits; now failed
@@ -74,7 +79,7 @@ def test_database_failure_hangs_up_the_placed_call(w):
 
 
 def test_failed_compensation_is_logged_loudly_with_the_provider_id(w, caplog):
-    w.calls.fail_next_add = True
+    w.calls.fail_next_record = True
     w.voip.fail_hang_up = True
     with pytest.raises(ServiceUnavailable):
         calls.initiate_call(w.call_deps(), ALICE, NUMBER)
