@@ -123,7 +123,8 @@ def test_the_daily_minutes_count_live_calls_by_the_same_rule(repos: Repos) -> No
     limits = CallLimits(live_calls=5, daily_minutes=1)
     day_start = repos.at(-3600)
     later = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(59.9))
-    repos.calls.open(Caller(later.user_id), later, limits, day_start)  # 59 s spent: under the minute
+    left = repos.calls.open(Caller(later.user_id), later, limits, day_start)  # 59 s spent: under the minute
+    assert left == 1  # what is left today bounds the new call's length (the provider's time limit)
     ended = repos.calls.transition(later.call_id, CallStatus.FAILED, repos.at(60), reason=EndReason.FAILED)
     assert ended is not None and ended.call.duration == 0
     with pytest.raises(DailyMinutesExceeded):  # 60 s spent by the live call, at this start

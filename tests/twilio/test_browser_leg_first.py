@@ -1,6 +1,8 @@
 """Browser leg first: the call rings the caller's browser, whose TwiML then dials the phone. Both legs'
 signed callbacks drive the one state machine (real client, fake Twilio, real Postgres, moto)."""
 
+import uuid
+from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
@@ -48,6 +50,25 @@ def test_max_call_seconds_sets_the_time_limit(twilio_mode, fake_twilio, endpoint
     assert initiate(endpoint, user).status_code == 201
     [dial] = list(ElementTree.fromstring(fake_twilio.creates()[0].one("Twiml")))
     assert dial.attrib["timeLimit"] == "900"
+
+
+def test_the_time_limit_is_what_is_left_of_todays_minutes(twilio_mode, fake_twilio, endpoint, user, db, monkeypatch):
+    # Found by attacking `make run`: a call started with 1 minute left ran for MAX_CALL_SECONDS (2 hours).
+    monkeypatch.setenv("DAILY_CALL_MINUTES_PER_USER", "120")
+    bootstrap.reset()
+    now = datetime.now(UTC)
+    [[user_id]] = db.run("SELECT user_id FROM users")
+    db.run(
+        "INSERT INTO calls (call_id, user_id, phone_number, status, start_time, answer_time, end_time, duration,"
+        " end_reason) VALUES (:id, :u, '+4930123456', 'completed', :s, :s, :e, 7140, 'callee_hung_up')",
+        id=uuid.uuid4(),
+        u=user_id,
+        s=now - timedelta(seconds=7200),
+        e=now - timedelta(seconds=60),
+    )  # 119 of today's 120 minutes spent
+    assert initiate(endpoint, user).status_code == 201
+    [dial] = list(ElementTree.fromstring(fake_twilio.creates()[0].one("Twiml")))
+    assert dial.attrib["timeLimit"] == "60"
 
 
 def test_the_browser_leg_ringing_and_accepting_do_not_move_the_call(twilio_mode, endpoint, user, db):

@@ -111,7 +111,7 @@ class FakeCalls:
             self.fail_next_record = False
             raise ServiceUnavailable("database unavailable")
 
-    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
+    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> int:
         self.accounts.check(caller)
         mine = [c for c in self.rows.values() if c.user_id == caller.user_id]
         spent = sum(
@@ -133,6 +133,7 @@ class FakeCalls:
             )
         self.rows[call.call_id] = call
         self.opened.add(call.call_id)
+        return limits.daily_minutes * 60 - spent
 
     def discard(self, call_id: uuid.UUID) -> None:
         call = self.rows.get(call_id)
@@ -271,6 +272,7 @@ class FakeVoip:
 
     def __init__(self) -> None:
         self.placed: list[uuid.UUID] = []
+        self.max_seconds: list[int | None] = []  # the limit each call was placed with
         self.hung_up: list[str] = []
         self.fail_place: str | None = None
         self.fail_hang_up = False
@@ -278,10 +280,11 @@ class FakeVoip:
     def ensure_configured(self) -> None:
         pass
 
-    def place_call(self, call: Call) -> str:
+    def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         if self.fail_place:
             raise VoipUnavailable(self.fail_place)
         self.placed.append(call.call_id)
+        self.max_seconds.append(max_seconds)
         return f"fake-{call.call_id.hex}"
 
     def hang_up(self, provider_call_id: str, status: CallStatus) -> None:

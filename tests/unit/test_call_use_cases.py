@@ -37,6 +37,7 @@ def test_initiate_places_the_call_records_it_and_adds_a_session(w, caplog):
     call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
     assert call.status is CallStatus.CONNECTING
     assert w.voip.placed == [call.call_id]
+    assert w.voip.max_seconds == [120 * 60]  # a call may last no longer than today's minutes left
     assert w.calls.rows[call.call_id].provider_call_id == call.provider_call_id
     assert call.session_id.startswith("sess_") and call.session_id in w.sessions.items
     assert call.start_time == w.clock.now()

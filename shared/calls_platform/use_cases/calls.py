@@ -55,16 +55,18 @@ class InitiatedCall:
 
 
 def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> InitiatedCall:
-    _check_provider_configured(deps)
     """Check the number, record the call within the user's limits (one statement), dial, record the id."""
+    _check_provider_configured(deps)
     number = parse_e164(phone_number)
     check_destination(number, deps.limits.countries)
     now = deps.clock.now()
     call = Call.start(caller.user_id, number, build_audio_offer(), now)
-    deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
+    seconds_left = deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
     deps.metrics.count("CallAttempts")
     try:
-        call = call.placed(deps.voip.place_call(call))
+        # The provider ends the call when today's minutes run out: the limit holds during the call, not only
+        # when it starts.
+        call = call.placed(deps.voip.place_call(call, max_seconds=seconds_left))
     except VoipUnavailable as error:
         deps.metrics.count("VoipErrors")
         log.error(

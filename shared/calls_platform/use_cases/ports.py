@@ -36,9 +36,9 @@ class UserRepository(Protocol):
 
 
 class CallRepository(Protocol):
-    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
+    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> int:
         """Record the caller's new call only within the user's limits, atomically (CallInProgress,
-        DailyMinutesExceeded, UnknownUser otherwise)."""
+        DailyMinutesExceeded, UnknownUser otherwise); returns the calling seconds left today."""
 
     def record_placed(self, call: Call) -> None: ...
 
@@ -110,8 +110,9 @@ class VoipProvider(Protocol):
     def ensure_configured(self) -> None:
         """Raises VoipNotConfigured when the provider's settings are incomplete (checked before dialling)."""
 
-    def place_call(self, call: Call) -> str:
-        """Start the call; returns the provider's id for it. Raises VoipUnavailable or InvalidPhoneNumber."""
+    def place_call(self, call: Call, max_seconds: int | None = None) -> str:
+        """Start the call, to be ended by the provider after `max_seconds` at most; returns the provider's id
+        for it. Raises VoipUnavailable or InvalidPhoneNumber."""
 
     def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
         """End the call at the provider, given the status we last knew it in; a call the provider already

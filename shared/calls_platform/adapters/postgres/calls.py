@@ -156,10 +156,11 @@ class PgCallRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
+    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> int:
         """Record the caller's new call, in one statement that also enforces the user's limits: a free live-call
         slot (the partial unique index on (user_id, live_slot) makes parallel attempts unable to share one) and
-        minutes left today. Raises CallInProgress, DailyMinutesExceeded or UnknownUser; records nothing then."""
+        minutes left today, which it returns in seconds. Raises CallInProgress, DailyMinutesExceeded or
+        UnknownUser; records nothing then."""
         [found] = self._db.records(
             _OPEN_CALL,
             **caller_params(caller),
@@ -174,7 +175,7 @@ class PgCallRepository:
             daily_seconds=limits.daily_minutes * 60,
         )
         if found["opened"]:
-            return
+            return int(limits.daily_minutes * 60 - found["spent"])
         if not found["signed_in"]:
             raise UnknownUser()
         if found["spent"] >= limits.daily_minutes * 60:

@@ -9,7 +9,7 @@ class MockVoipProvider:
     def ensure_configured(self) -> None:
         """Needs no settings."""
 
-    def place_call(self, call: Call) -> str:
+    def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         return f"mock-{call.call_id.hex}"
 
     def hang_up(self, provider_call_id: str, status: CallStatus) -> None:

@@ -85,13 +85,13 @@ class TwilioProvider:
     def ensure_configured(self) -> None:
         """Built only from a complete configuration (twilio_provider), so there is nothing left to check."""
 
-    def place_call(self, call: Call) -> str:
+    def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         try:
             created = self._send(
                 lambda: self._client.calls.create(
                     to=browser_address(call),
                     from_=self._from,
-                    twiml=self.phone_leg_twiml(call),
+                    twiml=self.phone_leg_twiml(call, max_seconds),
                     status_callback=self._status_url,
                     status_callback_event=STATUS_EVENTS,
                     status_callback_method="POST",
@@ -108,12 +108,13 @@ class TwilioProvider:
             raise _unavailable(error) from error
         return created.sid
 
-    def phone_leg_twiml(self, call: Call) -> str:
+    def phone_leg_twiml(self, call: Call, max_seconds: int | None = None) -> str:
         """What runs once the browser accepted: ring the phone (the caller hears ringback meanwhile), show our
         number, end the call after `timeLimit` seconds whatever happens, and report the phone leg's progress
         on its own status callback."""
         response = VoiceResponse()
-        dial = response.dial(caller_id=self._from, time_limit=self._max_call_seconds, timeout=RING_TIMEOUT_S)
+        limit = min(self._max_call_seconds, max_seconds) if max_seconds else self._max_call_seconds
+        dial = response.dial(caller_id=self._from, time_limit=max(1, limit), timeout=RING_TIMEOUT_S)
         dial.number(
             call.phone_number,
             status_callback=self._status_url,
