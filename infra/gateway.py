@@ -67,6 +67,7 @@ def page_headers(provider: str) -> dict[str, str]:
 
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+HttpAnswer = tuple[int, dict[str, str], bytes]  # status, headers, body
 
 
 class Endpoint:
@@ -107,7 +108,7 @@ class LocalGateway:
         self.workers = workers
         self._lock = threading.Lock()
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str):
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str) -> HttpAnswer:
         """(status, headers, body bytes) for one HTTP request."""
         url = urlsplit(target)
         if method == "GET" and not url.path.startswith("/api/"):
@@ -145,7 +146,7 @@ def concurrent_gateway(size: int | None = None) -> LocalGateway:
     return LocalGateway(endpoints, WorkerPool(sorted({e.function for e in endpoints}), size))
 
 
-def static_file(path: str):
+def static_file(path: str) -> HttpAnswer:
     """The softphone's files (in AWS they belong on S3/CloudFront; locally the gateway serves them)."""
     headers = page_headers(voip_provider())
     if path == "/config.json":
@@ -215,12 +216,12 @@ def lambda_context(function: str) -> Any:
     )
 
 
-def _error(error_type: str, message: str, extra: Mapping[str, str] | None = None):
+def _error(error_type: str, message: str, extra: Mapping[str, str] | None = None) -> HttpAnswer:
     headers = {"Content-Type": "application/json", **(extra or {})}
     return status_of(error_type), headers, error_body(error_type, message).encode()
 
 
-def _from_lambda(result: Mapping[str, Any]):
+def _from_lambda(result: Mapping[str, Any]) -> HttpAnswer:
     headers = dict(result.get("headers") or {})
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers[name] = ", ".join(values)
@@ -284,9 +285,12 @@ class _Handler(BaseHTTPRequestHandler):
         log.info("http request", extra={"request": format % args})
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # bursts, not resets
+
+
 def http_server(gateway: LocalGateway, host: str, port: int) -> ThreadingHTTPServer:
     handler = type("Handler", (_Handler,), {"gateway": gateway})
-    server_class = type("Server", (ThreadingHTTPServer,), {"request_queue_size": 128})  # bursts, not resets
-    server = server_class((host, port), handler)
+    server = _Server((host, port), handler)
     server.daemon_threads = True
     return server

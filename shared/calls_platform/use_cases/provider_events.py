@@ -75,7 +75,7 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
         call_ended(deps, moved.call)
 
 
-def _correct_billed_duration(deps: CallDeps, provider_call_id: str, duration: int, extra: dict) -> None:
+def _correct_billed_duration(deps: CallDeps, provider_call_id: str, duration: int, extra: dict[str, str]) -> None:
     """The phone leg's `completed` after the call ended here (hung up by the caller, the sweep, or the browser
     leg's report): the provider's own count of talk time replaces ours, as it is what the provider bills."""
     corrected = deps.calls.correct_duration(provider_call_id, duration)

@@ -50,13 +50,20 @@ class ApiRequest:
     headers: Mapping[str, str]
     query: Mapping[str, str]
     path: Mapping[str, str]
-    user_id: uuid.UUID | None
+    signed_in: uuid.UUID | None  # the caller's user id on routes with auth; None on the others
     public_url: str  # the URL the client called, as seen from outside (webhook signatures are over it)
     context: Any = None  # the Lambda context
     source_ip: str = "unknown"  # the client's address as API Gateway saw it
 
     def field(self, name: str) -> Any:
         return self.body.get(name)
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        """The signed-in caller: only routes with auth have one (they answer 401 before the view runs)."""
+        if self.signed_in is None:
+            raise RuntimeError("user_id asked of a request on a route without auth")
+        return self.signed_in
 
 
 View = Callable[[ApiRequest], tuple[int, Any]]

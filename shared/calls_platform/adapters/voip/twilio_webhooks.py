@@ -32,7 +32,7 @@ class TwilioStatusCallbacks:
         """HMAC-SHA1 of the exact public URL Twilio called plus the sorted POST parameters."""
         if self._validator is None or not signature:
             return False
-        return self._validator.validate(url, dict(params), signature)
+        return bool(self._validator.validate(url, dict(params), signature))
 
     @staticmethod
     def parse(params: Mapping[str, str]) -> ProviderCallEvent | None:
