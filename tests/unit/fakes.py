@@ -7,13 +7,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from calls_platform.adapters.voip.mock import NoVoiceTokens
-from calls_platform.domain.calls import Call, CallLimits, CallStatus, can_move
+from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition, can_move
 from calls_platform.domain.errors import ServiceUnavailable, UserAlreadyExists, VoipUnavailable
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import User
 from calls_platform.use_cases.auth import AuthDeps
 from calls_platform.use_cases.calls import CallDeps
-from calls_platform.use_cases.ports import Transition
+from calls_platform.use_cases.ports import (
+    Limit,
+    RateDecision,
+    RefreshClaims,
+    RefreshUse,
+    TokenService,
+    Transition,
+)
 
 
 class FakeClock:
@@ -38,7 +45,7 @@ class FakeUsers:
         self.by_id[user.user_id] = user
         return user
 
-    def exists(self, user_id) -> bool:
+    def exists(self, user_id: uuid.UUID) -> bool:
         return user_id in self.by_id
 
     def get_by_email(self, email: str) -> User | None:
@@ -48,6 +55,7 @@ class FakeUsers:
 class FakeCalls:
     def __init__(self) -> None:
         self.rows: dict[uuid.UUID, Call] = {}
+        self.pending: set[uuid.UUID] = set()  # marked for the sweep's hang-up retry
         self.fail_next_add = False
 
     def add(self, call: Call) -> None:
@@ -56,7 +64,7 @@ class FakeCalls:
             raise ServiceUnavailable("database unavailable")
         self.rows[call.call_id] = call
 
-    def open(self, call: Call, limits, day_start) -> None:
+    def open(self, call: Call, limits: CallLimits, day_start: datetime) -> None:
         from calls_platform.domain.errors import CallInProgress
 
         live = [c for c in self.rows.values() if c.user_id == call.user_id and not c.status.is_final]
@@ -64,7 +72,7 @@ class FakeCalls:
             raise CallInProgress(f"another call is in progress (call_id {live[0].call_id})")
         self.rows[call.call_id] = call
 
-    def discard(self, call_id) -> None:
+    def discard(self, call_id: uuid.UUID) -> None:
         self.rows.pop(call_id, None)
 
     def record_placed(self, call: Call) -> None:
@@ -73,7 +81,16 @@ class FakeCalls:
             raise ServiceUnavailable("database unavailable")
         self.rows[call.call_id] = call
 
-    def transition(self, call_id, target: CallStatus, at, *, owner=None, reason=None, duration=None):
+    def transition(
+        self,
+        call_id: uuid.UUID,
+        target: CallStatus,
+        at: datetime,
+        *,
+        owner: uuid.UUID | None = None,
+        reason: EndReason | None = None,
+        duration: int | None = None,
+    ) -> Transition | None:
         call = self.rows.get(call_id)
         if call is None:
             return None
@@ -87,27 +104,36 @@ class FakeCalls:
         self.rows[call_id] = moved
         return Transition(moved, call.status, moved=True)
 
-    def transition_by_provider_id(self, provider_call_id, target, at, reason, duration, only_from=None):
+    def transition_by_provider_id(
+        self,
+        provider_call_id: str,
+        target: CallStatus,
+        at: datetime,
+        reason: EndReason | None,
+        duration: int | None,
+        only_from: frozenset[CallStatus] | None = None,
+    ) -> Transition | None:
         call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
         if call is not None and only_from is not None and call.status not in only_from:
             return Transition(call, call.status, moved=False)
         return None if call is None else self.transition(call.call_id, target, at, reason=reason, duration=duration)
 
-    def mark_hangup_pending(self, call_id, pending):
-        self.pending = getattr(self, "pending", set())
+    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool) -> None:
         (self.pending.add if pending else self.pending.discard)(call_id)
 
-    def pending_hang_ups(self, limit):
-        return [self.rows[c] for c in sorted(getattr(self, "pending", set()), key=str)][:limit]
+    def pending_hang_ups(self, limit: int) -> list[Call]:
+        return [self.rows[c] for c in sorted(self.pending, key=str)][:limit]
 
-    def correct_duration(self, provider_call_id, duration):
+    def correct_duration(self, provider_call_id: str, duration: int) -> Call | None:
         call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
         if call is None or call.answer_time is None or not call.status.is_final or call.duration == duration:
             return None
         self.rows[call.call_id] = dataclasses.replace(call, duration=duration)
         return self.rows[call.call_id]
 
-    def record_answer(self, call_id, owner, sdp_answer, activate, at):
+    def record_answer(
+        self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
+    ) -> Transition | None:
         call = self.rows.get(call_id)
         if call is None:
             return None
@@ -119,9 +145,7 @@ class FakeCalls:
         self.rows[call_id] = answered
         return Transition(answered, call.status, moved=True)
 
-    def fail_stale(self, unanswered_before, active_before, at):
-        from calls_platform.domain.calls import EndReason
-
+    def fail_stale(self, unanswered_before: datetime, active_before: datetime, at: datetime) -> list[Call]:
         stale = [
             c
             for c in self.rows.values()
@@ -132,14 +156,20 @@ class FakeCalls:
             self.rows[call.call_id] = call.ended(CallStatus.FAILED, at, EndReason.TIMEOUT)
         return [self.rows[c.call_id] for c in stale]
 
-    def count_live(self):
+    def count_live(self) -> int:
         return sum(1 for c in self.rows.values() if not c.status.is_final)
 
-    def get(self, call_id, viewer):
+    def get(self, call_id: uuid.UUID, viewer: uuid.UUID) -> Call | None:
         return self.rows.get(call_id)
 
-    def list_for_user(self, user_id, limit: int, before=None, status=None) -> list[Call]:
-        def key(c):
+    def list_for_user(
+        self,
+        user_id: uuid.UUID,
+        limit: int,
+        before: HistoryPosition | None = None,
+        status: CallStatus | None = None,
+    ) -> list[Call]:
+        def key(c: Call) -> tuple[datetime, uuid.UUID]:
             return (c.start_time, c.call_id)
 
         mine = [c for c in self.rows.values() if c.user_id == user_id and (status is None or c.status is status)]
@@ -212,11 +242,9 @@ class FakePasswords:
 class FakeRefreshTokens:
     def __init__(self) -> None:
         self.used: set[str] = set()
-        self.revoked: dict = {}
+        self.revoked: dict[uuid.UUID, str] = {}  # family -> why
 
-    def use(self, claims):
-        from calls_platform.use_cases.ports import RefreshUse
-
+    def use(self, claims: RefreshClaims) -> RefreshUse:
         if claims.family in self.revoked:
             return RefreshUse.REVOKED
         if claims.token_hash in self.used:
@@ -224,10 +252,10 @@ class FakeRefreshTokens:
         self.used.add(claims.token_hash)
         return RefreshUse.FIRST_USE
 
-    def revoke_family(self, claims, reason: str) -> None:
+    def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
         self.revoked.setdefault(claims.family, reason)
 
-    def is_revoked(self, family) -> bool:
+    def is_revoked(self, family: uuid.UUID) -> bool:
         return family in self.revoked
 
 
@@ -237,9 +265,7 @@ class FakeLimiter:
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
 
-    def reserve(self, limits):
-        from calls_platform.use_cases.ports import RateDecision
-
+    def reserve(self, limits: list[Limit]) -> RateDecision:
         full = [limit for limit in limits if self.hits.get(limit.key, 0) >= limit.ceiling]
         if full:
             return RateDecision(False, max(limit.window_s for limit in full))
@@ -247,7 +273,7 @@ class FakeLimiter:
             self.hits[limit.key] = self.hits.get(limit.key, 0) + 1
         return RateDecision(True)
 
-    def release(self, limits):
+    def release(self, limits: list[Limit]) -> None:
         for limit in limits:
             self.hits[limit.key] -= 1
 
@@ -287,7 +313,7 @@ class World:
             CallLimits(live_calls=100),  # tests of the limits themselves pass their own
         )
 
-    def auth_deps(self, tokens) -> AuthDeps:
+    def auth_deps(self, tokens: TokenService) -> AuthDeps:
         return AuthDeps(self.users, self.passwords, tokens, self.refresh_tokens, self.limiter)
 
 

@@ -86,9 +86,8 @@ class Database:
             conn = self._connection()
             try:
                 self.statements += 1
-                if not params:
-                    return conn.run(sql)
-                return self._statement(conn, sql).run(**params)
+                rows: list[list[Any]] = conn.run(sql) if not params else self._statement(conn, sql).run(**params)
+                return rows
             except (InterfaceError, OSError) as error:
                 self._drop()
                 if attempt == 2:

@@ -183,7 +183,7 @@ class PgUserRepository:
         return User(*rows[0]) if rows else None
 
     def exists(self, user_id: uuid.UUID) -> bool:
-        return self._db.run("SELECT EXISTS (SELECT 1 FROM users WHERE user_id = :u)", u=user_id)[0][0]
+        return bool(self._db.run("SELECT EXISTS (SELECT 1 FROM users WHERE user_id = :u)", u=user_id)[0][0])
 
 
 class PgCallRepository:
@@ -290,7 +290,17 @@ class PgCallRepository:
         )
         return _call(rows[0]) if rows else None
 
-    def _transition(self, key_column, key, target, at, owner, reason, duration, only_from=None) -> Transition | None:
+    def _transition(
+        self,
+        key_column: str,
+        key: uuid.UUID | str,
+        target: CallStatus,
+        at: datetime,
+        owner: uuid.UUID | None,
+        reason: EndReason | None,
+        duration: int | None,
+        only_from: frozenset[CallStatus] | None = None,
+    ) -> Transition | None:
         allowed = statuses_that_may_become(target) & (only_from if only_from is not None else frozenset(CallStatus))
         condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :owner" if owner else "")
         rows = self._db.run(
@@ -365,7 +375,7 @@ class PgCallRepository:
 
     def count_live(self) -> int:
         [[count]] = self._db.run("SELECT count(*) FROM calls WHERE status IN ('connecting', 'ringing', 'active')")
-        return count
+        return int(count)
 
     def list_for_user(
         self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
@@ -424,7 +434,8 @@ class PgRefreshTokens:
         return RefreshUse.FIRST_USE if first_use else RefreshUse.REUSED
 
     def is_revoked(self, family: uuid.UUID) -> bool:
-        return self._db.run("SELECT EXISTS (SELECT 1 FROM revoked_token_families WHERE family_id = :f)", f=family)[0][0]
+        sql = "SELECT EXISTS (SELECT 1 FROM revoked_token_families WHERE family_id = :f)"
+        return bool(self._db.run(sql, f=family)[0][0])
 
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
         self._db.run(

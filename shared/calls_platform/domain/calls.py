@@ -141,7 +141,7 @@ class Call:
             self, status=CallStatus.FAILED, end_time=now, duration=0, end_reason=EndReason.FAILED
         )
 
-    def ended(self, status: CallStatus, now: datetime, reason: EndReason, duration: int | None = None) -> Call:
+    def ended(self, status: CallStatus, now: datetime, reason: EndReason | None, duration: int | None = None) -> Call:
         """The call in a final status. Billed time runs from the answer; an unanswered call lasts 0 s."""
         end = max(now, self.start_time)
         if duration is None:
