@@ -1,3 +1,5 @@
+"""Sign-up, login and who is calling (`use_cases/auth.py`), on in-memory fakes."""
+
 import uuid
 
 import pytest

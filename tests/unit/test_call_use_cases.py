@@ -1,3 +1,5 @@
+"""Placing, answering, ending, showing, listing and sweeping calls (`use_cases/calls.py`), on in-memory fakes."""
+
 import logging
 import uuid
 from pathlib import Path
