@@ -15,7 +15,7 @@ PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(com
   [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
 SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench bench-load page deploy-page
+.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page
 
 venv: $(STAMP)
 
@@ -112,3 +112,7 @@ bench: $(STAMP) build
 # LOAD_POSTGRES_PORT; LOAD_URL for a stack already running): benchmarks/load-results.json.
 bench-load: $(STAMP)
 	$(PY) -m benchmarks.load
+
+# The softphone's first load in headless Chromium (goal: usable in under 1 s): benchmarks/page-results.json.
+bench-page: $(STAMP) page
+	$(PY) -m benchmarks.page

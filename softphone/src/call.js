@@ -131,6 +131,8 @@ function onEngine(event) {
     end(event.reason || "unknown");
   } else if (event.type === "warning" && event.code === "network" && live.call) {
     deps.say(t("warning.network")); // call quality, not a lost connection
+  } else if (event.type === "warning" && event.code === "incoming_rejected") {
+    // A leg that is not this page's call was refused: nothing the person did or needs to act on.
   } else if (event.type === "error" || event.type === "warning") {
     deps.say(errorText(event.code));
     if (event.type === "error" && live.call && event.code === "connection_failed") end("connection_failed");

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
 import urllib.error
 import urllib.request
 import uuid
@@ -19,20 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import launched
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "softphone"
 AXE = ROOT / "softphone" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
-]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # Per language: the browser locale, how the country is searched for, a national number, and a few words.
@@ -67,23 +56,10 @@ LANGS = {
 SEEDED = 10  # one full history page before the call the test makes
 
 
-def chromium() -> str | None:
-    return next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
-
-
 @pytest.fixture(scope="module")
 def browser():
-    executable = chromium()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: `make browser` installs Debian's chromium")
-        pytest.skip("Chromium is not installed (`make browser` installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+    with launched() as instance:
         yield instance
-        instance.close()
 
 
 def new_page(browser, base_url: str, viewport: dict, locale: str):

@@ -21,15 +21,14 @@ Only Twilio's own edge is faked, at the browser's network boundary:
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from tests.support.browser import CHROMIUM_ARGS as BROWSER_ARGS
+from tests.support.browser import launched
 from tests.twilio.conftest import fake_twilio, twilio_mode  # noqa: F401  (fixtures: Twilio mode, fake Twilio)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -37,15 +36,7 @@ COUNTRY, NUMBER = "+49", "1512 3456789"  # picked by dialling code, typed withou
 SIGNALING = re.compile(r"^wss://voice-js\.[a-z-]+\.twilio\.com/signal$")
 EVENT_GATEWAY = re.compile(r"^https://eventgw(\.[a-z0-9-]+)?\.twilio\.com/")
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--use-fake-ui-for-media-stream",
-    "--use-fake-device-for-media-stream",
+    *BROWSER_ARGS,
     # The stand-in media server is in this browser: plain host candidates, so its ICE meets the SDK's.
     "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
@@ -66,25 +57,6 @@ MEDIA_SERVER_JS = """async () => {
     .map((line) => line.startsWith("m=audio") ? line.split(" ").filter((part) => !events.has(part)).join(" ") : line)
     .join("\\r\\n");
 }"""
-
-
-def chromium() -> str | None:
-    return next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)
-
-
-@contextmanager
-def launched(args: list[str]):
-    executable = chromium()
-    if executable is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is missing in CI: `make browser` installs Debian's chromium")
-        pytest.skip("Chromium is not installed (`make browser` installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=executable, args=args, headless=True)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -275,6 +247,7 @@ def test_twilio_call_from_the_page(browser, base_url, twilio_mode, fake_twilio, 
     signaling.invite(other_after, str(uuid.uuid4()), offer)  # a second call while this one is live
     harness.wait(lambda: {"callsid": other_after} in signaling.of_type("reject"), "the other leg's reject")
     assert [a["callsid"] for a in signaling.of_type("answer")] == [ours]
+    expect(page.get_by_test_id("message")).to_be_empty()  # refusing a stray leg is not the person's problem
 
     expect(page.get_by_test_id("call-status")).to_have_text(re.compile("Ringing…|Talking"))  # the leg is up
     for key in ("1", "star", "0", "hash"):
