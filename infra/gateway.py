@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 import types
 import uuid
@@ -21,7 +22,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from calls_platform.web.errors import error_body, status_of
+from calls_platform.domain.errors import (
+    DomainError,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    ValidationError,
+)
+from calls_platform.web.errors import error_body, error_for_status, internal_error, status_of
 from infra.workers import WorkerPool
 
 log = logging.getLogger("gateway")
@@ -111,21 +119,23 @@ class LocalGateway:
     def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str) -> HttpAnswer:
         """(status, headers, body bytes) for one HTTP request."""
         url = urlsplit(target)
-        if method == "GET" and not url.path.startswith("/api/"):
+        if not url.path.startswith("/api/"):  # the page's files: read-only, as the CDN serves them
+            if method != "GET":
+                return _error(MethodNotAllowed(f"{method} is not allowed on {url.path}", ["GET"]))
             return static_file(url.path)
         matches = [(e, m) for e in self.endpoints if (m := e.regex.match(url.path))]
         if not matches:
-            return _error("not_found", f"no route for {url.path}")
+            return _error(NotFound(f"no route for {url.path}"))
         # Like API Gateway: the most specific resource answers (endpoints are sorted literal-first), and a
         # method it lacks is refused there, never handed to a looser template (/api/calls/answer is no call id).
         resource = matches[0][0].path
         matches = [(e, m) for e, m in matches if e.path == resource]
         chosen = [(e, m) for e, m in matches if e.method == method]
         if not chosen:
-            allowed = ", ".join(sorted({e.method for e, _ in matches}))
-            return _error("method_not_allowed", f"{method} is not allowed on {url.path}", {"Allow": allowed})
+            allowed = sorted({e.method for e, _ in matches})
+            return _error(MethodNotAllowed(f"{method} is not allowed on {url.path}", allowed))
         if len(body) > MAX_BODY_BYTES:
-            return _error("payload_too_large", "request body too large")
+            return _error(PayloadTooLarge("request body too large"))
         endpoint, match = chosen[0]
         event = proxy_event(endpoint.path, method, url.path, url.query, headers, body, match.groupdict(), source_ip)
         if self.workers is not None:
@@ -153,8 +163,9 @@ def static_file(path: str) -> HttpAnswer:
         return 200, {"Content-Type": _CONTENT_TYPES[".json"], **headers}, page_config()
     name = "index.html" if path in ("", "/") else path.lstrip("/")
     file = (SOFTPHONE_DIR / name).resolve()
-    if not file.is_file() or SOFTPHONE_DIR not in file.parents or file.suffix not in _CONTENT_TYPES:
-        return _error("not_found", f"no route for {path}")
+    servable = file.is_file() and SOFTPHONE_DIR in file.parents and file.suffix in _CONTENT_TYPES
+    if name.endswith("/") or not servable:
+        return _error(NotFound(f"no route for {path}"))
     return 200, {"Content-Type": _CONTENT_TYPES[file.suffix], **headers}, file.read_bytes()
 
 
@@ -216,9 +227,11 @@ def lambda_context(function: str) -> Any:
     )
 
 
-def _error(error_type: str, message: str, extra: Mapping[str, str] | None = None) -> HttpAnswer:
-    headers = {"Content-Type": "application/json", **(extra or {})}
-    return status_of(error_type), headers, error_body(error_type, message).encode()
+def _error(error: DomainError) -> HttpAnswer:
+    headers = {"Content-Type": "application/json"}
+    if isinstance(error, MethodNotAllowed) and error.allowed:
+        headers["Allow"] = ", ".join(error.allowed)
+    return status_of(error), headers, error_body(error).encode()
 
 
 def _from_lambda(result: Mapping[str, Any]) -> HttpAnswer:
@@ -233,19 +246,27 @@ def _from_lambda(result: Mapping[str, Any]) -> HttpAnswer:
 class _Handler(BaseHTTPRequestHandler):
     gateway: LocalGateway
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a client may idle or trickle a request before its connection is dropped
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isascii() or not declared.isdigit():  # e.g. -1: reading "until the end" would hang
+            self.close_connection = True
+            self._send(*_error(ValidationError("Content-Length must be a whole number of bytes")))
+            return
+        length = int(declared)
         if length > MAX_BODY_BYTES:
-            self._send(*_error("payload_too_large", "request body too large"))
+            self._send(*_error(PayloadTooLarge("request body too large")))
             self.close_connection = True
             return
         body = self.rfile.read(length) if length else b""
         headers = {k: v for k, v in self.headers.items()}
         try:
-            self._send(*self.gateway.handle(self.command, self.path, headers, body, self.client_address[0]))
+            answer = self.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
         except Exception:  # the function itself never lets one through; this guards the gateway's own code
-            self._send(*_error("internal_error", "internal server error"))
+            log.exception("gateway error")
+            answer = _error(internal_error())
+        self._send(*answer)
 
     def __getattr__(self, name: str) -> Any:
         # Any method (TRACE, QUERY, ...) reaches the gateway, which answers 405 in the API's error shape
@@ -257,9 +278,11 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """http.server's own refusals (oversized header or request line, bad request line) in the API's JSON
         error shape, not its HTML page."""
-        error_type = {414: "uri_too_long", 431: "headers_too_large"}.get(code, "validation_error")
+        error = error_for_status(code, message or "bad request")
+        if status_of(error) != code:  # e.g. 505: still a request it could not read, the client's to fix
+            error = ValidationError(message or "bad request")
         self.close_connection = True
-        body = error_body(error_type, message or "bad request").encode()
+        body = error_body(error).encode()
         self.send_response(code, message)
         self.send_header("Content-Type", "application/json")
         self.send_header("Connection", "close")
@@ -269,7 +292,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def do_HEAD(self) -> None:
-        self._send(*_error("method_not_allowed", "HEAD is not allowed"))
+        self._send(*_error(MethodNotAllowed("HEAD is not allowed")))
 
     def _send(self, status: int, headers: Mapping[str, str], body: bytes) -> None:
         self.send_response(status)
@@ -287,6 +310,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # bursts, not resets
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (or idled past the timeout) is routine: one quiet line, not a trace on stderr."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            log.info("client connection dropped", extra={"cause": type(error).__name__})
+            return
+        log.error("http server error", exc_info=True)
 
 
 def http_server(gateway: LocalGateway, host: str, port: int) -> ThreadingHTTPServer:

@@ -13,7 +13,7 @@ import sys
 
 from calls_platform.adapters.migrations import MigrationError, migrate_database
 from calls_platform.adapters.postgres import DbSettings
-from calls_platform.config import db_settings
+from calls_platform.adapters.secrets import db_settings
 from calls_platform.domain.errors import ServiceUnavailable
 from infra.embedded_postgres import EmbeddedPostgres
 from infra.settings import ROOT, LocalSettings, load_dotenv

@@ -58,10 +58,11 @@ def _serve(conn: Connection, environment: dict[str, str]) -> None:
         try:
             result = app(event, context)
         except Exception:  # the function's own guard failed: answer as API Gateway would, stay alive
-            from calls_platform.web.errors import error_body
+            from calls_platform.web.errors import error_body, internal_error, status_of
 
             log.exception("function failed", extra={"function": function})
-            result = {"statusCode": 500, "body": error_body("internal_error", "internal server error")}
+            error = internal_error()
+            result = {"statusCode": status_of(error), "body": error_body(error)}
         try:
             conn.send(result)
         except (BrokenPipeError, OSError):

@@ -16,7 +16,8 @@ def initiate_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
 
     def place() -> dict[str, Any]:
-        return initiated_call_json(calls.initiate_call(container.calls, request.user_id, request.field("phone_number")))
+        initiated = calls.initiate_call(container.call_deps, request.user_id, request.field("phone_number"))
+        return initiated_call_json(initiated)
 
     key = idempotency_key(request)
     if key is None:

@@ -9,7 +9,7 @@ from calls_platform.use_cases.calls import sweep_stale_calls
 def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     container = bootstrap.container()
     try:
-        closed = sweep_stale_calls(container.calls)
+        closed = sweep_stale_calls(container.call_deps)
     finally:
         container.end_of_invocation()
     return {"closed": [str(call.call_id) for call in closed]}

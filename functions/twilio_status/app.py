@@ -14,7 +14,7 @@ from calls_platform.web.api import ApiRequest, Route, endpoint_app
 def twilio_status(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
     provider_events.handle_status_callback(
-        container.calls,
+        container.call_deps,
         container.status_callbacks,
         request.public_url,
         request.body,

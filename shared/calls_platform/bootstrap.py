@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from calls_platform import logs
-from calls_platform.config import Environment, db_settings
+from calls_platform.config import Environment
 
 if TYPE_CHECKING:  # for their types only: each adapter is imported where it is first built
     from calls_platform.adapters.idempotency import PowertoolsIdempotency
@@ -28,12 +28,12 @@ if TYPE_CHECKING:  # for their types only: each adapter is imported where it is 
         RateLimiter,
         RefreshTokenStore,
         SessionStore,
+        StatusCallbacks,
         TokenService,
         UserRepository,
         VoiceTokens,
         VoipProvider,
     )
-    from calls_platform.use_cases.provider_events import StatusCallbacks
 
 T = TypeVar("T")
 
@@ -106,6 +106,8 @@ class Container:
         return Database(self.db_settings)
 
     def db_settings(self, refresh: bool = False) -> DbSettings:
+        from calls_platform.adapters.secrets import db_settings
+
         if refresh:
             self.secrets.refresh(self.env.db_secret_id)
         return db_settings(self.secrets.json(self.env.db_secret_id))
@@ -200,7 +202,8 @@ class Container:
         return PowertoolsIdempotency(self._client("dynamodb"), self.env.idempotency_table)
 
     @functools.cached_property
-    def calls(self) -> CallDeps:
+    def call_deps(self) -> CallDeps:
+        """What the call use cases need (`call_deps.calls` is the call repository)."""
         from calls_platform.adapters.repositories import PgCallRepository
         from calls_platform.domain.calls import CallLimits
         from calls_platform.use_cases.calls import CallDeps

@@ -1,17 +1,13 @@
-"""What a function reads from its environment (only ids and names) and what it reads from its secrets."""
+"""What a function reads from its environment: only ids, names and limits (secrets: adapters/secrets.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from calls_platform.domain.errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from calls_platform.adapters.postgres import DbSettings
-
 
 # The resources' default names: what the local stack creates and seeds (infra/stack.py imports these).
 APP_SECRET_ID = "calls-platform/app"
@@ -81,25 +77,3 @@ def _convert(name: str, raw: str, default: object) -> object:
         except ValueError:
             raise ConfigurationError(f"{name} must be a whole number") from None
     return raw.strip()
-
-
-def db_settings(secret: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> DbSettings:
-    """Settings from a database secret in RDS's JSON shape (host, port, username, password, dbname).
-
-    RDS-managed master secrets hold only the credentials, so where the secret has no host, port, dbname or
-    sslmode, DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE from the environment fill in.
-    """
-    from calls_platform.adapters.postgres import DbSettings
-
-    try:
-        return DbSettings(
-            host=str(secret.get("host") or env["DB_HOST"]),
-            port=int(secret.get("port") or env.get("DB_PORT") or 5432),
-            user=str(secret["username"]),
-            password=str(secret["password"]),
-            database=str(secret.get("dbname") or env.get("DB_NAME") or "calls_platform"),
-            sslmode=str(secret.get("sslmode") or env.get("DB_SSLMODE") or "verify-full"),
-            ca_file=secret.get("ca_file") or env.get("DB_CA_FILE") or None,
-        )
-    except (KeyError, ValueError) as error:
-        raise ConfigurationError(f"database secret is incomplete: {error}") from None

@@ -8,7 +8,7 @@ const FINAL = new Set(["completed", "failed", "busy", "no-answer", "canceled"]);
 const SERVER_CHECKS = 3; // after the engine saw a call end, before the page terminates it itself
 const SERVER_CHECK_MS = 700;
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
-const live = { call: null, status: "idle", answeredAt: 0, poll: 0, tick: 0, muted: false };
+const live = { call: null, status: "idle", answeredAt: 0, poll: 0, tick: 0, muted: false, hangUpAsked: false };
 let deps = null; // {api, engine, say, ended}
 
 function show(status, reason) {
@@ -70,7 +70,11 @@ function finish(reason) {
 /** Ends the call on the server if it is still live, then locally; `reason` is what the person is told. */
 async function end(reason) {
   const call = live.call;
-  if (!call) return;
+  if (!call) {
+    // Hang up pressed while the call is still being placed: it ends as soon as it exists.
+    if (live.status === "connecting") live.hangUpAsked = true;
+    return;
+  }
   if (reason !== "caller_hung_up") {
     // The engine saw the call end. The provider's report of why (e.g. the callee hung up) usually reaches the
     // server within a second: wait for it briefly, and terminate only if the server still thinks it is live.
@@ -94,7 +98,7 @@ async function end(reason) {
 export async function placeCall(e164) {
   if (live.call) return;
   deps.say("");
-  Object.assign(live, { answeredAt: 0, muted: false });
+  Object.assign(live, { answeredAt: 0, muted: false, hangUpAsked: false });
   deps.engine.setMuted(false); // a call starts unmuted, whatever the last one was
   $("mute-button").setAttribute("aria-pressed", "false");
   $("call-timer").hidden = true;
@@ -107,10 +111,15 @@ export async function placeCall(e164) {
   try {
     live.call = await deps.api("POST", "/api/calls/initiate", { phone_number: e164 });
   } catch (error) {
-    deps.say(errorText(error.type));
-    live.call = { call_id: null };
-    return finish("failed");
+    // Refused before any call existed (a limit, a number not allowed, the service down): say why, no "ended".
+    deps.say(errorText(error.type, error.retryAfter));
+    $("in-call").hidden = true;
+    $("call-button").hidden = false;
+    show("idle");
+    $("call-button").focus();
+    return;
   }
+  if (live.hangUpAsked) return end("caller_hung_up");
   live.poll = setInterval(poll, 1000);
   try {
     await deps.engine.connect(live.call);
@@ -154,7 +163,7 @@ export function setupCall(api, engineFactory, say, ended) {
       button.addEventListener("click", () => {
         if (!deps.engine.sendDigits(key)) {
           enableKeypad(false); // this engine cannot send tones
-          say(t("keypadUnavailable"));
+          say(t("keypadUnavailable"), "info");
         }
       });
       return button;

@@ -62,22 +62,31 @@ function formatNumber() {
   hint();
 }
 
+// The server refuses these (toll fraud); the page says so before anyone presses Call.
+const HIGH_COST = new Set(["PREMIUM_RATE", "SHARED_COST", "PERSONAL_NUMBER", "UAN"]);
+
+function parsed() {
+  if (!selected) return null;
+  const number = parsePhoneNumberFromString($("national-number").value, selected.iso);
+  return number && number.isValid() && number.country === selected.iso ? number : null;
+}
+
 function hint() {
   const number = validNumber();
   const raw = $("national-number").value.trim();
   let text = t("numberHint");
   if (!selected) text = t("countryUnknown");
   else if (number) text = t("numberValid", { number: number.formatInternational() });
+  else if (parsed()) text = t("numberHighCost");
   else if (raw.replace(/\D/g, "").length > 3) text = t("numberInvalid", { country: selected.name });
   $("number-hint").textContent = text;
   $("national-number").setAttribute("aria-invalid", raw && !number ? "true" : "false");
 }
 
-/** The parsed number when it is valid for the chosen country, else null. */
+/** The parsed number when it is valid for the chosen country and not a high-cost one, else null. */
 export function validNumber() {
-  if (!selected) return null;
-  const number = parsePhoneNumberFromString($("national-number").value, selected.iso);
-  return number && number.isValid() && number.country === selected.iso ? number : null;
+  const number = parsed();
+  return number && !HIGH_COST.has(number.getType()) ? number : null;
 }
 
 /** Fills the picker and the number from an E.164 number (redial). */

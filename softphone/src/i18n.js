@@ -22,6 +22,7 @@ const en = {
   countryUnknown: "Pick a country from the list.",
   number: "Phone number",
   numberHint: "Type the number without the country code.",
+  numberHighCost: "Premium-rate and shared-cost numbers cannot be called from here.",
   numberInvalid: "This number is not complete or not valid for {country}.",
   numberValid: "Ready to call {number}.",
   call: "Call",
@@ -71,6 +72,7 @@ const en = {
   "history.next": "Older",
   "history.page": "Page {page}",
   sessionExpired: "Your session has ended. Please sign in again.",
+  retryWhen: "You can try again {when}.",
   signedOut: "You are signed out.",
   "state.connecting": "Connecting",
   "state.ringing": "Ringing",
@@ -116,7 +118,7 @@ const en = {
     forbidden: "You are not allowed to do that.",
     request_in_progress: "The same request is still being handled. Wait a moment.",
     idempotency_key_reused: "That request was already used. Try again.",
-    too_many_requests: "Too many attempts. Wait a minute and try again.",
+    too_many_requests: "Too many attempts.",
     configuration_error: "The service is not set up correctly. Please tell the administrator.",
     destination_not_allowed: "Calls to this number are not allowed.",
     call_in_progress: "You already have a call in progress. Hang it up first.",
@@ -154,6 +156,7 @@ const ru = {
   countryUnknown: "Выберите страну из списка.",
   number: "Номер телефона",
   numberHint: "Введите номер без кода страны.",
+  numberHighCost: "На платные номера и номера с разделением оплаты отсюда звонить нельзя.",
   numberInvalid: "Номер неполный или неверный для страны «{country}».",
   numberValid: "Можно звонить на {number}.",
   call: "Позвонить",
@@ -203,6 +206,7 @@ const ru = {
   "history.next": "Старее",
   "history.page": "Страница {page}",
   sessionExpired: "Сеанс завершён. Войдите снова.",
+  retryWhen: "Попробовать снова можно {when}.",
   signedOut: "Вы вышли из учётной записи.",
   "state.connecting": "Соединение",
   "state.ringing": "Вызов",
@@ -248,7 +252,7 @@ const ru = {
     forbidden: "Это действие вам недоступно.",
     request_in_progress: "Такой же запрос ещё выполняется. Подождите немного.",
     idempotency_key_reused: "Этот запрос уже был использован. Попробуйте снова.",
-    too_many_requests: "Слишком много попыток. Подождите минуту и попробуйте снова.",
+    too_many_requests: "Слишком много попыток.",
     configuration_error: "Сервис настроен неверно. Сообщите администратору.",
     destination_not_allowed: "Звонки на этот номер запрещены.",
     call_in_progress: "У вас уже идёт звонок. Сначала завершите его.",
@@ -290,10 +294,19 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => vars[name] ?? "");
 }
 
-/** A plain sentence for an API error type or an engine code; never the code itself. */
-export function errorText(code) {
+/** A plain sentence for an API error type or an engine code; never the code itself. With the API's
+ * Retry-After (seconds), it also says when to try again, in the person's language ("in 52 minutes"). */
+export function errorText(code, retryAfter = 0) {
   const table = LANGUAGES[current].error;
-  return table[code] || table.unknown;
+  const text = table[code] || table.unknown;
+  return retryAfter > 0 ? `${text} ${t("retryWhen", { when: retryWhen(retryAfter) })}` : text;
+}
+
+function retryWhen(seconds) {
+  const when = new Intl.RelativeTimeFormat(current, { numeric: "always" });
+  if (seconds < 90) return when.format(Math.ceil(seconds), "second");
+  if (seconds < 5400) return when.format(Math.ceil(seconds / 60), "minute");
+  return when.format(Math.ceil(seconds / 3600), "hour");
 }
 
 export function reasonText(reason) {

@@ -13,8 +13,12 @@ const $ = (id) => document.getElementById(id);
 let engine = null;
 let pendingCall = null;
 
-const say = (text) => ($("message").textContent = text || "");
-const failed = (error) => say(errorText(error.type));
+/** One line for the person: an error (red) unless `kind` is "ok" (done, signed out...). */
+const say = (text, kind = "error") => {
+  $("message").textContent = text || "";
+  $("message").dataset.kind = kind;
+};
+const failed = (error) => say(errorText(error.type, error.retryAfter));
 
 function showView(name) {
   $("signin-view").hidden = name !== "signin";
@@ -63,7 +67,7 @@ async function onSignUp(event) {
     $("signin-email").value = email.value.trim();
     password.value = "";
     showView("signin");
-    say(t("signup.done"));
+    say(t("signup.done"), "ok");
     $("signin-password").focus();
   } catch (error) {
     failed(error);
@@ -75,7 +79,7 @@ async function onSignOut() {
   engine.stop();
   await session.signOut();
   showView("signin");
-  say(t("signedOut"));
+  say(t("signedOut"), "ok");
 }
 
 function onExpired() {
@@ -131,7 +135,8 @@ async function main() {
   }, failed);
   setupMicCheck((devices) => {
     engine.setDevices?.(devices);
-    if (pendingCall && wasChecked()) placeCall(pendingCall);
+    // The check helps; it is no gate: closing it (Done or Esc) places the call that opened it.
+    if (pendingCall) placeCall(pendingCall);
     pendingCall = null;
   });
 

@@ -135,6 +135,7 @@ export function setupMicCheck(devicesChanged) {
   $("mic-close").addEventListener("click", () => $("mic-dialog").close());
   $("mic-dialog").addEventListener("close", () => {
     stopInput();
+    localStorage.setItem(CHECKED, "1"); // seen: the next call does not open it again
     onDevices({ input: $("mic-input").value || undefined, output: $("mic-output").value || undefined });
   });
 }

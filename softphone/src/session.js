@@ -54,7 +54,11 @@ async function send(method, path, body, token) {
     throw new ApiError(0, "network", "network");
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new ApiError(response.status, data.error || "unknown", data.message || "");
+  if (!response.ok) {
+    const error = new ApiError(response.status, data.error || "unknown", data.message || "");
+    error.retryAfter = Number(response.headers.get("Retry-After")) || 0; // seconds, for 429s
+    throw error;
+  }
   return data;
 }
 

@@ -93,6 +93,7 @@ def test_answers_name_the_deployed_page_as_the_one_origin_allowed_to_read_them(e
     assert refused.status_code == 401
     assert refused.headers["Access-Control-Allow-Origin"] == "https://d111111abcdef8.cloudfront.net"
     assert refused.headers["Vary"] == "Origin"
+    assert refused.headers["Access-Control-Expose-Headers"] == "Retry-After"  # the page reads when to retry
     created = endpoint("register").call(
         "POST", "/api/auth/register", {"email": "c@example.com", "password": "password1"}
     )

@@ -56,7 +56,7 @@ def test_voip_failure_is_503_with_a_failed_call_and_no_session(endpoint, user, d
     def refuse(call):
         raise VoipUnavailable("provider down")
 
-    monkeypatch.setattr(bootstrap.container().calls.voip, "place_call", refuse)
+    monkeypatch.setattr(bootstrap.container().call_deps.voip, "place_call", refuse)
     before = session_ids(dynamodb)
     assert_error(initiate(endpoint, user["token"]), 503, "call_initiation_failed", "VoIP service unavailable")
     assert db.run("SELECT status, duration FROM calls") == [["failed", 0]]

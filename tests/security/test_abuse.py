@@ -41,6 +41,14 @@ HIGH_COST = [
     "+883510012345",
     "+979123456789",  # international premium rate
     "+80812345678",  # international shared cost
+    # The same ranges a digit short or with digits added (no type by the metadata; all dialled before the fix).
+    "+49900123456",
+    "+4990012345678",
+    "+44909123456",
+    "+3989912345",
+    "+4390012345",
+    "+4870011112",
+    "+61190111112",
 ]
 
 
@@ -80,11 +88,14 @@ def test_wrong_passwords_from_one_address_do_not_lock_the_owner_out_elsewhere(us
     assert _login(user["email"], user["password"], "198.51.100.7").access_token  # the owner, elsewhere
 
 
-def test_a_distributed_guesser_gets_backoff_not_a_lock_out(user):
+def test_a_distributed_guesser_gets_backoff_not_a_lock_out_and_is_logged(user, caplog):
     for i in range(10):  # 10 addresses, one guess each: the per-account ceiling of a minute
         assert isinstance(_login(user["email"], "wrong-password", f"203.0.113.{i}"), InvalidCredentials)
-    refused = _login(user["email"], user["password"], "198.51.100.7")
+    with caplog.at_level("WARNING", logger="calls_platform.use_cases.auth"):
+        refused = _login(user["email"], user["password"], "198.51.100.7")
     assert isinstance(refused, TooManyRequests) and refused.retry_after <= 60  # a minute's wait at most
+    [throttled] = [r for r in caplog.records if r.getMessage() == "login throttled"]  # visible to a defender
+    assert throttled.levelname == "WARNING" and throttled.client_ip == "198.51.100.7"
 
 
 def test_successful_logins_are_not_counted_as_failures(user):

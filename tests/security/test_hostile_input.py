@@ -1,6 +1,7 @@
 """Hostile input gets a clear 4xx JSON error, never a 500, and leaves nothing behind."""
 
 import json
+import socket
 
 import pytest
 import requests
@@ -115,3 +116,36 @@ def test_over_http_oversized_wrong_type_and_broken_bodies(base_url):
     assert broken.status_code == 400 and broken.json()["error"] == "validation_error"
     trace = requests.request("TRACE", url, timeout=10)
     assert trace.status_code == 405 and trace.json()["error"] == "method_not_allowed"
+
+
+def test_a_body_with_a_key_twice_is_400_not_last_one_wins(endpoint, user, db):
+    # Found by attacking `make run`: the premium number first and an ordinary one last was dialled (201).
+    raw = '{"phone_number": "+19005551234", "phone_number": "+491512345678"}'
+    response = endpoint("initiate_call").call("POST", "/api/calls/initiate", token=user["token"], raw=raw)
+    assert_error(response, 400, "validation_error", "twice")
+    assert db.run("SELECT count(*) FROM calls") == [[0]]
+
+
+def _raw_http(base_url: str, request: bytes, wait_s: float = 10) -> bytes:
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=wait_s) as conn:
+        conn.sendall(request)
+        received = b""
+        while chunk := conn.recv(65536):
+            received += chunk
+            if b"\r\n\r\n" in received and b'"message"' in received:
+                break
+        return received
+
+
+def test_a_negative_content_length_is_400_not_a_hung_connection(base_url):
+    head = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    request = head + b"Content-Length: -1\r\n\r\n"
+    answer = _raw_http(base_url, request)  # before the fix: no answer at all (socket timeout)
+    assert answer.startswith(b"HTTP/1.1 400") and b'"validation_error"' in answer
+
+
+def test_the_pages_files_are_read_only_and_exact(base_url):
+    put = requests.put(f"{base_url}/", data=b"x", timeout=10)
+    assert put.status_code == 405 and put.headers["Allow"] == "GET" and put.json()["error"] == "method_not_allowed"
+    assert requests.get(f"{base_url}/index.html/", timeout=10).status_code == 404

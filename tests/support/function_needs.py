@@ -30,7 +30,7 @@ NEEDS: dict[str, Needs] = {
     "call_history": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "initiate_call": Needs(
-        ("pg8000.native", "jwt", "phonenumbers", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=True
+        ("pg8000.native", "jwt", "phonenumbers", "regex", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=True
     ),
     "terminate_call": Needs(("pg8000.native", "jwt", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=True),
     "voice_token": Needs(("pg8000.native", "jwt"), ("app", "db")),  # pg8000: is the token's family logged out?

@@ -68,14 +68,14 @@ def python312() -> str | None:
 def native_stand_ins(layer: Path = BUILD / "SharedLayer" / "python") -> Path:
     """This machine's builds of the layer's native packages, at the layer's versions, compiled the same way.
 
-    The layer is built for arm64; on another machine its pure Python runs as is, but cffi's and argon2's
-    shared objects cannot load, so these stand in for them (ahead of the layer on the path).
+    The layer is built for arm64; on another machine its pure Python runs as is, but the shared objects of
+    cffi, argon2 and regex cannot load, so these stand in for them (ahead of the layer on the path).
     """
     pins = [
         f"{name}=={version}"
         for dist in layer.glob("*.dist-info")
         for name, _, version in [dist.name.removesuffix(".dist-info").partition("-")]
-        if name in ("cffi", "argon2_cffi_bindings")
+        if name in ("cffi", "argon2_cffi_bindings", "regex")
     ]
     target = ROOT / ".local" / "native-stand-ins" / "-".join(sorted(pins))
     if not target.is_dir():

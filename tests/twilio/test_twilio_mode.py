@@ -250,6 +250,16 @@ def test_unknown_call_sid_is_200_and_logged(twilio_mode, endpoint, caplog):
     assert "status callback for an unknown call" in caplog.text
 
 
+def test_a_status_word_with_no_meaning_is_200_and_changes_nothing(twilio_mode, endpoint, user, db, caplog):
+    call = initiate(endpoint, user).json
+    sid = stored(db, call["call_id"])[1]
+    for leg in ({"CallSid": sid}, {"CallSid": "CA" + "8" * 32, "ParentCallSid": sid}):
+        response = status_callback(endpoint, twilio_mode, {**leg, "CallStatus": "on-hold", "CallDuration": "x"})
+        assert response.status_code == 200
+    assert stored(db, call["call_id"])[0] == "connecting"
+    assert "status callback without a known status ignored" in caplog.text
+
+
 def test_wrong_content_type_is_415(twilio_mode, endpoint):
     response = endpoint("twilio_status").call("POST", "/api/webhooks/twilio/status", {"CallSid": "x"})
     assert_error(response, 415, "unsupported_media_type")
@@ -260,7 +270,8 @@ def race_terminate_against_webhook(endpoint, user, db):
     from calls_platform.bootstrap import Container
     from calls_platform.config import Environment
     from calls_platform.use_cases import calls as call_cases
-    from calls_platform.use_cases.provider_events import ProviderCallEvent, record_provider_event
+    from calls_platform.use_cases.ports import ProviderCallEvent
+    from calls_platform.use_cases.provider_events import record_provider_event
 
     call = initiate(endpoint, user).json
     sid = stored(db, call["call_id"])[1]
@@ -271,13 +282,13 @@ def race_terminate_against_webhook(endpoint, user, db):
     def api():
         barrier.wait()
         try:
-            results["api"] = call_cases.terminate_call(api_side.calls, user_id, call["call_id"]).status.value
+            results["api"] = call_cases.terminate_call(api_side.call_deps, user_id, call["call_id"]).status.value
         except Exception as error:
             results["api"] = type(error).__name__
 
     def webhook():
         barrier.wait()
-        record_provider_event(hook_side.calls, ProviderCallEvent(sid, CallStatus.COMPLETED, 12))
+        record_provider_event(hook_side.call_deps, ProviderCallEvent(sid, CallStatus.COMPLETED, 12))
 
     threads = [threading.Thread(target=api), threading.Thread(target=webhook)]
     [t.start() for t in threads]

@@ -17,6 +17,31 @@ def test_high_cost_numbers_are_refused(number):
         check_destination(number)
 
 
+# A digit short of, or digits past, a premium/shared-cost/personal number: no type by the metadata, but the
+# leading digits are in the range (found by an attack on `make run`: all of these were dialled).
+@pytest.mark.parametrize(
+    "number",
+    [
+        "+49900123456",  # DE 0900, one digit short
+        "+4990012345678",  # DE 0900, one digit too many
+        "+44909123456",  # UK 0909, short
+        "+4490911112",  # UK 0909, shorter
+        "+3989912345",  # IT 899
+        "+4390012345",  # AT 0900
+        "+4870011112",  # PL 700
+        "+61190111112",  # AU 190
+    ],
+)
+def test_numbers_in_a_high_cost_range_are_refused_whatever_their_length(number):
+    with pytest.raises(DestinationNotAllowed):
+        check_destination(number)
+
+
+@pytest.mark.parametrize("number", ["+4915123456789", "+447400123456", "+79123456789", "+33612345678", "+12125550123"])
+def test_ordinary_mobile_and_landline_numbers_are_not_caught_by_the_range_check(number):
+    check_destination(number)
+
+
 def test_ordinary_numbers_pass_and_an_allow_list_limits_countries():
     check_destination("+491512345678")  # the guide's example (not valid by the metadata, still allowed)
     check_destination("+14155552671")

@@ -54,14 +54,29 @@ def test_call_ids_must_be_uuids(raw, message):
 
 
 def test_what_each_legs_reports_mean():
-    from calls_platform.domain.calls import EndReason, provider_outcome
+    from calls_platform.domain.calls import EndReason
+    from calls_platform.domain.provider_status import Leg, outcome
 
     s = CallStatus
-    assert provider_outcome(s.RINGING, browser_leg=True) is None  # the browser ringing moves nothing
-    assert provider_outcome(s.ACTIVE, browser_leg=True) is None  # nor its accepting: the phone has not answered
-    assert provider_outcome(s.NO_ANSWER, browser_leg=True).reason is EndReason.BROWSER_NOT_ANSWERED
-    hung_up = provider_outcome(s.COMPLETED, browser_leg=True)
-    assert (hung_up.reason, hung_up.only_from) == (EndReason.CALLER_HUNG_UP, frozenset({s.ACTIVE}))
-    assert provider_outcome(s.RINGING, browser_leg=False).status is s.RINGING
-    assert provider_outcome(s.COMPLETED, browser_leg=False).reason is EndReason.CALLEE_HUNG_UP
-    assert provider_outcome(s.BUSY, browser_leg=False).reason is EndReason.BUSY
+    assert outcome("ringing", Leg.BROWSER) is None  # the browser ringing moves nothing
+    assert outcome("in-progress", Leg.BROWSER) is None  # nor its accepting: the phone has not answered
+    assert outcome("no-answer", Leg.BROWSER).reason is EndReason.BROWSER_NOT_ANSWERED
+    hung_up = outcome("completed", Leg.BROWSER)
+    assert (hung_up.reason, hung_up.only_from, hung_up.billed) == (
+        EndReason.CALLER_HUNG_UP,
+        frozenset({s.ACTIVE}),
+        False,
+    )
+    assert outcome("ringing", Leg.PHONE).status is s.RINGING
+    assert outcome("answered", Leg.PHONE).status is s.ACTIVE
+    assert outcome("completed", Leg.PHONE).reason is EndReason.CALLEE_HUNG_UP and outcome("completed", Leg.PHONE).billed
+    assert outcome("busy", Leg.PHONE).reason is EndReason.BUSY
+    assert outcome("some-new-word", Leg.PHONE) is None
+
+
+def test_every_provider_status_has_a_meaning_on_both_legs():
+    from calls_platform.domain.provider_status import MEANING, STATUS_WORDS, Leg
+
+    assert {(word, leg) for word in STATUS_WORDS for leg in Leg} == set(MEANING)
+    final = {word for (word, leg), meaning in MEANING.items() if leg is Leg.PHONE and meaning and meaning.reason}
+    assert final == {status.value for status in CallStatus if status.is_final}

@@ -1,14 +1,20 @@
-"""Configuration secrets from Secrets Manager, cached per container by aws-secretsmanager-caching."""
+"""Configuration secrets from Secrets Manager, cached per container by aws-secretsmanager-caching, and the
+database settings read from a secret in RDS's shape."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from aws_secretsmanager_caching import SecretCache, SecretCacheConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
 from calls_platform.domain.errors import ConfigurationError, ServiceUnavailable
+
+if TYPE_CHECKING:
+    from calls_platform.adapters.postgres import DbSettings
 
 
 class SecretsConfig:
@@ -40,3 +46,25 @@ class SecretsConfig:
         """Forget cached values, so the next read fetches them (after a value was rejected, e.g. a rotated
         password). A fresh cache rather than SecretCache.refresh_secret_now, which sleeps 2.5-5 s first."""
         self._cache = SecretCache(config=self._config, client=self._client)
+
+
+def db_settings(secret: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> DbSettings:
+    """Settings from a database secret in RDS's JSON shape (host, port, username, password, dbname).
+
+    RDS-managed master secrets hold only the credentials, so where the secret has no host, port, dbname or
+    sslmode, DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE from the environment fill in.
+    """
+    from calls_platform.adapters.postgres import DbSettings  # pg8000 only where a database is used
+
+    try:
+        return DbSettings(
+            host=str(secret.get("host") or env["DB_HOST"]),
+            port=int(secret.get("port") or env.get("DB_PORT") or 5432),
+            user=str(secret["username"]),
+            password=str(secret["password"]),
+            database=str(secret.get("dbname") or env.get("DB_NAME") or "calls_platform"),
+            sslmode=str(secret.get("sslmode") or env.get("DB_SSLMODE") or "verify-full"),
+            ca_file=secret.get("ca_file") or env.get("DB_CA_FILE") or None,
+        )
+    except (KeyError, ValueError) as error:
+        raise ConfigurationError(f"database secret is incomplete: {error}") from None

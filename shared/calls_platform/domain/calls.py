@@ -37,41 +37,6 @@ class EndReason(enum.StrEnum):
     BROWSER_NOT_ANSWERED = "browser_not_answered"  # the caller's browser never took its leg: nothing dialled
 
 
-# The reason a provider's final status implies (the caller's own hang-up comes from the API instead).
-REASON_FOR_STATUS = {
-    "completed": EndReason.CALLEE_HUNG_UP,
-    "busy": EndReason.BUSY,
-    "no-answer": EndReason.NO_ANSWER,
-    "failed": EndReason.FAILED,
-    "canceled": EndReason.CANCELED,
-}
-
-
-@dataclasses.dataclass(frozen=True)
-class ProviderOutcome:
-    """What a provider's report on one leg of a call means for the call: the status to move it to, the end
-    reason when that status is final, and the statuses it may move from (None: any the state machine allows)."""
-
-    status: CallStatus
-    reason: EndReason | None = None
-    only_from: frozenset[CallStatus] | None = None
-
-
-def provider_outcome(status: CallStatus, browser_leg: bool) -> ProviderOutcome | None:
-    """The one rule for provider reports. A call has the caller's browser leg and, once the browser accepted,
-    the phone's leg. The phone's leg drives ringing, active (billing starts) and how it ended. The browser
-    leg only ends calls: one that never accepted ends the call unanswered with nothing dialled; one that ends
-    during the conversation is the caller hanging up. Its progress (ringing, accepted) and its end before the
-    phone answered (the phone leg's own report says why) change nothing: None."""
-    if not browser_leg:
-        return ProviderOutcome(status, REASON_FOR_STATUS[status.value] if status.is_final else None)
-    if status is CallStatus.COMPLETED:
-        return ProviderOutcome(status, EndReason.CALLER_HUNG_UP, frozenset({CallStatus.ACTIVE}))
-    if status.is_final:
-        return ProviderOutcome(CallStatus.NO_ANSWER, EndReason.BROWSER_NOT_ANSWERED)
-    return None
-
-
 FINAL_STATUSES = frozenset(
     {CallStatus.COMPLETED, CallStatus.FAILED, CallStatus.BUSY, CallStatus.NO_ANSWER, CallStatus.CANCELED}
 )

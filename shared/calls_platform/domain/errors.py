@@ -1,12 +1,28 @@
-"""Domain errors. Each carries the API's error type (`code`); the web layer maps codes to HTTP statuses."""
+"""Every error the API answers with, in one module: each class carries its API error type (`code`).
+
+The use cases raise them for broken rules; `web/api.py` raises the request-framing ones (size, content type,
+JSON syntax). What each one means in HTTP is the one table in `web/errors.py` (`STATUS_BY_ERROR`).
+"""
+
+from collections.abc import Sequence
 
 
 class DomainError(Exception):
+    """The base: an unexpected failure (`internal_error`, 500) unless a subclass says otherwise."""
+
     code = "internal_error"
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class RetryLater(DomainError):
+    """A refusal for now: `retry_after` seconds from now the same request may succeed (`Retry-After`)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ValidationError(DomainError):
@@ -127,12 +143,8 @@ class RequestInProgress(DomainError):
         super().__init__("a request with this Idempotency-Key is still being processed; retry shortly")
 
 
-class TooManyRequests(DomainError):
+class TooManyRequests(RetryLater):
     code = "too_many_requests"
-
-    def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
 
 
 class DestinationNotAllowed(DomainError):
@@ -145,9 +157,45 @@ class CallInProgress(DomainError):
     code = "call_in_progress"
 
 
-class DailyMinutesExceeded(DomainError):
+class DailyMinutesExceeded(RetryLater):
     code = "daily_minutes_exceeded"
 
-    def __init__(self, message: str, retry_after: int) -> None:
+
+class SignatureRejected(DomainError):
+    """A provider webhook whose signature is missing or wrong."""
+
+    code = "forbidden"
+
+    def __init__(self) -> None:
+        super().__init__("invalid webhook signature")
+
+
+# The request itself is refused before any use case runs (web/api.py, the local gateway, framework refusals).
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class MethodNotAllowed(DomainError):
+    code = "method_not_allowed"
+
+    def __init__(self, message: str, allowed: Sequence[str] = ()) -> None:
         super().__init__(message)
-        self.retry_after = retry_after
+        self.allowed = tuple(allowed)  # the methods the route does take (the `Allow` header)
+
+
+class PayloadTooLarge(DomainError):
+    code = "payload_too_large"
+
+
+class UriTooLong(DomainError):
+    code = "uri_too_long"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+class HeadersTooLarge(DomainError):
+    code = "headers_too_large"

@@ -1,8 +1,12 @@
 """Phone numbers: the API takes E.164 only (`+<country code><number>`), as the product guide says."""
 
 import re
+from typing import TYPE_CHECKING
 
 from calls_platform.domain.errors import DestinationNotAllowed, ValidationError
+
+if TYPE_CHECKING:
+    import phonenumbers
 
 _E164 = re.compile(r"\+[1-9][0-9]{7,14}")  # ASCII digits only: \d also matches other scripts
 _FORMAT_HINT = "use the international E.164 format +<country_code><number>, e.g. +491512345678"
@@ -47,10 +51,40 @@ def check_destination(number: str, countries: frozenset[str] = frozenset()) -> N
     if region == _INTERNATIONAL_NETWORKS:
         raise DestinationNotAllowed("calls to satellite and international network numbers are not allowed")
     kind = phonenumbers.number_type(parsed)
-    if kind in {getattr(phonenumbers.PhoneNumberType, name) for name in _HIGH_COST_TYPES}:
+    if kind in {getattr(phonenumbers.PhoneNumberType, name) for name in _HIGH_COST_TYPES} or _in_high_cost_range(
+        parsed, region
+    ):
         raise DestinationNotAllowed("calls to premium-rate, shared-cost and personal numbers are not allowed")
     if countries and (phonenumbers.region_code_for_number(parsed) or region) not in countries:
         raise DestinationNotAllowed(f"calls to this country are not allowed; allowed: {', '.join(sorted(countries))}")
+
+
+def _in_high_cost_range(parsed: "phonenumbers.PhoneNumber", main_region: str) -> bool:
+    """Whether the number's leading digits fall in a high-cost range of its country, whatever its length.
+
+    `number_type` classifies only numbers of exactly the right length; a premium number a digit short is
+    "possible" but of no known type, and one with digits added often still reaches the premium line (exchanges
+    ignore trailing digits). So: refused if the number could be the start of a high-cost number (a partial
+    match of the range's pattern) or if one of its leading parts is one (a full match of a truncation).
+    """
+    import phonenumbers
+    import regex  # partial matching, which the standard library's re lacks
+
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(
+        phonenumbers.region_code_for_number(parsed) or main_region
+    )
+    if metadata is None:
+        return False
+    national = phonenumbers.national_significant_number(parsed)
+    for name in ("premium_rate", "shared_cost", "personal_number", "uan"):
+        pattern = getattr(metadata, name, None) and getattr(metadata, name).national_number_pattern
+        if not pattern:
+            continue
+        if regex.fullmatch(pattern, national, partial=True):
+            return True
+        if any(regex.fullmatch(pattern, national[:end]) for end in range(1, len(national))):
+            return True
+    return False
 
 
 def mask(number: str | None) -> str:

@@ -74,6 +74,8 @@ def login(deps: AuthDeps, email: object, password: object, client_ip: str = "unk
     limits = _login_limits(address, client_ip)
     decision = deps.limiter.reserve(limits)  # counted as a failure until it proves otherwise
     if not decision.allowed:
+        # A defender's signal: guessing at an account, or someone keeping its owner out (README, lock-out).
+        log.warning("login throttled", extra={"client_ip": client_ip, "retry_after": decision.retry_after})
         raise TooManyRequests("too many failed logins; try again later", decision.retry_after)
     user = deps.users.get_by_email(address)
     if user is None:
@@ -108,11 +110,6 @@ def _token(raw: object) -> str:
     if not isinstance(raw, str) or not raw:
         raise Unauthorized("refresh_token is required")
     return raw
-
-
-def bearer_user(tokens: TokenService, authorization: str | None) -> uuid.UUID:
-    """The user id behind an `Authorization: Bearer <token>` header."""
-    return tokens.verify(_bearer_token(authorization))
 
 
 def _bearer_token(authorization: str | None) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import enum
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Protocol
 
 from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
+from calls_platform.domain.provider_status import Leg
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import User
 
@@ -117,6 +119,25 @@ class VoipProvider(Protocol):
         ended is not an error."""
 
 
+@dataclasses.dataclass(frozen=True)
+class ProviderCallEvent:
+    """One report of the VoIP provider on one leg of a call, parsed and checked (domain/provider_status.py
+    says what it means)."""
+
+    provider_call_id: str  # the provider's id for the call (its browser leg's)
+    status: str  # the provider's own word, e.g. "in-progress"
+    duration: int | None = None  # the provider's own count of billed seconds, when it gives one
+    leg: Leg = Leg.PHONE
+
+
+class StatusCallbacks(Protocol):
+    def verify(self, url: str, params: Mapping[str, str], signature: str | None) -> bool:
+        """Whether the provider signed exactly this request (its public URL and parameters)."""
+
+    def parse(self, params: Mapping[str, str]) -> ProviderCallEvent | None:
+        """The report, or None when it names no call or no status; raises ValidationError on bad values."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 
@@ -145,9 +166,6 @@ class RefreshClaims:
 class TokenService(Protocol):
     def issue(self, user_id: uuid.UUID, family: uuid.UUID | None = None) -> IssuedToken:
         """An access token and a refresh token of `family` (a new one when None)."""
-
-    def verify(self, token: str) -> uuid.UUID:
-        """The user id in a valid access token; raises Unauthorized otherwise."""
 
     def session_of(self, token: str) -> tuple[uuid.UUID, uuid.UUID | None]:
         """The user id and token family of a valid access token; raises Unauthorized otherwise."""

@@ -1,36 +1,21 @@
-"""What the VoIP provider reports about a call (status callbacks), applied to the call's state."""
+"""What the VoIP provider reports about a call (status callbacks), applied to the call's state.
 
-import dataclasses
+What each report means is `domain/provider_status.py`; this only verifies, looks the meaning up and moves
+the call through the state machine.
+"""
+
 import logging
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any
 
-from calls_platform.domain.calls import CallStatus, provider_outcome
-from calls_platform.domain.errors import DomainError
+from calls_platform.domain import provider_status
+from calls_platform.domain.calls import CallStatus
+from calls_platform.domain.errors import SignatureRejected
+from calls_platform.domain.provider_status import Leg
 from calls_platform.use_cases.calls import CallDeps, call_ended
+from calls_platform.use_cases.ports import ProviderCallEvent, StatusCallbacks
 
 log = logging.getLogger(__name__)
-
-
-class SignatureRejected(DomainError):
-    code = "forbidden"
-
-    def __init__(self) -> None:
-        super().__init__("invalid webhook signature")
-
-
-@dataclasses.dataclass(frozen=True)
-class ProviderCallEvent:
-    provider_call_id: str
-    status: CallStatus
-    duration: int | None = None  # the provider's own count of billed seconds, when it gives one
-    browser_leg: bool = False  # a report on the caller's browser leg (else on the phone's leg)
-
-
-class StatusCallbacks(Protocol):
-    def verify(self, url: str, params: Mapping[str, str], signature: str | None) -> bool: ...
-
-    def parse(self, params: Mapping[str, str]) -> ProviderCallEvent | None: ...
 
 
 def handle_status_callback(
@@ -41,7 +26,7 @@ def handle_status_callback(
         log.warning("status callback rejected: invalid signature")
         raise SignatureRejected()
     event = callbacks.parse(params)
-    if event is None:
+    if event is None or not provider_status.is_known(event.status, event.leg):
         log.info("status callback without a known status ignored")
         return
     record_provider_event(deps, event)
@@ -49,14 +34,14 @@ def handle_status_callback(
 
 def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
     """Move the call; a repeated, late or out-of-order event changes nothing and is not an error."""
-    extra = {"provider_call_id": event.provider_call_id, "provider_status": event.status.value}
-    if event.browser_leg:
+    extra: dict[str, Any] = {"provider_call_id": event.provider_call_id, "provider_status": str(event.status)}
+    if event.leg is Leg.BROWSER:
         extra["leg"] = "browser"
-    outcome = provider_outcome(event.status, event.browser_leg)
+    outcome = provider_status.outcome(event.status, event.leg)
     if outcome is None:
         log.info("browser leg progress noted; the phone's leg drives the call", extra=extra)
         return
-    billed = event.duration if outcome.reason and not event.browser_leg else None  # the phone leg's talk time
+    billed = event.duration if outcome.billed else None  # the phone leg's talk time
     moved = deps.calls.transition_by_provider_id(
         event.provider_call_id, outcome.status, deps.clock.now(), outcome.reason, billed, only_from=outcome.only_from
     )
@@ -65,7 +50,7 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
         return
     extra["call_id"] = str(moved.call.call_id)
     if not moved.moved:
-        if billed is not None and event.status is CallStatus.COMPLETED:
+        if billed is not None and outcome.status is CallStatus.COMPLETED:
             _correct_billed_duration(deps, event.provider_call_id, billed, extra)
             return
         log.info("stale or repeated status callback ignored", extra={**extra, "status": moved.call.status.value})
@@ -75,7 +60,7 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
         call_ended(deps, moved.call)
 
 
-def _correct_billed_duration(deps: CallDeps, provider_call_id: str, duration: int, extra: dict[str, str]) -> None:
+def _correct_billed_duration(deps: CallDeps, provider_call_id: str, duration: int, extra: dict[str, Any]) -> None:
     """The phone leg's `completed` after the call ended here (hung up by the caller, the sweep, or the browser
     leg's report): the provider's own count of talk time replaces ours, as it is what the provider bills."""
     corrected = deps.calls.correct_duration(provider_call_id, duration)

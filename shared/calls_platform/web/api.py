@@ -13,35 +13,29 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from chalice import Chalice, Response
 
 from calls_platform import bootstrap, logs
-from calls_platform.domain.errors import DomainError
-from calls_platform.web.errors import error_body, status_of
+from calls_platform.domain.errors import (
+    DomainError,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    RetryLater,
+    UnsupportedMediaType,
+    ValidationError,
+)
+from calls_platform.web.errors import error_body, error_for_status, internal_error, status_of
 
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")  # all API Gateway routes
 _HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-_CHALICE_ERRORS = {
-    "MethodNotAllowedError": "method_not_allowed",
-    "UnsupportedMediaType": "unsupported_media_type",
-    "BadRequestError": "validation_error",
-    "BadRequest": "validation_error",
-    "NotFoundError": "not_found",
-}
-
-
-class RequestRejected(DomainError):
-    """Bad framing of the request itself (size, content type, JSON syntax)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,21 +74,47 @@ class Route:
 
 def endpoint_app(name: str, routes: Sequence[Route]) -> Chalice:
     app = Chalice(app_name=name, configure_logs=False)
-    app.register_middleware(_normalize_framework_errors, "http")
+    app.register_middleware(_api_shape(_methods_by_path(routes)), "http")
     for route in routes:
         # content_types */*: the content type is checked here, so a wrong one gets this API's error shape.
         app.route(route.path, methods=[route.method], content_types=["*/*"], name=route.view.__name__)(
             _handler(app, name, route)
         )
+    for path, methods in _methods_by_path(routes).items():
+        # The other methods get our own 405 (with `Allow`), not the one Chalice would make.
+        others = [m for m in HTTP_METHODS if m not in methods]
+        app.route(path, methods=others, content_types=["*/*"], name="method_not_allowed")(_refuse(app, path, methods))
     return app
+
+
+def _methods_by_path(routes: Sequence[Route]) -> dict[str, list[str]]:
+    by_path: dict[str, list[str]] = {}
+    for route in routes:
+        by_path.setdefault(route.path, []).append(route.method)
+    return by_path
+
+
+def _refuse(app: Chalice, path: str, allowed: Sequence[str]) -> Callable[..., Response]:
+    def method_not_allowed(**path_params: str) -> Response:
+        request = app.current_request
+        method = request.method if request is not None else "this method"
+        return error_response(MethodNotAllowed(f"{method} is not allowed on {path}", sorted(allowed)))
+
+    return method_not_allowed
 
 
 def json_response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> Response:
     return Response(body=json.dumps(payload, default=str), status_code=status, headers={**_HEADERS, **(headers or {})})
 
 
-def error_response(error_type: str, message: str) -> Response:
-    return Response(body=error_body(error_type, message), status_code=status_of(error_type), headers=dict(_HEADERS))
+def error_response(error: DomainError) -> Response:
+    """The error in the API's shape, with its status and the headers it calls for (Retry-After, Allow)."""
+    headers: dict[str, str | list[str]] = {**_HEADERS}
+    if isinstance(error, RetryLater) and error.retry_after:
+        headers["Retry-After"] = str(error.retry_after)
+    if isinstance(error, MethodNotAllowed) and error.allowed:
+        headers["Allow"] = ", ".join(error.allowed)
+    return Response(body=error_body(error), status_code=status_of(error), headers=headers)
 
 
 def _handler(app: Chalice, name: str, route: Route) -> Callable[..., Response]:
@@ -108,7 +128,7 @@ def _handler(app: Chalice, name: str, route: Route) -> Callable[..., Response]:
             return _domain_error(error)
         except Exception:
             log.exception("unhandled error")
-            return error_response("internal_error", "internal server error")
+            return error_response(internal_error())
         finally:
             _end_of_invocation()
         return json_response(status, payload)
@@ -126,18 +146,13 @@ def _end_of_invocation() -> None:
 
 
 def _domain_error(error: DomainError) -> Response:
-    status = status_of(error.code)
-    if status >= 500:
+    if status_of(error) >= 500:
         cause = error.__cause__
         from calls_platform.domain.phone import mask_numbers
 
         # A provider's exception text may hold the dialled number.
         log.error(error.message, extra={"error": error.code, "cause": mask_numbers(repr(cause)) if cause else None})
-    response = error_response(error.code, error.message)
-    retry_after = getattr(error, "retry_after", None)  # the errors that say when to come back
-    if retry_after:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
+    return error_response(error)
 
 
 def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: Any) -> ApiRequest:
@@ -171,13 +186,13 @@ def _public_url(route: Route, path_params: Mapping[str, str], query: Mapping[str
 
 def _form(raw: bytes, content_type: str | None) -> Mapping[str, str]:
     if len(raw) > MAX_BODY_BYTES:
-        raise RequestRejected("payload_too_large", f"request body must be at most {MAX_BODY_BYTES} bytes")
+        raise PayloadTooLarge(f"request body must be at most {MAX_BODY_BYTES} bytes")
     if not content_type or content_type.split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
-        raise RequestRejected("unsupported_media_type", "Content-Type must be application/x-www-form-urlencoded")
+        raise UnsupportedMediaType("Content-Type must be application/x-www-form-urlencoded")
     try:
         return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
     except (UnicodeDecodeError, ValueError):
-        raise RequestRejected("validation_error", "request body must be form-encoded") from None
+        raise ValidationError("request body must be form-encoded") from None
 
 
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -189,26 +204,41 @@ def idempotency_key(request: ApiRequest) -> str | None:
     if key is None:
         return None
     if not _IDEMPOTENCY_KEY.fullmatch(key):
-        raise RequestRejected("validation_error", "Idempotency-Key must be 1 to 255 visible ASCII characters")
+        raise ValidationError("Idempotency-Key must be 1 to 255 visible ASCII characters")
     return key
 
 
 def _json_object(raw: bytes, content_type: str | None) -> Mapping[str, Any]:
     if len(raw) > MAX_BODY_BYTES:
-        raise RequestRejected("payload_too_large", f"request body must be at most {MAX_BODY_BYTES} bytes")
+        raise PayloadTooLarge(f"request body must be at most {MAX_BODY_BYTES} bytes")
     # Required, not assumed: a cross-site form can POST text/plain or no type at all without a CORS preflight.
     if not content_type or content_type.split(";")[0].strip().lower() != "application/json":
-        raise RequestRejected("unsupported_media_type", "Content-Type must be application/json")
+        raise UnsupportedMediaType("Content-Type must be application/json")
     if not raw.strip():
-        raise RequestRejected("validation_error", "request body must be a JSON object")
+        raise ValidationError("request body must be a JSON object")
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as error:
+        raise ValidationError(f"request body has the key {error.args[0]!r} twice") from None
     except (UnicodeDecodeError, ValueError, RecursionError):
-        raise RequestRejected("validation_error", "request body must be valid JSON") from None
+        raise ValidationError("request body must be valid JSON") from None
     if not isinstance(value, dict):
-        raise RequestRejected("validation_error", "request body must be a JSON object")
+        raise ValidationError("request body must be a JSON object")
     if _depth(value) > MAX_JSON_DEPTH:  # deep bodies break what recurses later (idempotency's deepcopy)
-        raise RequestRejected("validation_error", f"request body must nest at most {MAX_JSON_DEPTH} levels")
+        raise ValidationError(f"request body must nest at most {MAX_JSON_DEPTH} levels")
+    return value
+
+
+class _DuplicateKey(ValueError):
+    """Two values for one key: which one is meant is ambiguous (and proxies may read the other one)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    value: dict[str, Any] = {}
+    for key, item in pairs:
+        if key in value:
+            raise _DuplicateKey(key[:64])
+        value[key] = item
     return value
 
 
@@ -227,9 +257,36 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
-def _normalize_framework_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    """Errors Chalice answers by itself (e.g. 405) get this API's shape instead of Chalice's."""
-    return _allow_page_origin(_normalized(event, get_response))
+def _api_shape(allowed: Mapping[str, Sequence[str]]) -> Callable[[Any, Callable[[Any], Response]], Response]:
+    """Middleware: every answer in this API's error shape, and readable by the deployed page's origin."""
+
+    def api_shape(request: Any, get_response: Callable[[Any], Response]) -> Response:
+        try:
+            response = get_response(request)
+        except Exception:
+            log.exception("unhandled error")
+            response = error_response(internal_error())
+        return _allow_page_origin(_own_shape(response, allowed.get(getattr(request, "path", ""), ())))
+
+    return api_shape
+
+
+def _own_shape(response: Response, allowed: Sequence[str]) -> Response:
+    """Our answers carry JSON text. An error with any other body is one the framework made without reaching
+    a route of ours (a method outside API Gateway's seven): known only by its status, it gets our shape."""
+    if response.status_code < 400 or isinstance(response.body, str):
+        return response
+    error = error_for_status(response.status_code, _reason(response.status_code))
+    if isinstance(error, MethodNotAllowed):
+        error.allowed = tuple(sorted(allowed))
+    return error_response(error)
+
+
+def _reason(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "request refused"
 
 
 def _allow_page_origin(response: Response) -> Response:
@@ -237,21 +294,6 @@ def _allow_page_origin(response: Response) -> Response:
     origin = os.environ.get("ALLOWED_ORIGIN")
     if origin:
         response.headers["Access-Control-Allow-Origin"] = origin
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"  # the page says when to try again
         response.headers["Vary"] = "Origin"
-    return response
-
-
-def _normalized(event: Any, get_response: Callable[[Any], Response]) -> Response:
-    try:
-        response = get_response(event)
-    except Exception:
-        log.exception("unhandled error")
-        return error_response("internal_error", "internal server error")
-    body = response.body
-    if isinstance(body, dict) and "Code" in body:
-        error_type = _CHALICE_ERRORS.get(body["Code"], "internal_error")
-        message = body.get("Message", "") if error_type != "internal_error" else "internal server error"
-        normalized = error_response(error_type, message)
-        normalized.headers.update({k: v for k, v in response.headers.items() if k.lower() == "allow"})
-        return normalized
     return response

@@ -1,4 +1,7 @@
-"""Twilio's status callbacks: signature check (X-Twilio-Signature) and translation to domain events."""
+"""Twilio's status callbacks: signature check (X-Twilio-Signature) and parsing into a ProviderCallEvent.
+
+Only the request's shape is known here; what each CallStatus means is domain/provider_status.py.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +9,9 @@ from collections.abc import Mapping
 
 from twilio.request_validator import RequestValidator
 
-from calls_platform.domain.calls import CallStatus
 from calls_platform.domain.errors import ValidationError
-from calls_platform.use_cases.provider_events import ProviderCallEvent
-
-_STATUS = {
-    "queued": CallStatus.CONNECTING,
-    "initiated": CallStatus.CONNECTING,
-    "ringing": CallStatus.RINGING,
-    "in-progress": CallStatus.ACTIVE,
-    "answered": CallStatus.ACTIVE,
-    "completed": CallStatus.COMPLETED,
-    "busy": CallStatus.BUSY,
-    "failed": CallStatus.FAILED,
-    "no-answer": CallStatus.NO_ANSWER,
-    "canceled": CallStatus.CANCELED,
-}
+from calls_platform.domain.provider_status import STATUS_WORDS, Leg
+from calls_platform.use_cases.ports import ProviderCallEvent
 
 
 class TwilioStatusCallbacks:
@@ -38,12 +28,13 @@ class TwilioStatusCallbacks:
     def parse(params: Mapping[str, str]) -> ProviderCallEvent | None:
         """The phone's leg (dialled by the browser leg's <Dial><Number>) reports with its parent's SID in
         `ParentCallSid`: the SID we stored for the call. The browser leg reports under that SID itself."""
-        status = _STATUS.get(params.get("CallStatus", ""))
+        status = params.get("CallStatus", "")
         sid = params.get("CallSid", "")
-        if status is None or not sid:
+        if status not in STATUS_WORDS or not sid:
             return None
         parent = params.get("ParentCallSid", "")
         duration = params.get("CallDuration", "")
         if duration and not (duration.isascii() and duration.isdigit() and len(duration) <= 9):
             raise ValidationError("CallDuration must be a whole number of seconds")  # not a 500 at the database
-        return ProviderCallEvent(parent or sid, status, int(duration) if duration else None, browser_leg=not parent)
+        leg = Leg.PHONE if parent else Leg.BROWSER
+        return ProviderCallEvent(parent or sid, status, int(duration) if duration else None, leg)

@@ -1,0 +1,79 @@
+"""The errors' one home (domain/errors.py), their one HTTP table (web/errors.py) and the README's table."""
+
+import json
+import re
+
+import pytest
+
+from calls_platform.domain import errors
+from calls_platform.web.api import error_response
+from calls_platform.web.errors import STATUS_BY_ERROR, error_for_status, status_of
+from infra.settings import ROOT
+
+
+def every_error() -> list[type[errors.DomainError]]:
+    found: list[type[errors.DomainError]] = []
+    todo: list[type[errors.DomainError]] = [errors.DomainError]
+    while todo:
+        kind = todo.pop()
+        found.append(kind)
+        todo.extend(kind.__subclasses__())
+    return found
+
+
+def readme_errors() -> dict[str, int]:
+    """type -> status from the README's errors table (rows like "| `a` / `b` | 413 / 415 | ...")."""
+    text = (ROOT / "README.md").read_text()
+    table = text[text.index("### Errors") : text.index("## The softphone")]
+    rows: dict[str, int] = {}
+    for types, statuses in re.findall(r"^\| (`[^|]+`) \| ([\d /]+) \|", table, re.M):
+        names = re.findall(r"`(\w+)`", types)
+        codes = [int(s) for s in statuses.split("/")]
+        for name, code in zip(names, codes * len(names) if len(codes) == 1 else codes, strict=True):
+            rows[name] = code
+    return rows
+
+
+def test_every_error_is_in_the_one_module_and_the_readme_with_its_status() -> None:
+    assert all(kind.__module__ == errors.__name__ for kind in every_error())
+    assert {kind.code: status_of(kind) for kind in every_error()} == readme_errors()
+
+
+def test_a_subclass_answers_with_its_nearest_listed_base() -> None:
+    assert errors.InvalidPhoneNumber not in STATUS_BY_ERROR and status_of(errors.InvalidPhoneNumber("x")) == 400
+    assert errors.UnknownUser not in STATUS_BY_ERROR and status_of(errors.UnknownUser()) == 401
+
+
+def test_one_code_one_status() -> None:
+    statuses: dict[str, set[int]] = {}
+    for kind in every_error():
+        statuses.setdefault(kind.code, set()).add(status_of(kind))
+    assert all(len(found) == 1 for found in statuses.values()), statuses
+
+
+@pytest.mark.parametrize(
+    "status, code",
+    [
+        (400, "validation_error"),
+        (404, "not_found"),
+        (405, "method_not_allowed"),
+        (413, "payload_too_large"),
+        (414, "uri_too_long"),
+        (415, "unsupported_media_type"),
+        (431, "headers_too_large"),
+        (500, "internal_error"),
+        (502, "internal_error"),
+    ],
+)
+def test_a_refusal_known_only_by_its_status_gets_the_generic_error_of_that_status(status: int, code: str) -> None:
+    error = error_for_status(status, "refused")
+    assert error.code == code and error.message == "refused"
+
+
+def test_retry_after_and_allow_come_from_typed_attributes() -> None:
+    limited = error_response(errors.DailyMinutesExceeded("spent", retry_after=3600))
+    assert (limited.status_code, limited.headers["Retry-After"]) == (429, "3600")
+    assert json.loads(limited.body) == {"error": "daily_minutes_exceeded", "message": "spent"}
+    wrong = error_response(errors.MethodNotAllowed("GET is not allowed", ["POST"]))
+    assert (wrong.status_code, wrong.headers["Allow"]) == (405, "POST")
+    assert "Retry-After" not in error_response(errors.ValidationError("bad")).headers
