@@ -245,7 +245,7 @@ def _fresh(params: dict) -> dict:
 
 def warm_overhead(api: Api, runs: int) -> dict[str, dict]:
     from calls_platform import bootstrap
-    from calls_platform.adapters.postgres import open_connection
+    from calls_platform.adapters.postgres.database import open_connection
     from tests.support.recording import recording
 
     container = bootstrap.container()

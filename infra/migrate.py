@@ -12,7 +12,7 @@ import json
 import sys
 
 from calls_platform.adapters.migrations import MigrationError, migrate_database
-from calls_platform.adapters.postgres import DbSettings
+from calls_platform.adapters.postgres.database import DbSettings
 from calls_platform.adapters.secrets import db_settings
 from calls_platform.domain.errors import ServiceUnavailable
 from infra.embedded_postgres import EmbeddedPostgres

@@ -10,7 +10,7 @@ from calls_platform.web.presenters import call_json
 
 def answer_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     call = calls.answer_call(
-        bootstrap.container().call_deps, request.user_id, request.field("call_id"), request.field("sdp_answer")
+        bootstrap.container().call_deps, request.caller, request.field("call_id"), request.field("sdp_answer")
     )
     return 200, call_json(call)
 

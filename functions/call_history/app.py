@@ -11,7 +11,7 @@ from calls_platform.web.presenters import history_page_json
 def call_history(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     query = request.query
     page = calls.call_history(
-        bootstrap.container().call_deps, request.user_id, query.get("limit"), query.get("cursor"), query.get("status")
+        bootstrap.container().call_deps, request.caller, query.get("limit"), query.get("cursor"), query.get("status")
     )
     return 200, history_page_json(page)
 

@@ -9,7 +9,7 @@ from calls_platform.web.presenters import call_json
 
 
 def get_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
-    return 200, call_json(calls.get_call(bootstrap.container().call_deps, request.user_id, request.path["call_id"]))
+    return 200, call_json(calls.get_call(bootstrap.container().call_deps, request.caller, request.path["call_id"]))
 
 
 ROUTES = (Route("GET", "/api/calls/{call_id}", get_call),)

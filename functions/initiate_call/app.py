@@ -16,13 +16,15 @@ def initiate_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
 
     def place() -> dict[str, Any]:
-        initiated = calls.initiate_call(container.call_deps, request.user_id, request.field("phone_number"))
+        initiated = calls.initiate_call(container.call_deps, request.caller, request.field("phone_number"))
         return initiated_call_json(initiated)
 
     key = idempotency_key(request)
     if key is None:
         return 201, place()
-    return 201, container.idempotency.run("initiate", str(request.user_id), key, request.body, place, request.context)
+    return 201, container.idempotency.run(
+        "initiate", str(request.caller.user_id), key, request.body, place, request.context
+    )
 
 
 ROUTES = (Route("POST", "/api/calls/initiate", initiate_call, body="json"),)

@@ -9,7 +9,7 @@ from calls_platform.web.presenters import ended_call_json
 
 
 def terminate_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
-    call = calls.terminate_call(bootstrap.container().call_deps, request.user_id, request.field("call_id"))
+    call = calls.terminate_call(bootstrap.container().call_deps, request.caller, request.field("call_id"))
     return 200, ended_call_json(call)
 
 

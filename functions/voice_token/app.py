@@ -10,7 +10,7 @@ from calls_platform.web.presenters import voice_token_json
 
 def voice_token(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
-    return 200, voice_token_json(calls.voice_token(container.voice_tokens, container.users, request.user_id))
+    return 200, voice_token_json(calls.voice_token(container.voice_tokens, container.users, request.caller))
 
 
 ROUTES = (Route("GET", "/api/voice/token", voice_token),)

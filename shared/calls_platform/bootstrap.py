@@ -20,7 +20,7 @@ from calls_platform.config import Environment
 if TYPE_CHECKING:  # for their types only: each adapter is imported where it is first built
     from calls_platform.adapters.idempotency import PowertoolsIdempotency
     from calls_platform.adapters.metrics import EmfMetrics
-    from calls_platform.adapters.postgres import Database, DbSettings
+    from calls_platform.adapters.postgres.database import Database, DbSettings
     from calls_platform.adapters.secrets import SecretsConfig
     from calls_platform.use_cases.auth import AuthDeps
     from calls_platform.use_cases.calls import CallDeps
@@ -101,7 +101,7 @@ class Container:
 
     @functools.cached_property
     def database(self) -> Database:
-        from calls_platform.adapters.postgres import Database
+        from calls_platform.adapters.postgres.database import Database
 
         return Database(self.db_settings)
 
@@ -135,14 +135,14 @@ class Container:
     @functools.cached_property
     def refresh_tokens(self) -> RefreshTokenStore:
         """Used refresh tokens and revoked families (logout and reuse revoke access tokens too)."""
-        from calls_platform.adapters.repositories import PgRefreshTokens
+        from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
 
         return PgRefreshTokens(self.database)
 
     @functools.cached_property
     def users(self) -> UserRepository:
         def build() -> UserRepository:
-            from calls_platform.adapters.repositories import PgUserRepository
+            from calls_platform.adapters.postgres.users import PgUserRepository
 
             return PgUserRepository(self.database)
 
@@ -204,7 +204,7 @@ class Container:
     @functools.cached_property
     def call_deps(self) -> CallDeps:
         """What the call use cases need (`call_deps.calls` is the call repository)."""
-        from calls_platform.adapters.repositories import PgCallRepository
+        from calls_platform.adapters.postgres.calls import PgCallRepository
         from calls_platform.domain.calls import CallLimits
         from calls_platform.use_cases.calls import CallDeps
 

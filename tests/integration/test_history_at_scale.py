@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from calls_platform.adapters.repositories import PgCallRepository
+from calls_platform.adapters.postgres.calls import PgCallRepository
 from calls_platform.domain.calls import CallStatus, HistoryPosition
+from calls_platform.domain.users import Caller
 
 
 @pytest.fixture
@@ -35,24 +36,25 @@ class Explaining:
         self.db = db
         self.plan = ""
 
-    def run(self, sql, **params):
+    def records(self, sql, **params):
         [[raw]] = self.db.run("EXPLAIN (FORMAT JSON) " + sql, **params)
         self.plan = json.dumps(raw if not isinstance(raw, str) else json.loads(raw))
-        return [[None]]  # as if the user had no calls: the plan is what the test reads
+        return [{"call_id": None}]  # as if the user had no calls: the plan is what the test reads
 
 
 def test_deep_pages_use_the_index_without_sorting(db, many_calls):
     repo = PgCallRepository(db)
-    page = repo.list_for_user(many_calls, 21)
-    deep = repo.list_for_user(many_calls, 21, HistoryPosition(page[10].start_time, page[10].call_id))
+    page = repo.list_for_user(Caller(many_calls), 21)
+    deep = repo.list_for_user(Caller(many_calls), 21, HistoryPosition(page[10].start_time, page[10].call_id))
     assert deep[:10] == page[11:]
     explaining = Explaining(db)
-    PgCallRepository(explaining).list_for_user(many_calls, 21, HistoryPosition(page[-1].start_time, page[-1].call_id))
+    last = HistoryPosition(page[-1].start_time, page[-1].call_id)
+    PgCallRepository(explaining).list_for_user(Caller(many_calls), 21, last)
     assert "calls_user_history_idx" in explaining.plan
     assert '"Sort"' not in explaining.plan and "Seq Scan" not in explaining.plan
 
 
 def test_status_filtered_pages_use_their_index(db, many_calls):
     explaining = Explaining(db)
-    PgCallRepository(explaining).list_for_user(many_calls, 21, status=CallStatus.FAILED)
+    PgCallRepository(explaining).list_for_user(Caller(many_calls), 21, status=CallStatus.FAILED)
     assert "calls_user_status_history_idx" in explaining.plan and '"Sort"' not in explaining.plan

@@ -7,7 +7,7 @@ import pytest
 
 from calls_platform import bootstrap
 from calls_platform.adapters.migrations import MigrationError, apply_migrations, discover
-from calls_platform.adapters.postgres import open_connection
+from calls_platform.adapters.postgres.database import open_connection
 from functions.migrate import app as migrate_function
 from infra.settings import ROOT
 from tests.fakes.cloudformation import ResponseUrl

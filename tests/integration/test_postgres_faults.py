@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from calls_platform.adapters.postgres import Database, open_connection
+from calls_platform.adapters.postgres.database import Database, open_connection
 from calls_platform.domain.errors import ServiceUnavailable
 
 
@@ -21,7 +21,7 @@ def test_a_connection_killed_by_the_server_is_replaced_on_the_next_statement(db,
 
 
 def test_unreachable_database_is_service_unavailable_quickly(stack):
-    from calls_platform.adapters.postgres import DbSettings
+    from calls_platform.adapters.postgres.database import DbSettings
 
     closed = DbSettings("127.0.0.1", 9, "postgres", "x", "calls_platform", sslmode="disable")
     started = time.monotonic()

@@ -1,16 +1,16 @@
 """Round trips per request, counted (not estimated); a regression fails `make test`.
 
-Every signed-in request runs one statement more than its own: whether its token's family was logged out
-(logout revokes the access tokens too, not only the refresh token).
+A signed-in request runs no statement of its own to check its token: whether the user still exists and the
+token's family was not logged out rides on the statements the request runs anyway (adapters/postgres/rows.py).
 """
 
 import pytest
 
 from calls_platform import bootstrap
+from tests.functions.test_call_endpoints import CHROMIUM_ANSWER
 from tests.support.recording import recording
 
 NUMBER = "+491512345678"
-SIGNED_IN = 1  # the logout check of the access token's family
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_login_is_one_statement_and_the_limit_reserved_then_given_back(endpoint,
     assert counts == {"postgres": 1, "dynamodb.TransactWriteItems": 2}
 
 
-def test_initiate_is_two_statements_the_logout_check_and_the_session_write(endpoint, user, warm):
+def test_initiate_is_two_statements_and_the_session_write(endpoint, user, warm):
     counts, _ = counted(
         warm,
         lambda: endpoint("initiate_call").call(
@@ -61,7 +61,7 @@ def test_initiate_is_two_statements_the_logout_check_and_the_session_write(endpo
     )
     # One statement records the call within every limit (live calls, daily minutes, the user's existence)
     # before dialling; a second records the provider's id, which exists only after dialling.
-    assert counts == {"postgres": 2 + SIGNED_IN, "dynamodb.PutItem": 1}
+    assert counts == {"postgres": 2, "dynamodb.PutItem": 1}
 
 
 def test_initiate_with_an_idempotency_key_adds_only_the_idempotency_record(endpoint, user, warm):
@@ -75,12 +75,12 @@ def test_initiate_with_an_idempotency_key_adds_only_the_idempotency_record(endpo
             headers={"Idempotency-Key": "k1"},
         ),
     )
-    assert counts["postgres"] == 2 + SIGNED_IN
+    assert counts["postgres"] == 2
     assert counts["dynamodb.PutItem"] == 2  # the session and the idempotency record
     assert counts["dynamodb.UpdateItem"] == 1  # the record's completion
 
 
-def test_terminate_is_one_statement_the_logout_check_and_one_delete(endpoint, user, warm):
+def test_terminate_is_one_statement_and_one_delete(endpoint, user, warm):
     call = endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
     counts, _ = counted(
         warm,
@@ -88,12 +88,37 @@ def test_terminate_is_one_statement_the_logout_check_and_one_delete(endpoint, us
             "POST", "/api/calls/terminate", {"call_id": call.json["call_id"]}, token=user["token"]
         ),
     )
-    assert counts == {"postgres": 1 + SIGNED_IN, "dynamodb.DeleteItem": 1}
+    assert counts == {"postgres": 1, "dynamodb.DeleteItem": 1}
 
 
-def test_history_is_one_statement_and_the_logout_check(endpoint, user, warm):
+def test_history_is_one_statement(endpoint, user, warm):
     counts, _ = counted(warm, lambda: endpoint("call_history").call("GET", "/api/calls/history", token=user["token"]))
-    assert counts == {"postgres": 1 + SIGNED_IN}
+    assert counts == {"postgres": 1}
+
+
+def test_a_call_is_one_statement(endpoint, user, warm):
+    call = endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
+    path = f"/api/calls/{call.json['call_id']}"
+    counts, _ = counted(warm, lambda: endpoint("get_call").call("GET", path, token=user["token"]))
+    assert counts == {"postgres": 1}
+
+
+def test_answer_is_two_statements_the_read_and_the_locked_write(endpoint, user, warm):
+    call = endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
+    body = {"call_id": call.json["call_id"], "sdp_answer": CHROMIUM_ANSWER}
+    counts, _ = counted(
+        warm, lambda: endpoint("answer_call").call("POST", "/api/calls/answer", body, token=user["token"])
+    )
+    # The offer is read to check the answer against it; the answer is stored by one locking statement.
+    assert counts == {"postgres": 2}
+
+
+def test_the_mock_voice_token_is_no_statement(endpoint, user, warm):
+    # No provider token to hand out, so nothing to check (in Twilio mode: one statement, the caller's check).
+    counts, response = counted(
+        warm, lambda: endpoint("voice_token").call("GET", "/api/voice/token", token=user["token"])
+    )
+    assert counts == {"postgres": 0} and response.json["voice_token"] is None
 
 
 def test_no_secret_or_config_fetch_after_the_first_request(endpoint, user, warm):

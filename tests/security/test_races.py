@@ -6,6 +6,7 @@ import uuid
 from calls_platform.bootstrap import Container
 from calls_platform.config import Environment
 from calls_platform.domain.errors import CallAlreadyEnded, UserAlreadyExists
+from calls_platform.domain.users import Caller
 from calls_platform.use_cases import auth, calls
 
 
@@ -43,7 +44,7 @@ def test_the_same_call_terminated_by_50_requests_ends_once(db, endpoint, user):
         .json
     )
     [[user_id]] = db.run("SELECT user_id FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
-    results = run_together(50, lambda c: calls.terminate_call(c.call_deps, user_id, call["call_id"]))
+    results = run_together(50, lambda c: calls.terminate_call(c.call_deps, Caller(user_id), call["call_id"]))
     ended = [r for r in results if not isinstance(r, Exception)]
     assert len(ended) == 1
     assert all(isinstance(r, CallAlreadyEnded) for r in results if isinstance(r, Exception))

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from calls_platform.adapters.postgres import Database
+from calls_platform.adapters.postgres.database import Database
 
 
 class Recorder:

@@ -7,6 +7,7 @@ import jwt
 import pytest
 
 from calls_platform.domain.calls import CallStatus
+from calls_platform.domain.users import Caller
 from tests.conftest import assert_error, session_ids
 from tests.twilio.conftest import PUBLIC_BASE_URL, signed
 
@@ -65,6 +66,20 @@ def test_voice_token_endpoint_renews_it(twilio_mode, endpoint, user):
 def test_no_voice_token_for_a_user_that_no_longer_exists(twilio_mode, endpoint, user, db):
     db.run("DELETE FROM users")
     assert_error(endpoint("voice_token").call("GET", "/api/voice/token", token=user["token"]), 401, "unauthorized")
+
+
+def test_no_voice_token_after_logout_and_the_check_is_its_one_statement(twilio_mode, endpoint, user, db):
+    from calls_platform import bootstrap
+    from tests.support.recording import recording
+
+    pair = endpoint("login").call("POST", "/api/auth/login", {"email": user["email"], "password": user["password"]})
+    access = pair.json["access_token"]
+    with recording(bootstrap.container()) as recorder:
+        assert endpoint("voice_token").call("GET", "/api/voice/token", token=access).status_code == 200
+    assert recorder.count()["postgres"] == 1  # the caller's check, nothing else
+    out = endpoint("logout").call("POST", "/api/auth/logout", {"refresh_token": pair.json["refresh_token"]})
+    assert out.status_code == 200
+    assert_error(endpoint("voice_token").call("GET", "/api/voice/token", token=access), 401, "unauthorized")
 
 
 def test_invalid_number_at_twilio_is_400(twilio_mode, fake_twilio, endpoint, user, db):
@@ -282,7 +297,8 @@ def race_terminate_against_webhook(endpoint, user, db):
     def api():
         barrier.wait()
         try:
-            results["api"] = call_cases.terminate_call(api_side.call_deps, user_id, call["call_id"]).status.value
+            ended = call_cases.terminate_call(api_side.call_deps, Caller(user_id), call["call_id"])
+            results["api"] = ended.status.value
         except Exception as error:
             results["api"] = type(error).__name__
 

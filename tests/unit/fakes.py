@@ -7,19 +7,44 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 from calls_platform.adapters.voip.mock import NoVoiceTokens
-from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition, can_move
-from calls_platform.domain.errors import ServiceUnavailable, UserAlreadyExists, VoipUnavailable
+from calls_platform.domain.calls import (
+    LIVE_STATUSES,
+    Call,
+    CallLimits,
+    CallStatus,
+    EndReason,
+    HistoryPosition,
+    billed_seconds,
+    can_move,
+)
+from calls_platform.domain.errors import (
+    CallInProgress,
+    DailyMinutesExceeded,
+    ServiceUnavailable,
+    UnknownUser,
+    UserAlreadyExists,
+    VoipUnavailable,
+)
 from calls_platform.domain.sessions import LiveSession
-from calls_platform.domain.users import User
+from calls_platform.domain.users import Caller, User, canonical_email
 from calls_platform.use_cases.auth import AuthDeps
 from calls_platform.use_cases.calls import CallDeps
 from calls_platform.use_cases.ports import (
+    CallRepository,
+    Clock,
     Limit,
+    Metrics,
+    PasswordHasher,
     RateDecision,
+    RateLimiter,
     RefreshClaims,
+    RefreshTokenStore,
     RefreshUse,
+    SessionStore,
     TokenService,
     Transition,
+    UserRepository,
+    VoipProvider,
 )
 
 
@@ -34,9 +59,26 @@ class FakeClock:
         self.current += timedelta(seconds=seconds)
 
 
-class FakeUsers:
+class FakeAccounts:
+    """What the fakes share, as the Postgres adapters share one database: the users, and the revoked token
+    families. Every caller check of the fakes reads it, as SIGNED_IN of the adapters reads both tables."""
+
     def __init__(self) -> None:
-        self.by_id: dict[uuid.UUID, User] = {}
+        self.users: dict[uuid.UUID, User] = {}
+        self.revoked: dict[uuid.UUID, str] = {}  # token family -> why (logout, reuse)
+
+    def is_signed_in(self, caller: Caller) -> bool:
+        return caller.user_id in self.users and caller.family not in self.revoked
+
+    def check(self, caller: Caller) -> None:
+        if not self.is_signed_in(caller):
+            raise UnknownUser()
+
+
+class FakeUsers:
+    def __init__(self, accounts: FakeAccounts | None = None) -> None:
+        self.accounts = accounts or FakeAccounts()
+        self.by_id = self.accounts.users
 
     def add(self, email: str, password_hash: str) -> User:
         if self.get_by_email(email):
@@ -45,41 +87,64 @@ class FakeUsers:
         self.by_id[user.user_id] = user
         return user
 
-    def exists(self, user_id: uuid.UUID) -> bool:
-        return user_id in self.by_id
+    def is_signed_in(self, caller: Caller) -> bool:
+        return self.accounts.is_signed_in(caller)
 
     def get_by_email(self, email: str) -> User | None:
-        return next((u for u in self.by_id.values() if u.email.lower() == email.lower()), None)
+        key = canonical_email(email)
+        return next((u for u in self.by_id.values() if canonical_email(u.email) == key), None)
 
 
 class FakeCalls:
-    def __init__(self) -> None:
+    """Calls in memory, by the same rules as adapters/postgres/calls.py (tests/contract holds them to it):
+    the state machine and the billing rule come from the domain."""
+
+    def __init__(self, accounts: FakeAccounts | None = None) -> None:
+        self.accounts = accounts or FakeAccounts()
         self.rows: dict[uuid.UUID, Call] = {}
-        self.pending: set[uuid.UUID] = set()  # marked for the sweep's hang-up retry
-        self.fail_next_add = False
+        self.pending: set[uuid.UUID] = set()
+        self.opened: set[uuid.UUID] = set()  # calls recorded by `open`: only they hold a live-call slot
+        self.fail_next_record = False
 
-    def add(self, call: Call) -> None:
-        if self.fail_next_add:
-            self.fail_next_add = False
+    def _fail_once(self) -> None:
+        if self.fail_next_record:
+            self.fail_next_record = False
             raise ServiceUnavailable("database unavailable")
-        self.rows[call.call_id] = call
 
-    def open(self, call: Call, limits: CallLimits, day_start: datetime) -> None:
-        from calls_platform.domain.errors import CallInProgress
-
-        live = [c for c in self.rows.values() if c.user_id == call.user_id and not c.status.is_final]
-        if len(live) >= limits.live_calls:
-            raise CallInProgress(f"another call is in progress (call_id {live[0].call_id})")
+    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
+        self.accounts.check(caller)
+        mine = [c for c in self.rows.values() if c.user_id == caller.user_id]
+        spent = sum(
+            c.duration if c.duration is not None else billed_seconds(c.answer_time, call.start_time)
+            for c in mine
+            if c.start_time >= day_start
+        )
+        live = sorted((c for c in mine if c.status in LIVE_STATUSES), key=lambda c: str(c.call_id))
+        held = sum(1 for c in live if c.call_id in self.opened)
+        if spent >= limits.daily_minutes * 60:
+            until_tomorrow = day_start + timedelta(days=1) - call.start_time
+            raise DailyMinutesExceeded(
+                f"the daily limit of {limits.daily_minutes} calling minutes is used up; it renews at 00:00 UTC",
+                max(1, int(until_tomorrow.total_seconds()) + 1),
+            )
+        if held >= limits.live_calls:
+            raise CallInProgress(
+                f"another call is in progress (call_id {live[0].call_id}); end it before starting a new one"
+            )
         self.rows[call.call_id] = call
+        self.opened.add(call.call_id)
 
     def discard(self, call_id: uuid.UUID) -> None:
-        self.rows.pop(call_id, None)
+        call = self.rows.get(call_id)
+        if call is not None and call.provider_call_id is None:
+            del self.rows[call_id]
 
     def record_placed(self, call: Call) -> None:
-        if self.fail_next_add:
-            self.fail_next_add = False
-            raise ServiceUnavailable("database unavailable")
-        self.rows[call.call_id] = call
+        self._fail_once()
+        if call.call_id in self.rows:
+            self.rows[call.call_id] = dataclasses.replace(
+                self.rows[call.call_id], provider_call_id=call.provider_call_id
+            )
 
     def transition(
         self,
@@ -87,20 +152,22 @@ class FakeCalls:
         target: CallStatus,
         at: datetime,
         *,
-        owner: uuid.UUID | None = None,
+        owner: Caller | None = None,
         reason: EndReason | None = None,
         duration: int | None = None,
     ) -> Transition | None:
+        if owner is not None:
+            self.accounts.check(owner)
         call = self.rows.get(call_id)
         if call is None:
             return None
-        if (owner and call.user_id != owner) or not can_move(call.status, target):
+        if (owner is not None and call.user_id != owner.user_id) or not can_move(call.status, target):
             return Transition(call, call.status, moved=False)
         if target.is_final:
             moved = call.ended(target, at, reason, duration)
         else:
             answered = max(at, call.start_time) if target is CallStatus.ACTIVE else call.answer_time
-            moved = dataclasses.replace(call, status=target, answer_time=answered)
+            moved = dataclasses.replace(call, status=target, answer_time=answered, end_time=None, end_reason=None)
         self.rows[call_id] = moved
         return Transition(moved, call.status, moved=True)
 
@@ -114,15 +181,17 @@ class FakeCalls:
         only_from: frozenset[CallStatus] | None = None,
     ) -> Transition | None:
         call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
-        if call is not None and only_from is not None and call.status not in only_from:
+        if call is None:
+            return None
+        if only_from is not None and call.status not in only_from:
             return Transition(call, call.status, moved=False)
-        return None if call is None else self.transition(call.call_id, target, at, reason=reason, duration=duration)
+        return self.transition(call.call_id, target, at, reason=reason, duration=duration)
 
     def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool) -> None:
         (self.pending.add if pending else self.pending.discard)(call_id)
 
     def pending_hang_ups(self, limit: int) -> list[Call]:
-        return [self.rows[c] for c in sorted(self.pending, key=str)][:limit]
+        return sorted((self.rows[c] for c in self.pending), key=lambda c: c.start_time)[:limit]
 
     def correct_duration(self, provider_call_id: str, duration: int) -> Call | None:
         call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
@@ -132,16 +201,18 @@ class FakeCalls:
         return self.rows[call.call_id]
 
     def record_answer(
-        self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
+        self, call_id: uuid.UUID, owner: Caller, sdp_answer: str, activate: bool, at: datetime
     ) -> Transition | None:
+        self.accounts.check(owner)
         call = self.rows.get(call_id)
         if call is None:
             return None
-        if call.user_id != owner or call.sdp_answer is not None or call.status.is_final:
+        if call.user_id != owner.user_id or call.sdp_answer is not None or call.status.is_final:
             return Transition(call, call.status, moved=False)
         answered = dataclasses.replace(call, sdp_answer=sdp_answer)
         if activate and can_move(call.status, CallStatus.ACTIVE):
-            answered = dataclasses.replace(answered, status=CallStatus.ACTIVE, answer_time=max(at, call.start_time))
+            answer_time = call.answer_time or max(at, call.start_time)
+            answered = dataclasses.replace(answered, status=CallStatus.ACTIVE, answer_time=answer_time)
         self.rows[call_id] = answered
         return Transition(answered, call.status, moved=True)
 
@@ -149,7 +220,7 @@ class FakeCalls:
         stale = [
             c
             for c in self.rows.values()
-            if (c.status in (CallStatus.CONNECTING, CallStatus.RINGING) and c.start_time < unanswered_before)
+            if (c.status in LIVE_STATUSES - {CallStatus.ACTIVE} and c.start_time < unanswered_before)
             or (c.status is CallStatus.ACTIVE and c.start_time < active_before)
         ]
         for call in stale:
@@ -157,18 +228,18 @@ class FakeCalls:
         return [self.rows[c.call_id] for c in stale]
 
     def count_live(self) -> int:
-        return sum(1 for c in self.rows.values() if not c.status.is_final)
+        return sum(1 for c in self.rows.values() if c.status in LIVE_STATUSES)
 
-    def get(self, call_id: uuid.UUID, viewer: uuid.UUID) -> Call | None:
+    def get(self, call_id: uuid.UUID, viewer: Caller) -> Call | None:
+        self.accounts.check(viewer)
         return self.rows.get(call_id)
 
     def list_for_user(
-        self,
-        user_id: uuid.UUID,
-        limit: int,
-        before: HistoryPosition | None = None,
-        status: CallStatus | None = None,
+        self, caller: Caller, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
+        self.accounts.check(caller)
+        user_id = caller.user_id
+
         def key(c: Call) -> tuple[datetime, uuid.UUID]:
             return (c.start_time, c.call_id)
 
@@ -193,10 +264,6 @@ class FakeSessions:
         if self.fail_removes:
             raise ServiceUnavailable("session store unavailable")
         self.items.pop(session_id, None)
-
-    def get(self, session_id: str, now: datetime) -> LiveSession | None:
-        session = self.items.get(session_id)
-        return None if session is None or session.is_expired(now) else session
 
 
 class FakeVoip:
@@ -240,11 +307,14 @@ class FakePasswords:
 
 
 class FakeRefreshTokens:
-    def __init__(self) -> None:
+    def __init__(self, accounts: FakeAccounts | None = None) -> None:
+        self.accounts = accounts or FakeAccounts()
         self.used: set[str] = set()
-        self.revoked: dict[uuid.UUID, str] = {}  # family -> why
+        self.revoked = self.accounts.revoked
 
     def use(self, claims: RefreshClaims) -> RefreshUse:
+        if claims.user_id not in self.accounts.users:
+            return RefreshUse.NO_USER
         if claims.family in self.revoked:
             return RefreshUse.REVOKED
         if claims.token_hash in self.used:
@@ -253,10 +323,8 @@ class FakeRefreshTokens:
         return RefreshUse.FIRST_USE
 
     def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
-        self.revoked.setdefault(claims.family, reason)
-
-    def is_revoked(self, family: uuid.UUID) -> bool:
-        return family in self.revoked
+        if claims.user_id in self.accounts.users:
+            self.revoked.setdefault(claims.family, reason)
 
 
 class FakeLimiter:
@@ -318,4 +386,25 @@ class World:
 
 
 def world() -> World:
-    return World(FakeUsers(), FakeCalls(), FakeSessions(), FakeVoip(), FakePasswords(), FakeClock())
+    accounts = FakeAccounts()
+    return World(
+        FakeUsers(accounts),
+        FakeCalls(accounts),
+        FakeSessions(),
+        FakeVoip(),
+        FakePasswords(),
+        FakeClock(),
+        refresh_tokens=FakeRefreshTokens(accounts),
+    )
+
+
+# The fakes implement the same ports as the adapters (mypy checks these assignments).
+_users: UserRepository = FakeUsers()
+_calls: CallRepository = FakeCalls()
+_refresh_tokens: RefreshTokenStore = FakeRefreshTokens()
+_sessions: SessionStore = FakeSessions()
+_voip: VoipProvider = FakeVoip()
+_passwords: PasswordHasher = FakePasswords()
+_limiter: RateLimiter = FakeLimiter()
+_clock: Clock = FakeClock()
+_metrics: Metrics = FakeMetrics()

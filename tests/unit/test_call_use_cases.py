@@ -17,17 +17,22 @@ from calls_platform.domain.errors import (
     ValidationError,
     VoipUnavailable,
 )
+from calls_platform.domain.users import Caller, User
 from calls_platform.use_cases import calls
 from tests.unit.fakes import world
 
-ALICE, BOB = uuid.uuid4(), uuid.uuid4()
+ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
 NUMBER = "+491512345678"
 
 
 @pytest.fixture
 def fakes():
     """In-memory fakes of every port (tests/unit/fakes.py); `fakes.call_deps()` is what the use cases run on."""
-    return world()
+    made = world()
+    for caller in (ALICE, BOB):  # signed-in users exist: the repositories check it, as Postgres does
+        user_id = caller.user_id
+        made.users.by_id[user_id] = User(user_id, f"{user_id.hex}@example.com", "fake$", made.clock.now())
+    return made
 
 
 def test_initiate_places_the_call_records_it_and_adds_a_session(fakes, caplog):
@@ -68,7 +73,7 @@ def test_session_store_failure_hangs_up_and_fails_the_call(fakes):
 
 
 def test_database_failure_hangs_up_the_placed_call(fakes):
-    fakes.calls.fail_next_add = True  # recording the provider's id fails
+    fakes.calls.fail_next_record = True  # recording the provider's id fails
     with pytest.raises(ServiceUnavailable):
         calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     [call] = fakes.calls.rows.values()  # recorded before dialling, within the limits; now failed
@@ -77,7 +82,7 @@ def test_database_failure_hangs_up_the_placed_call(fakes):
 
 
 def test_failed_compensation_is_logged_loudly_with_the_provider_id(fakes, caplog):
-    fakes.calls.fail_next_add = True
+    fakes.calls.fail_next_record = True
     fakes.voip.fail_hang_up = True
     with pytest.raises(ServiceUnavailable):
         calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)

@@ -15,7 +15,7 @@ from typing import Any
 
 from pg8000.exceptions import DatabaseError
 
-from calls_platform.adapters.postgres import DbSettings, open_connection
+from calls_platform.adapters.postgres.database import DbSettings, open_connection
 
 log = logging.getLogger(__name__)
 

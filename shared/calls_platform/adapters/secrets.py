@@ -14,7 +14,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from calls_platform.domain.errors import ConfigurationError, ServiceUnavailable
 
 if TYPE_CHECKING:
-    from calls_platform.adapters.postgres import DbSettings
+    from calls_platform.adapters.postgres.database import DbSettings
 
 
 class SecretsConfig:
@@ -54,7 +54,7 @@ def db_settings(secret: Mapping[str, Any], env: Mapping[str, str] = os.environ) 
     RDS-managed master secrets hold only the credentials, so where the secret has no host, port, dbname or
     sslmode, DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE from the environment fill in.
     """
-    from calls_platform.adapters.postgres import DbSettings  # pg8000 only where a database is used
+    from calls_platform.adapters.postgres.database import DbSettings  # pg8000 only where a database is used
 
     try:
         return DbSettings(

@@ -110,8 +110,15 @@ class Call:
         """The call in a final status. Billed time runs from the answer; an unanswered call lasts 0 s."""
         end = max(now, self.start_time)
         if duration is None:
-            duration = duration_seconds(self.answer_time, end) if self.answer_time else 0
+            duration = billed_seconds(self.answer_time, end)
         return dataclasses.replace(self, status=status, end_time=end, duration=duration, end_reason=reason)
+
+
+def billed_seconds(answer_time: datetime | None, end: datetime) -> int:
+    """The billing rule: whole seconds from the answer to the end, 0 for a call never answered. The Postgres
+    adapter runs the same rule inside the statements that end calls (adapters/postgres/calls.py,
+    `_BILLED_SECONDS`); tests/contract proves the two agree."""
+    return duration_seconds(answer_time, end) if answer_time else 0
 
 
 def duration_seconds(start: datetime, end: datetime) -> int:

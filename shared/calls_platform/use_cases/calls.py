@@ -2,7 +2,6 @@
 
 import dataclasses
 import logging
-import uuid
 from datetime import timedelta
 
 from calls_platform.domain import history
@@ -22,6 +21,7 @@ from calls_platform.domain.errors import (
 from calls_platform.domain.phone import check_destination, mask, mask_numbers, parse_e164
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
+from calls_platform.domain.users import Caller
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
@@ -54,14 +54,14 @@ class InitiatedCall:
     voice_token: VoiceToken | None  # for the browser leg (Twilio Voice SDK); None in mock mode
 
 
-def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> InitiatedCall:
+def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> InitiatedCall:
     _check_provider_configured(deps)
     """Check the number, record the call within the user's limits (one statement), dial, record the id."""
     number = parse_e164(phone_number)
     check_destination(number, deps.limits.countries)
     now = deps.clock.now()
-    call = Call.start(user_id, number, build_audio_offer(), now)
-    deps.calls.open(call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
+    call = Call.start(caller.user_id, number, build_audio_offer(), now)
+    deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
     deps.metrics.count("CallAttempts")
     try:
         call = call.placed(deps.voip.place_call(call))
@@ -79,7 +79,7 @@ def initiate_call(deps: CallDeps, user_id: uuid.UUID, phone_number: object) -> I
     _record(deps, call)
     deps.metrics.count("CallsInitiated")
     log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
-    return InitiatedCall(call, deps.voice_tokens.issue(user_id))
+    return InitiatedCall(call, deps.voice_tokens.issue(caller.user_id))
 
 
 def _check_provider_configured(deps: CallDeps) -> None:
@@ -126,16 +126,18 @@ def _mark_failed(deps: CallDeps, call: Call) -> None:
         log.error("could not mark unplaced call as failed", extra=extra)
 
 
-def terminate_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
+def terminate_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
     cid = parse_call_id(call_id)
     moved = deps.calls.transition(
-        cid, CallStatus.COMPLETED, deps.clock.now(), owner=user_id, reason=EndReason.CALLER_HUNG_UP
+        cid, CallStatus.COMPLETED, deps.clock.now(), owner=caller, reason=EndReason.CALLER_HUNG_UP
     )
     if moved is None:
         raise CallNotFound()
     call = moved.call
-    if call.user_id != user_id:
-        log.warning("unauthorized call termination attempt", extra={"call_id": str(cid), "user_id": str(user_id)})
+    if call.user_id != caller.user_id:
+        log.warning(
+            "unauthorized call termination attempt", extra={"call_id": str(cid), "user_id": str(caller.user_id)}
+        )
         raise CallTerminationForbidden()
     if not moved.moved:
         raise CallAlreadyEnded(call.status.value)
@@ -235,15 +237,16 @@ def sweep_stale_calls(deps: CallDeps) -> list[Call]:
     return closed
 
 
-def voice_token(tokens: VoiceTokens, users: UserRepository, user_id: uuid.UUID) -> VoiceToken | None:
+def voice_token(tokens: VoiceTokens, users: UserRepository, caller: Caller) -> VoiceToken | None:
     """A fresh token for the browser's Voice SDK client (None where the provider needs none). A provider token
-    is handed out only to a user who still exists: this request runs no other statement to find out."""
+    is handed out only to a caller still signed in (user there, family not logged out): the one statement
+    this request runs, and only when there is a token to hand out."""
     try:
-        token = tokens.issue(user_id)
+        token = tokens.issue(caller.user_id)
     except ConfigurationError as error:  # only the provider's keys are read here: say so without naming them
         log.error("voip provider not configured", extra={"cause": error.message})
         raise VoipNotConfigured(error.message) from None
-    if token is not None and not users.exists(user_id):
+    if token is not None and not users.is_signed_in(caller):
         raise UnknownUser()
     return token
 
@@ -255,34 +258,34 @@ class HistoryPage:
 
 
 def call_history(
-    deps: CallDeps, user_id: uuid.UUID, limit: str | None = None, cursor: str | None = None, status: str | None = None
+    deps: CallDeps, caller: Caller, limit: str | None = None, cursor: str | None = None, status: str | None = None
 ) -> HistoryPage:
     size = history.parse_limit(limit)
     # One row more than asked says whether another page follows, without a count query.
-    rows = deps.calls.list_for_user(user_id, size + 1, history.decode_cursor(cursor), history.parse_status(status))
+    rows = deps.calls.list_for_user(caller, size + 1, history.decode_cursor(cursor), history.parse_status(status))
     page = rows[:size]
     return HistoryPage(page, history.encode_cursor(page[-1]) if len(rows) > size else None)
 
 
-def get_call(deps: CallDeps, user_id: uuid.UUID, call_id: object) -> Call:
+def get_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
     """The caller's own call; someone else's is reported as not found, revealing nothing."""
-    call = deps.calls.get(parse_call_id(call_id), user_id)
-    if call is None or call.user_id != user_id:
+    call = deps.calls.get(parse_call_id(call_id), caller)
+    if call is None or call.user_id != caller.user_id:
         raise CallNotFound()
     return call
 
 
-def answer_call(deps: CallDeps, user_id: uuid.UUID, call_id: object, sdp_answer: object) -> Call:
+def answer_call(deps: CallDeps, caller: Caller, call_id: object, sdp_answer: object) -> Call:
     """Store the browser's SDP answer to the call's offer; with the mock provider this connects the call."""
-    call = deps.calls.get(parse_call_id(call_id), user_id)
+    call = deps.calls.get(parse_call_id(call_id), caller)
     if call is None:
         raise CallNotFound()
-    if call.user_id != user_id:
+    if call.user_id != caller.user_id:
         raise CallAnswerForbidden()
     _check_answerable(call)
     answer = check_answer(call.sdp_offer, sdp_answer)
     stored = deps.calls.record_answer(
-        call.call_id, user_id, answer, deps.voip.connects_on_browser_answer, deps.clock.now()
+        call.call_id, caller, answer, deps.voip.connects_on_browser_answer, deps.clock.now()
     )
     if stored is None:
         raise CallNotFound()

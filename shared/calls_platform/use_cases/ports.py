@@ -12,7 +12,7 @@ from typing import Protocol
 from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
 from calls_platform.domain.provider_status import Leg
 from calls_platform.domain.sessions import LiveSession
-from calls_platform.domain.users import User
+from calls_platform.domain.users import Caller, User
 
 
 @dataclasses.dataclass(frozen=True)
@@ -30,15 +30,15 @@ class UserRepository(Protocol):
 
     def get_by_email(self, email: str) -> User | None: ...
 
-    def exists(self, user_id: uuid.UUID) -> bool: ...
+    def is_signed_in(self, caller: Caller) -> bool:
+        """Whether the caller's user exists and its token family was not revoked (the check every other
+        signed-in statement carries)."""
 
 
 class CallRepository(Protocol):
-    def add(self, call: Call) -> None: ...
-
-    def open(self, call: Call, limits: CallLimits, day_start: datetime) -> None:
-        """Record a new call only within the user's limits, atomically (CallInProgress, DailyMinutesExceeded,
-        UnknownUser otherwise)."""
+    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> None:
+        """Record the caller's new call only within the user's limits, atomically (CallInProgress,
+        DailyMinutesExceeded, UnknownUser otherwise)."""
 
     def record_placed(self, call: Call) -> None: ...
 
@@ -50,12 +50,13 @@ class CallRepository(Protocol):
         target: CallStatus,
         at: datetime,
         *,
-        owner: uuid.UUID | None = None,
+        owner: Caller | None = None,
         reason: EndReason | None = None,
         duration: int | None = None,
     ) -> Transition | None:
         """Atomically move the call to `target` if the state machine allows it (and, with `owner`, only
-        that user's call); None if there is no such call. Exactly one of concurrent attempts moves it."""
+        that caller's call; UnknownUser if the caller is not signed in); None if there is no such call.
+        Exactly one of concurrent attempts moves it."""
 
     def transition_by_provider_id(
         self,
@@ -72,12 +73,12 @@ class CallRepository(Protocol):
         """Set the billed seconds of an answered call that already ended; the call, or None if nothing changed."""
 
     def record_answer(
-        self, call_id: uuid.UUID, owner: uuid.UUID, sdp_answer: str, activate: bool, at: datetime
+        self, call_id: uuid.UUID, owner: Caller, sdp_answer: str, activate: bool, at: datetime
     ) -> Transition | None:
         """Store the browser's SDP answer once, on the owner's live call; `activate` also connects it."""
 
-    def get(self, call_id: uuid.UUID, viewer: uuid.UUID) -> Call | None:
-        """The call (whoever owns it); UnknownUser if `viewer` does not exist."""
+    def get(self, call_id: uuid.UUID, viewer: Caller) -> Call | None:
+        """The call (whoever owns it); UnknownUser if `viewer` is not signed in."""
 
     def fail_stale(self, unanswered_before: datetime, active_before: datetime, at: datetime) -> list[Call]:
         """Close as failed (timeout) the live calls nobody reported on in time; returns them."""
@@ -90,18 +91,16 @@ class CallRepository(Protocol):
     def pending_hang_ups(self, limit: int) -> list[Call]: ...
 
     def list_for_user(
-        self, user_id: uuid.UUID, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
+        self, caller: Caller, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
-        """Newest first (start_time, then call_id), strictly older than `before`; UnknownUser if no such user."""
+        """The caller's calls, newest first (start_time, then call_id), strictly older than `before`;
+        UnknownUser if the caller is not signed in."""
 
 
 class SessionStore(Protocol):
     def add(self, session: LiveSession) -> None: ...
 
     def remove(self, session_id: str) -> None: ...
-
-    def get(self, session_id: str, now: datetime) -> LiveSession | None:
-        """None when absent or expired."""
 
 
 class VoipProvider(Protocol):
@@ -185,10 +184,9 @@ class RefreshTokenStore(Protocol):
     def use(self, claims: RefreshClaims) -> RefreshUse:
         """Record the token as used, in one atomic step, saying what was found."""
 
-    def revoke_family(self, claims: RefreshClaims, reason: str) -> None: ...
-
-    def is_revoked(self, family: uuid.UUID) -> bool:
-        """Whether the family was revoked (logout or reuse): its access tokens stop working too."""
+    def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
+        """Revoke the family (logout or reuse): its refresh tokens, and its access tokens, which every
+        signed-in statement checks through the Caller, stop working."""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,10 +11,9 @@ import json
 import logging
 import os
 import re
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
 from chalice import Chalice, Response
@@ -30,6 +29,9 @@ from calls_platform.domain.errors import (
 )
 from calls_platform.web.errors import error_body, error_for_status, internal_error, status_of
 
+if TYPE_CHECKING:
+    from calls_platform.domain.users import Caller
+
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
@@ -44,7 +46,7 @@ class ApiRequest:
     headers: Mapping[str, str]
     query: Mapping[str, str]
     path: Mapping[str, str]
-    signed_in: uuid.UUID | None  # the caller's user id on routes with auth; None on the others
+    signed_in: Caller | None  # who sent the bearer token, on routes with auth; None on the others
     public_url: str  # the URL the client called, as seen from outside (webhook signatures are over it)
     context: Any = None  # the Lambda context
     source_ip: str = "unknown"  # the client's address as API Gateway saw it
@@ -53,10 +55,10 @@ class ApiRequest:
         return self.body.get(name)
 
     @property
-    def user_id(self) -> uuid.UUID:
-        """The signed-in caller: only routes with auth have one (they answer 401 before the view runs)."""
+    def caller(self) -> Caller:
+        """Who sent the bearer token: only routes with auth have one (they answer 401 before the view runs)."""
         if self.signed_in is None:
-            raise RuntimeError("user_id asked of a request on a route without auth")
+            raise RuntimeError("caller asked of a request on a route without auth")
         return self.signed_in
 
 
@@ -157,12 +159,11 @@ def _domain_error(error: DomainError) -> Response:
 
 def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: Any) -> ApiRequest:
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
-    user_id = None
+    caller = None
     if route.auth:
         from calls_platform.use_cases.auth import signed_in
 
-        container = bootstrap.container()
-        user_id = signed_in(container.tokens, container.refresh_tokens, headers.get("authorization"))
+        caller = signed_in(bootstrap.container().tokens, headers.get("authorization"))
     raw = request.raw_body or b""
     if route.body == "json":
         body = _json_object(raw, headers.get("content-type"))
@@ -175,7 +176,7 @@ def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: 
     logs.call_id.set(call_id if isinstance(call_id, str) else None)
     source_ip = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
     public_url = _public_url(route, path_params, query)
-    return ApiRequest(body, headers, query, dict(path_params), user_id, public_url, context, source_ip)
+    return ApiRequest(body, headers, query, dict(path_params), caller, public_url, context, source_ip)
 
 
 def _public_url(route: Route, path_params: Mapping[str, str], query: Mapping[str, str]) -> str:

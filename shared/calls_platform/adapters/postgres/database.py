@@ -79,6 +79,7 @@ class Database:
         self._conn: pg8000.native.Connection | None = None
         self._prepared: dict[str, Any] = {}  # SQL text -> server-side prepared statement on this connection
         self.statements = 0  # round trips, counted for tests and benchmarks
+        self._columns: list[str] = []  # the names of the last statement's result columns
 
     def run(self, sql: str, **params: Any) -> list[list[Any]]:
         """Run one statement; on a dropped connection reconnect once and retry."""
@@ -86,7 +87,9 @@ class Database:
             conn = self._connection()
             try:
                 self.statements += 1
-                rows: list[list[Any]] = conn.run(sql) if not params else self._statement(conn, sql).run(**params)
+                source: Any = conn if not params else self._statement(conn, sql)
+                rows: list[list[Any]] = source.run(sql) if not params else source.run(**params)
+                self._columns = [column["name"] for column in source.columns or ()]
                 return rows
             except (InterfaceError, OSError) as error:
                 self._drop()
@@ -102,6 +105,12 @@ class Database:
                 if attempt == 2:
                     raise ServiceUnavailable("database unavailable") from error
         raise AssertionError("unreachable")
+
+    def records(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        """Run one statement; its rows keyed by column name (repositories read columns by name, never by
+        position)."""
+        rows = self.run(sql, **params)
+        return [dict(zip(self._columns, row, strict=True)) for row in rows]
 
     def _statement(self, conn: pg8000.native.Connection, sql: str) -> Any:
         """Hot statements are parsed and planned once per connection (the SQL texts are a fixed, small set)."""

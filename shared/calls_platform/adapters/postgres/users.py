@@ -1,0 +1,49 @@
+"""Users in Postgres: each method one statement."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pg8000.exceptions import DatabaseError
+
+from calls_platform.adapters.postgres.database import Database, sqlstate
+from calls_platform.adapters.postgres.rows import SIGNED_IN, UNIQUE_VIOLATION, caller_params
+from calls_platform.domain.errors import UserAlreadyExists
+from calls_platform.domain.users import Caller, User, canonical_email
+
+_USER_COLUMNS = "user_id, email, password_hash, created_at"
+
+
+def _user(record: Mapping[str, Any]) -> User:
+    return User(record["user_id"], record["email"], record["password_hash"], record["created_at"])
+
+
+class PgUserRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, email: str, password_hash: str) -> User:
+        try:
+            records = self._db.records(
+                f"INSERT INTO users (email, email_key, password_hash) VALUES (:email, :key, :hash)"
+                f" RETURNING {_USER_COLUMNS}",
+                email=email,
+                key=canonical_email(email),
+                hash=password_hash,
+            )
+        except DatabaseError as error:
+            if sqlstate(error) == UNIQUE_VIOLATION:
+                raise UserAlreadyExists() from None
+            raise
+        return _user(records[0])
+
+    def get_by_email(self, email: str) -> User | None:
+        records = self._db.records(
+            f"SELECT {_USER_COLUMNS} FROM users WHERE email_key = :key", key=canonical_email(email)
+        )
+        return _user(records[0]) if records else None
+
+    def is_signed_in(self, caller: Caller) -> bool:
+        [record] = self._db.records(f"SELECT {SIGNED_IN} AS signed_in", **caller_params(caller))
+        return bool(record["signed_in"])
