@@ -78,13 +78,15 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and cannot install it here: the browser test will be skipped"; fi; }
 
-# Code lint only (the template has its own: `make lint-template`, in the SAM venv); CI runs both.
+# Code lint only: ruff, and mypy in strict mode (the template has its own: `make lint-template`, in the SAM
+# venv); CI runs both.
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
-# mypy --strict over shared/, functions/, infra/ and the test fakes ([tool.mypy] in pyproject.toml).
-# Not yet part of `make lint`: it joins once the code is strict-clean.
+# mypy --strict over shared/, functions/, infra/ and the test fakes ([tool.mypy] in pyproject.toml): among
+# other things, that every adapter the container wires and every fake the unit tests wire fits its port.
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 

@@ -42,7 +42,7 @@ class EmbeddedPostgres:
         self.password = password
         self.database = database
 
-    def _run(self, args: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+    def _run(self, args: list[str], timeout: float = 60) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             args,
             user=SYSTEM_USER if _as_root() else None,
@@ -60,6 +60,8 @@ class EmbeddedPostgres:
         from pgserver.utils import ensure_folder_permissions, ensure_prefix_permissions, ensure_user_exists
 
         entry = ensure_user_exists(SYSTEM_USER)
+        if entry is None:  # pgserver creates the user when missing
+            raise RuntimeError(f"could not create the system user {SYSTEM_USER!r} for Postgres")
         import stat
 
         readable = stat.S_IRGRP | stat.S_IROTH

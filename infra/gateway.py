@@ -75,6 +75,7 @@ def page_headers(provider: str) -> dict[str, str]:
 
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+HttpAnswer = tuple[int, dict[str, str], bytes]  # status, headers, body
 
 
 class Endpoint:
@@ -115,7 +116,7 @@ class LocalGateway:
         self.workers = workers
         self._lock = threading.Lock()
 
-    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str):
+    def handle(self, method: str, target: str, headers: Mapping[str, str], body: bytes, source_ip: str) -> HttpAnswer:
         """(status, headers, body bytes) for one HTTP request."""
         url = urlsplit(target)
         if not url.path.startswith("/api/"):  # the page's files: read-only, as the CDN serves them
@@ -155,7 +156,7 @@ def concurrent_gateway(size: int | None = None) -> LocalGateway:
     return LocalGateway(endpoints, WorkerPool(sorted({e.function for e in endpoints}), size))
 
 
-def static_file(path: str):
+def static_file(path: str) -> HttpAnswer:
     """The softphone's files (in AWS they belong on S3/CloudFront; locally the gateway serves them)."""
     headers = page_headers(voip_provider())
     if path == "/config.json":
@@ -226,14 +227,14 @@ def lambda_context(function: str) -> Any:
     )
 
 
-def _error(error: DomainError) -> tuple[int, dict[str, str], bytes]:
+def _error(error: DomainError) -> HttpAnswer:
     headers = {"Content-Type": "application/json"}
     if isinstance(error, MethodNotAllowed) and error.allowed:
         headers["Allow"] = ", ".join(error.allowed)
     return status_of(error), headers, error_body(error).encode()
 
 
-def _from_lambda(result: Mapping[str, Any]):
+def _from_lambda(result: Mapping[str, Any]) -> HttpAnswer:
     headers = dict(result.get("headers") or {})
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers[name] = ", ".join(values)
@@ -307,20 +308,20 @@ class _Handler(BaseHTTPRequestHandler):
         log.info("http request", extra={"request": format % args})
 
 
-def _handle_error(server: ThreadingHTTPServer, request: Any, client_address: Any) -> None:
-    """A client that went away (or idled past the timeout) is routine: one quiet line, not a trace on stderr."""
-    error = sys.exc_info()[1]
-    if isinstance(error, (ConnectionError, TimeoutError)):
-        log.info("client connection dropped", extra={"cause": type(error).__name__})
-        return
-    log.error("http server error", exc_info=True)
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # bursts, not resets
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (or idled past the timeout) is routine: one quiet line, not a trace on stderr."""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError)):
+            log.info("client connection dropped", extra={"cause": type(error).__name__})
+            return
+        log.error("http server error", exc_info=True)
 
 
 def http_server(gateway: LocalGateway, host: str, port: int) -> ThreadingHTTPServer:
     handler = type("Handler", (_Handler,), {"gateway": gateway})
-    server_class = type(
-        "Server", (ThreadingHTTPServer,), {"request_queue_size": 128, "handle_error": _handle_error}
-    )  # a queue for bursts, not resets
-    server = server_class((host, port), handler)
+    server = _Server((host, port), handler)
     server.daemon_threads = True
     return server

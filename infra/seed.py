@@ -18,9 +18,9 @@ def put_secret(client: Any, name: str, value: dict[str, Any]) -> None:
 
 def seed(
     app_secret_id: str,
-    app_secret: dict,
+    app_secret: dict[str, Any],
     db_secret_id: str,
-    db_secret: dict,
+    db_secret: dict[str, Any],
     sessions_table: str,
     idempotency_table: str,
     rate_limit_table: str,

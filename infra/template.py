@@ -19,8 +19,10 @@ def _tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> dict[str, Any]:
         value: Any = loader.construct_scalar(node)
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
-    else:
+    elif isinstance(node, yaml.MappingNode):
         value = loader.construct_mapping(node, deep=True)
+    else:
+        raise yaml.constructor.ConstructorError(None, None, f"unexpected node for !{suffix}", node.start_mark)
     return {f"!{suffix}": value}
 
 
@@ -29,7 +31,8 @@ _Loader.add_multi_constructor("!", _tag)
 
 @cache
 def template() -> dict[str, Any]:
-    return yaml.load((ROOT / "template.yaml").read_text(), Loader=_Loader)
+    loaded: dict[str, Any] = yaml.load((ROOT / "template.yaml").read_text(), Loader=_Loader)
+    return loaded
 
 
 def functions() -> dict[str, dict[str, Any]]:
@@ -51,4 +54,4 @@ def api_routes() -> dict[tuple[str, str], str]:
 
 
 def function_dir(props: dict[str, Any]) -> str:
-    return props["CodeUri"].rstrip("/").split("/")[-1]
+    return str(props["CodeUri"]).rstrip("/").split("/")[-1]

@@ -78,7 +78,8 @@ class Worker:
 
     def invoke(self, function: str, event: Mapping[str, Any]) -> Mapping[str, Any]:
         self._conn.send((function, event))
-        return self._conn.recv()
+        result: Mapping[str, Any] = self._conn.recv()  # the function's answer, as Lambda would return it
+        return result
 
     def stop(self) -> None:
         with contextlib.suppress(OSError, ValueError):
@@ -96,7 +97,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["calls_platform.web.api", *(f"functions.{f}.app" for f in functions)])
         self._idle: list[Worker] = []
-        self._all: list[Worker] = []
+        self._all: list[Worker | _Starting] = []
         self._free = threading.Condition()
         self._closed = False
 

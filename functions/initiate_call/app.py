@@ -4,16 +4,18 @@ An `Idempotency-Key` header makes retries safe: the same key and body return the
 no second call.
 """
 
+from typing import Any
+
 from calls_platform import bootstrap
 from calls_platform.use_cases import calls
 from calls_platform.web.api import ApiRequest, Route, endpoint_app, idempotency_key
 from calls_platform.web.presenters import initiated_call_json
 
 
-def initiate_call(request: ApiRequest) -> tuple[int, dict]:
+def initiate_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
 
-    def place() -> dict:
+    def place() -> dict[str, Any]:
         initiated = calls.initiate_call(container.call_deps, request.caller, request.field("phone_number"))
         return initiated_call_json(initiated)
 

@@ -1,13 +1,14 @@
 """POST /api/auth/login: exchange email and password for an access token."""
 
 import dataclasses
+from typing import Any
 
 from calls_platform import bootstrap
 from calls_platform.use_cases import auth
 from calls_platform.web.api import ApiRequest, Route, endpoint_app
 
 
-def login(request: ApiRequest) -> tuple[int, dict]:
+def login(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     token = auth.login(bootstrap.container().auth, request.field("email"), request.field("password"), request.source_ip)
     return 200, dataclasses.asdict(token)
 

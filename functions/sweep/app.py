@@ -1,10 +1,12 @@
 """Scheduled (every 5 minutes): closes calls nobody reported on, so none stays `connecting` forever."""
 
+from typing import Any
+
 from calls_platform import bootstrap
 from calls_platform.use_cases.calls import sweep_stale_calls
 
 
-def handler(event: dict, context: object) -> dict:
+def handler(event: dict[str, Any], context: object) -> dict[str, Any]:
     container = bootstrap.container()
     try:
         closed = sweep_stale_calls(container.call_deps)

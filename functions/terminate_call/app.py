@@ -1,12 +1,14 @@
 """POST /api/calls/terminate: hang up one of the caller's own calls."""
 
+from typing import Any
+
 from calls_platform import bootstrap
 from calls_platform.use_cases import calls
 from calls_platform.web.api import ApiRequest, Route, endpoint_app
 from calls_platform.web.presenters import ended_call_json
 
 
-def terminate_call(request: ApiRequest) -> tuple[int, dict]:
+def terminate_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     call = calls.terminate_call(bootstrap.container().call_deps, request.caller, request.field("call_id"))
     return 200, ended_call_json(call)
 

@@ -4,12 +4,14 @@ Answers 200 to every correctly signed callback (even a stale or unknown one) so 
 403 to a missing or wrong signature, changing nothing.
 """
 
+from typing import Any
+
 from calls_platform import bootstrap
 from calls_platform.use_cases import provider_events
 from calls_platform.web.api import ApiRequest, Route, endpoint_app
 
 
-def twilio_status(request: ApiRequest) -> tuple[int, dict]:
+def twilio_status(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
     provider_events.handle_status_callback(
         container.call_deps,

@@ -1,12 +1,14 @@
 """GET /api/voice/token: a fresh short-lived token for the browser's Voice SDK client."""
 
+from typing import Any
+
 from calls_platform import bootstrap
 from calls_platform.use_cases import calls
 from calls_platform.web.api import ApiRequest, Route, endpoint_app
 from calls_platform.web.presenters import voice_token_json
 
 
-def voice_token(request: ApiRequest) -> tuple[int, dict]:
+def voice_token(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
     return 200, voice_token_json(calls.voice_token(container.voice_tokens, container.users, request.caller))
 

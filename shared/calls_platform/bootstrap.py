@@ -2,16 +2,40 @@
 
 Each piece is built on first use, so a function that never dials never imports twilio, and one that never
 touches DynamoDB never creates its client.
+
+Every member is typed as the port (`use_cases/ports.py`) its users need, and each builder returns the real
+adapter: mypy (`make typecheck`, part of `make lint`) checks that every adapter fits its port.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from calls_platform import logs
 from calls_platform.config import Environment
+
+if TYPE_CHECKING:  # for their types only: each adapter is imported where it is first built
+    from calls_platform.adapters.idempotency import PowertoolsIdempotency
+    from calls_platform.adapters.metrics import EmfMetrics
+    from calls_platform.adapters.postgres.database import Database, DbSettings
+    from calls_platform.adapters.secrets import SecretsConfig
+    from calls_platform.use_cases.auth import AuthDeps
+    from calls_platform.use_cases.calls import CallDeps
+    from calls_platform.use_cases.ports import (
+        RateLimiter,
+        RefreshTokenStore,
+        SessionStore,
+        StatusCallbacks,
+        TokenService,
+        UserRepository,
+        VoiceTokens,
+        VoipProvider,
+    )
+
+T = TypeVar("T")
 
 
 class SystemClock:
@@ -19,17 +43,28 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class Lazy:
+class _Lazy(Generic[T]):
     """Builds the real object on first use: history never loads a provider's library, login never DynamoDB."""
 
-    def __init__(self, build: Any) -> None:
+    def __init__(self, build: Callable[[], T]) -> None:
         self._build = build
-        self._target: Any = None
+        self._target: T | None = None
 
     def __getattr__(self, name: str) -> Any:
         if self._target is None:
             self._target = self._build()
         return getattr(self._target, name)
+
+
+def lazy(build: Callable[[], T]) -> T:
+    """A stand-in for what `build` returns, built on first use. It is typed as that object, so wherever the
+    stand-in goes mypy checks the built object against the port (the one place the proxy passes as its target)."""
+    return cast(T, _Lazy(build))
+
+
+def is_built(member: object) -> bool:
+    """Whether a `lazy` stand-in has built its object (anything else is built already)."""
+    return not isinstance(member, _Lazy) or member._target is not None
 
 
 class Container:
@@ -56,7 +91,7 @@ class Container:
         return self._clients[service]
 
     @functools.cached_property
-    def secrets(self) -> Any:
+    def secrets(self) -> SecretsConfig:
         from calls_platform.adapters.secrets import SecretsConfig
 
         return SecretsConfig(self._client("secretsmanager"), self.env.secrets_refresh_seconds)
@@ -65,12 +100,12 @@ class Container:
         return self.secrets.json(self.env.app_secret_id)
 
     @functools.cached_property
-    def database(self) -> Any:
+    def database(self) -> Database:
         from calls_platform.adapters.postgres.database import Database
 
         return Database(self.db_settings)
 
-    def db_settings(self, refresh: bool = False) -> Any:
+    def db_settings(self, refresh: bool = False) -> DbSettings:
         from calls_platform.adapters.secrets import db_settings
 
         if refresh:
@@ -78,61 +113,61 @@ class Container:
         return db_settings(self.secrets.json(self.env.db_secret_id))
 
     @functools.cached_property
-    def tokens(self) -> Any:
+    def tokens(self) -> TokenService:
         from calls_platform.adapters.tokens import JwtTokens
 
         return JwtTokens(self.app_secret().get("jwt_secret", ""), self.env.access_token_ttl)
 
     @functools.cached_property
-    def auth(self) -> Any:
+    def auth(self) -> AuthDeps:
         from calls_platform.adapters.passwords import Argon2Passwords
         from calls_platform.use_cases.auth import AuthDeps
 
         return AuthDeps(
             users=self.users,
             passwords=Argon2Passwords(),
-            tokens=Lazy(lambda: self.tokens),  # registering needs no token key
+            tokens=lazy(lambda: self.tokens),  # registering needs no token key
             refresh_tokens=self.refresh_tokens,
             limiter=self.limiter,
             registrations_per_address=self.env.registrations_per_address,
         )
 
     @functools.cached_property
-    def refresh_tokens(self) -> Any:
+    def refresh_tokens(self) -> RefreshTokenStore:
         """Used refresh tokens and revoked families (logout and reuse revoke access tokens too)."""
         from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
 
         return PgRefreshTokens(self.database)
 
     @functools.cached_property
-    def users(self) -> Any:
-        def build() -> Any:
+    def users(self) -> UserRepository:
+        def build() -> UserRepository:
             from calls_platform.adapters.postgres.users import PgUserRepository
 
             return PgUserRepository(self.database)
 
-        return Lazy(build)  # the voice token function asks only in Twilio mode
+        return lazy(build)  # the voice token function asks only in Twilio mode
 
     @functools.cached_property
-    def limiter(self) -> Any:
-        def build() -> Any:
+    def limiter(self) -> RateLimiter:
+        def build() -> RateLimiter:
             from calls_platform.adapters.rate_limits import DynamoRateLimiter
 
             return DynamoRateLimiter(self._client("dynamodb"), self.env.rate_limit_table)
 
-        return Lazy(build)
+        return lazy(build)
 
     @functools.cached_property
-    def sessions(self) -> Any:
+    def sessions(self) -> SessionStore:
         from calls_platform.adapters.sessions import DynamoSessionStore
 
-        return Lazy(lambda: DynamoSessionStore(self._client("dynamodb"), self.env.sessions_table))
+        return lazy(lambda: DynamoSessionStore(self._client("dynamodb"), self.env.sessions_table))
 
     @functools.cached_property
-    def voip(self) -> Any:
-        return Lazy(self._build_voip)
+    def voip(self) -> VoipProvider:
+        return lazy(self._build_voip)
 
-    def _build_voip(self) -> Any:
+    def _build_voip(self) -> VoipProvider:
         if self.env.voip_provider == "twilio":
             from calls_platform.adapters.voip.twilio import twilio_provider
 
@@ -142,10 +177,10 @@ class Container:
         return MockVoipProvider()
 
     @functools.cached_property
-    def voice_tokens(self) -> Any:
-        return Lazy(self._build_voice_tokens)
+    def voice_tokens(self) -> VoiceTokens:
+        return lazy(self._build_voice_tokens)
 
-    def _build_voice_tokens(self) -> Any:
+    def _build_voice_tokens(self) -> VoiceTokens:
         if self.env.voip_provider == "twilio":
             from calls_platform.adapters.voip.voice_tokens import twilio_voice_tokens
 
@@ -155,19 +190,19 @@ class Container:
         return NoVoiceTokens()
 
     @functools.cached_property
-    def status_callbacks(self) -> Any:
+    def status_callbacks(self) -> StatusCallbacks:
         from calls_platform.adapters.voip.twilio_webhooks import TwilioStatusCallbacks
 
         return TwilioStatusCallbacks(self.app_secret().get("voip_auth_token", ""))
 
     @functools.cached_property
-    def idempotency(self) -> Any:
+    def idempotency(self) -> PowertoolsIdempotency:
         from calls_platform.adapters.idempotency import PowertoolsIdempotency
 
         return PowertoolsIdempotency(self._client("dynamodb"), self.env.idempotency_table)
 
     @functools.cached_property
-    def call_deps(self) -> Any:
+    def call_deps(self) -> CallDeps:
         """What the call use cases need (`call_deps.calls` is the call repository)."""
         from calls_platform.adapters.postgres.calls import PgCallRepository
         from calls_platform.domain.calls import CallLimits
@@ -189,17 +224,17 @@ class Container:
         )
 
     @functools.cached_property
-    def metrics(self) -> Any:
-        def build() -> Any:
+    def metrics(self) -> EmfMetrics:  # a Metrics port for the use cases; the container also flushes it
+        def build() -> EmfMetrics:
             from calls_platform.adapters.metrics import EmfMetrics
 
             return EmfMetrics()
 
-        return Lazy(build)
+        return lazy(build)
 
     def end_of_invocation(self) -> None:
         """Flush what an invocation recorded (metrics), if it recorded anything."""
-        if "metrics" in vars(self) and self.metrics._target is not None:
+        if "metrics" in vars(self) and is_built(self.metrics):
             self.metrics.flush()
 
 

@@ -1,4 +1,6 @@
-"""The Makefile's lint targets: code lint needs only .venv, the template lint its own; CI runs both."""
+"""The Makefile's lint targets: code lint (ruff, mypy) needs only .venv, the template lint its own; CI runs both.
+
+What mypy checks, and that it catches an adapter that does not fit its port: test_typecheck.py."""
 
 from __future__ import annotations
 
@@ -12,9 +14,9 @@ def recipe(target: str) -> str:
     return subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True).stdout
 
 
-def test_code_lint_is_ruff_alone_without_the_sam_venv():
+def test_code_lint_is_ruff_and_mypy_without_the_sam_venv():
     lint = recipe("lint")
-    assert "ruff check ." in lint and "ruff format --check ." in lint
+    assert "ruff check ." in lint and "ruff format --check ." in lint and ".venv/bin/mypy" in lint
     assert ".venv-sam" not in lint and "cfn-lint" not in lint and "sam validate" not in lint
 
 
@@ -26,9 +28,3 @@ def test_template_lint_is_its_own_target():
 def test_ci_runs_both_lints():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert "make lint" in ci and "make lint-template" in ci
-
-
-def test_typecheck_runs_mypy_with_the_projects_strict_configuration():
-    assert ".venv/bin/mypy" in recipe("typecheck")
-    config = (ROOT / "pyproject.toml").read_text()
-    assert "[tool.mypy]" in config and "strict = true" in config

@@ -16,6 +16,7 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs
 
 
@@ -35,13 +36,20 @@ class FakeTwilio:
     account_sid: str = "AC" + "0" * 32
     auth_token: str = "fake-auth-token"
     requests: list[Recorded] = field(default_factory=list)
-    calls: dict[str, dict] = field(default_factory=dict)
-    scripted: deque = field(default_factory=deque)  # (status, body) answered before normal handling
+    calls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    scripted: deque[tuple[int, dict[str, Any]]] = field(
+        default_factory=deque
+    )  # (status, body) answered before normal handling
     server: ThreadingHTTPServer | None = None
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"http://127.0.0.1:{self._running().server_address[1]}"
+
+    def _running(self) -> ThreadingHTTPServer:
+        if self.server is None:
+            raise RuntimeError("the fake Twilio is not started")
+        return self.server
 
     def fail_next(self, status: int, code: int, message: str = "scripted failure", times: int = 1) -> None:
         for _ in range(times):
@@ -69,7 +77,7 @@ class FakeTwilio:
                     )
                 self._answer(status, body)
 
-            def _answer(self, status: int, body: dict) -> None:
+            def _answer(self, status: int, body: dict[str, Any]) -> None:
                 raw = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -77,7 +85,7 @@ class FakeTwilio:
                 self.end_headers()
                 self.wfile.write(raw)
 
-            def log_message(self, *args) -> None:
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -85,10 +93,11 @@ class FakeTwilio:
         return self
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        server = self._running()
+        server.shutdown()
+        server.server_close()
 
-    def handle(self, path: str, form: dict, user: str, password: str) -> tuple[int, dict]:
+    def handle(self, path: str, form: dict[str, list[str]], user: str, password: str) -> tuple[int, dict[str, Any]]:
         if (user, password) != (self.account_sid, self.auth_token):
             return 401, {"code": 20003, "message": "Authenticate", "status": 401}
         if self.scripted:
@@ -104,7 +113,7 @@ class FakeTwilio:
         return self._update(self.calls[sid], form.get("Status", [""])[0])
 
     @staticmethod
-    def _update(call: dict, status: str) -> tuple[int, dict]:
+    def _update(call: dict[str, Any], status: str) -> tuple[int, dict[str, Any]]:
         # Twilio: canceled affects only queued/ringing calls; completed ends an in-progress one.
         if call["status"] in ("completed", "canceled", "busy", "failed", "no-answer"):
             return 400, {"code": 21220, "message": "Call is not in-progress. Cannot redirect.", "status": 400}

@@ -1,3 +1,5 @@
+"""Sign-up and login through their functions' own Chalice apps (chalice.test.Client): answers and errors."""
+
 import re
 
 import pytest

@@ -1,3 +1,6 @@
+"""Calls in mock mode through each call function's own Chalice app: initiate, answer, terminate, get,
+history and health, their errors, metrics and log lines."""
+
 import json
 import re
 import uuid

@@ -1,3 +1,5 @@
+"""The one call state machine and what each provider leg's status means (`domain/calls.py`)."""
+
 from datetime import UTC
 
 import pytest

@@ -1,3 +1,5 @@
+"""Placing, answering, ending, showing, listing and sweeping calls (`use_cases/calls.py`), on in-memory fakes."""
+
 import logging
 import uuid
 from pathlib import Path
@@ -24,140 +26,141 @@ NUMBER = "+491512345678"
 
 
 @pytest.fixture
-def w():
-    fakes = world()
+def fakes():
+    """In-memory fakes of every port (tests/unit/fakes.py); `fakes.call_deps()` is what the use cases run on."""
+    made = world()
     for caller in (ALICE, BOB):  # signed-in users exist: the repositories check it, as Postgres does
         user_id = caller.user_id
-        fakes.users.by_id[user_id] = User(user_id, f"{user_id.hex}@example.com", "fake$", fakes.clock.now())
-    return fakes
+        made.users.by_id[user_id] = User(user_id, f"{user_id.hex}@example.com", "fake$", made.clock.now())
+    return made
 
 
-def test_initiate_places_the_call_records_it_and_adds_a_session(w, caplog):
+def test_initiate_places_the_call_records_it_and_adds_a_session(fakes, caplog):
     caplog.set_level(logging.INFO)
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     assert call.status is CallStatus.CONNECTING
-    assert w.voip.placed == [call.call_id]
-    assert w.voip.max_seconds == [120 * 60]  # a call may last no longer than today's minutes left
-    assert w.calls.rows[call.call_id].provider_call_id == call.provider_call_id
-    assert call.session_id.startswith("sess_") and call.session_id in w.sessions.items
-    assert call.start_time == w.clock.now()
+    assert fakes.voip.placed == [call.call_id]
+    assert fakes.voip.max_seconds == [120 * 60]  # a call may last no longer than today's minutes left
+    assert fakes.calls.rows[call.call_id].provider_call_id == call.provider_call_id
+    assert call.session_id.startswith("sess_") and call.session_id in fakes.sessions.items
+    assert call.start_time == fakes.clock.now()
     assert {"session added", "call initiated successfully"} <= {r.getMessage() for r in caplog.records}
 
 
-def test_invalid_number_places_nothing(w):
+def test_invalid_number_places_nothing(fakes):
     with pytest.raises(ValidationError):
-        calls.initiate_call(w.call_deps(), ALICE, "491512345678")
-    assert not w.voip.placed and not w.calls.rows and not w.sessions.items
+        calls.initiate_call(fakes.call_deps(), ALICE, "491512345678")
+    assert not fakes.voip.placed and not fakes.calls.rows and not fakes.sessions.items
 
 
-def test_provider_failure_keeps_a_failed_call_and_no_session(w, caplog):
-    w.voip.fail_place = "connection refused"
+def test_provider_failure_keeps_a_failed_call_and_no_session(fakes, caplog):
+    fakes.voip.fail_place = "connection refused"
     with pytest.raises(VoipUnavailable):
-        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
-    [failed] = w.calls.rows.values()
+        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    [failed] = fakes.calls.rows.values()
     assert failed.status is CallStatus.FAILED and failed.duration == 0 and failed.end_time == failed.start_time
-    assert not w.sessions.items
+    assert not fakes.sessions.items
     record = next(r for r in caplog.records if r.getMessage() == "failed to initiate voip call")
     assert record.cause == "connection refused" and record.phone_number == "*********5678"
 
 
-def test_session_store_failure_hangs_up_and_fails_the_call(w):
-    w.sessions.fail_adds = True
+def test_session_store_failure_hangs_up_and_fails_the_call(fakes):
+    fakes.sessions.fail_adds = True
     with pytest.raises(ServiceUnavailable):
-        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
-    [call] = w.calls.rows.values()
+        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    [call] = fakes.calls.rows.values()
     assert call.status is CallStatus.FAILED
-    assert w.voip.hung_up == [call.provider_call_id]
+    assert fakes.voip.hung_up == [call.provider_call_id]
 
 
-def test_database_failure_hangs_up_the_placed_call(w):
-    w.calls.fail_next_record = True  # recording the provider's id fails
+def test_database_failure_hangs_up_the_placed_call(fakes):
+    fakes.calls.fail_next_record = True  # recording the provider's id fails
     with pytest.raises(ServiceUnavailable):
-        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
-    [call] = w.calls.rows.values()  # recorded before dialling, within the limits; now failed
-    assert call.status is CallStatus.FAILED and not w.sessions.items
-    assert len(w.voip.hung_up) == 1
+        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    [call] = fakes.calls.rows.values()  # recorded before dialling, within the limits; now failed
+    assert call.status is CallStatus.FAILED and not fakes.sessions.items
+    assert len(fakes.voip.hung_up) == 1
 
 
-def test_failed_compensation_is_logged_loudly_with_the_provider_id(w, caplog):
-    w.calls.fail_next_record = True
-    w.voip.fail_hang_up = True
+def test_failed_compensation_is_logged_loudly_with_the_provider_id(fakes, caplog):
+    fakes.calls.fail_next_record = True
+    fakes.voip.fail_hang_up = True
     with pytest.raises(ServiceUnavailable):
-        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
+        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     record = next(r for r in caplog.records if r.levelno == logging.CRITICAL)
     assert record.provider_call_id.startswith("fake-")
 
 
-def test_terminate_completes_the_call_billing_from_the_answer(w, caplog):
+def test_terminate_completes_the_call_billing_from_the_answer(fakes, caplog):
     caplog.set_level(logging.INFO)
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    w.clock.advance(10)
-    w.calls.transition(call.call_id, CallStatus.ACTIVE, w.clock.now())
-    w.clock.advance(42.7)
-    ended = calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
-    assert (ended.status, ended.duration, ended.end_time) == (CallStatus.COMPLETED, 42, w.clock.now())
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fakes.clock.advance(10)
+    fakes.calls.transition(call.call_id, CallStatus.ACTIVE, fakes.clock.now())
+    fakes.clock.advance(42.7)
+    ended = calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
+    assert (ended.status, ended.duration, ended.end_time) == (CallStatus.COMPLETED, 42, fakes.clock.now())
     assert ended.end_reason == "caller_hung_up"
-    assert call.session_id not in w.sessions.items
-    assert w.voip.hung_up == [call.provider_call_id]
+    assert call.session_id not in fakes.sessions.items
+    assert fakes.voip.hung_up == [call.provider_call_id]
     assert {"session removed", "call terminated successfully"} <= {r.getMessage() for r in caplog.records}
 
 
-def test_an_unanswered_call_lasts_zero_seconds(w):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    w.clock.advance(30)
-    assert calls.terminate_call(w.call_deps(), ALICE, str(call.call_id)).duration == 0
+def test_an_unanswered_call_lasts_zero_seconds(fakes):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fakes.clock.advance(30)
+    assert calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id)).duration == 0
 
 
-def test_terminating_someone_elses_call_is_forbidden_and_logged(w, caplog):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+def test_terminating_someone_elses_call_is_forbidden_and_logged(fakes, caplog):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     with pytest.raises(CallTerminationForbidden):
-        calls.terminate_call(w.call_deps(), BOB, str(call.call_id))
-    assert w.calls.rows[call.call_id].status is CallStatus.CONNECTING
-    assert call.session_id in w.sessions.items
+        calls.terminate_call(fakes.call_deps(), BOB, str(call.call_id))
+    assert fakes.calls.rows[call.call_id].status is CallStatus.CONNECTING
+    assert call.session_id in fakes.sessions.items
     assert any(r.getMessage() == "unauthorized call termination attempt" for r in caplog.records)
 
 
-def test_unknown_and_malformed_call_ids(w):
+def test_unknown_and_malformed_call_ids(fakes):
     with pytest.raises(CallNotFound):
-        calls.terminate_call(w.call_deps(), ALICE, str(uuid.uuid4()))
+        calls.terminate_call(fakes.call_deps(), ALICE, str(uuid.uuid4()))
     with pytest.raises(ValidationError):
-        calls.terminate_call(w.call_deps(), ALICE, "not-a-uuid")
+        calls.terminate_call(fakes.call_deps(), ALICE, "not-a-uuid")
 
 
-def test_an_ended_call_cannot_be_ended_again(w):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+def test_an_ended_call_cannot_be_ended_again(fakes):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     with pytest.raises(CallAlreadyEnded) as caught:
-        calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+        calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     assert "completed" in caught.value.message
 
 
-def test_a_failed_hang_up_or_session_removal_does_not_undo_the_end(w, caplog):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    w.voip.fail_hang_up = True
-    w.sessions.fail_removes = True
-    ended = calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+def test_a_failed_hang_up_or_session_removal_does_not_undo_the_end(fakes, caplog):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fakes.voip.fail_hang_up = True
+    fakes.sessions.fail_removes = True
+    ended = calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     assert ended.status is CallStatus.COMPLETED
     messages = {r.getMessage() for r in caplog.records}
     assert {"failed to hang up voip call", "failed to remove session"} <= messages
 
 
-def test_history_is_the_callers_own_newest_first(w):
-    first = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    w.clock.advance(5)
-    second = calls.initiate_call(w.call_deps(), ALICE, "+4915123456789").call
-    calls.initiate_call(w.call_deps(), BOB, NUMBER)
-    assert [c.call_id for c in calls.call_history(w.call_deps(), ALICE).calls] == [second.call_id, first.call_id]
+def test_history_is_the_callers_own_newest_first(fakes):
+    first = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fakes.clock.advance(5)
+    second = calls.initiate_call(fakes.call_deps(), ALICE, "+4915123456789").call
+    calls.initiate_call(fakes.call_deps(), BOB, NUMBER)
+    assert [c.call_id for c in calls.call_history(fakes.call_deps(), ALICE).calls] == [second.call_id, first.call_id]
 
 
-def test_history_pages_with_cursors_until_the_end(w):
+def test_history_pages_with_cursors_until_the_end(fakes):
     made = []
     for _ in range(5):
-        made.append(calls.initiate_call(w.call_deps(), ALICE, NUMBER).call.call_id)
-        w.clock.advance(1)
+        made.append(calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call.call_id)
+        fakes.clock.advance(1)
     seen, cursor = [], None
     while True:
-        page = calls.call_history(w.call_deps(), ALICE, "2", cursor)
+        page = calls.call_history(fakes.call_deps(), ALICE, "2", cursor)
         seen += [c.call_id for c in page.calls]
         if page.next_cursor is None:
             break
@@ -165,20 +168,21 @@ def test_history_pages_with_cursors_until_the_end(w):
     assert seen == made[::-1]
 
 
-def test_calls_with_the_same_start_time_are_neither_lost_nor_repeated(w):
-    made = {calls.initiate_call(w.call_deps(), ALICE, NUMBER).call.call_id for _ in range(7)}  # one clock tick
-    first = calls.call_history(w.call_deps(), ALICE, "3")
-    second = calls.call_history(w.call_deps(), ALICE, "3", first.next_cursor)
-    third = calls.call_history(w.call_deps(), ALICE, "3", second.next_cursor)
+def test_calls_with_the_same_start_time_are_neither_lost_nor_repeated(fakes):
+    made = {calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call.call_id for _ in range(7)}  # one clock tick
+    first = calls.call_history(fakes.call_deps(), ALICE, "3")
+    second = calls.call_history(fakes.call_deps(), ALICE, "3", first.next_cursor)
+    third = calls.call_history(fakes.call_deps(), ALICE, "3", second.next_cursor)
     ids = [c.call_id for page in (first, second, third) for c in page.calls]
     assert len(ids) == 7 and set(ids) == made and third.next_cursor is None
 
 
-def test_history_filters_by_status(w):
-    ended = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    calls.terminate_call(w.call_deps(), ALICE, str(ended.call_id))
-    calls.initiate_call(w.call_deps(), ALICE, NUMBER)
-    assert [c.call_id for c in calls.call_history(w.call_deps(), ALICE, status="completed").calls] == [ended.call_id]
+def test_history_filters_by_status(fakes):
+    ended = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    calls.terminate_call(fakes.call_deps(), ALICE, str(ended.call_id))
+    calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    completed = calls.call_history(fakes.call_deps(), ALICE, status="completed").calls
+    assert [c.call_id for c in completed] == [ended.call_id]
 
 
 @pytest.mark.parametrize(
@@ -194,57 +198,57 @@ def test_history_filters_by_status(w):
         (None, None, "ringing-ish", "status"),
     ],
 )
-def test_bad_history_parameters(w, limit, cursor, status, message):
+def test_bad_history_parameters(fakes, limit, cursor, status, message):
     with pytest.raises(ValidationError, match=message):
-        calls.call_history(w.call_deps(), ALICE, limit, cursor, status)
+        calls.call_history(fakes.call_deps(), ALICE, limit, cursor, status)
 
 
 # Chromium's answer to one of our offers: every offer of ours has the same mid and codecs.
 ANSWER = (Path(__file__).resolve().parents[1] / "fixtures" / "chromium_answer.sdp").open(newline="").read()
 
 
-def test_an_answer_connects_a_mock_call_and_bills_from_it(w):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    w.clock.advance(3)
-    answered = calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
-    assert answered.status is CallStatus.ACTIVE and answered.answer_time == w.clock.now()
+def test_an_answer_connects_a_mock_call_and_bills_from_it(fakes):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fakes.clock.advance(3)
+    answered = calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
+    assert answered.status is CallStatus.ACTIVE and answered.answer_time == fakes.clock.now()
     assert answered.sdp_answer == ANSWER
-    w.clock.advance(20)
-    assert calls.terminate_call(w.call_deps(), ALICE, str(call.call_id)).duration == 20
+    fakes.clock.advance(20)
+    assert calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id)).duration == 20
 
 
-def test_answer_errors(w):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
+def test_answer_errors(fakes):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     with pytest.raises(CallAnswerForbidden):
-        calls.answer_call(w.call_deps(), BOB, str(call.call_id), ANSWER)
+        calls.answer_call(fakes.call_deps(), BOB, str(call.call_id), ANSWER)
     with pytest.raises(CallNotFound):
-        calls.answer_call(w.call_deps(), ALICE, str(uuid.uuid4()), ANSWER)
+        calls.answer_call(fakes.call_deps(), ALICE, str(uuid.uuid4()), ANSWER)
     with pytest.raises(ValidationError, match="active or passive"):
-        calls.answer_call(w.call_deps(), ALICE, str(call.call_id), call.sdp_offer)
-    calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
+        calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), call.sdp_offer)
+    calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
     with pytest.raises(CallAlreadyAnswered):
-        calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
-    calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
+        calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
+    calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     with pytest.raises(CallAlreadyEnded):
-        calls.answer_call(w.call_deps(), ALICE, str(call.call_id), ANSWER)
+        calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
 
 
-def test_get_call_shows_only_the_callers_own(w):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    assert calls.get_call(w.call_deps(), ALICE, str(call.call_id)) == call
+def test_get_call_shows_only_the_callers_own(fakes):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    assert calls.get_call(fakes.call_deps(), ALICE, str(call.call_id)) == call
     with pytest.raises(CallNotFound):
-        calls.get_call(w.call_deps(), BOB, str(call.call_id))
+        calls.get_call(fakes.call_deps(), BOB, str(call.call_id))
 
 
-def test_metrics_count_attempts_voip_errors_and_billed_seconds(w):
-    call = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    w.calls.transition(call.call_id, CallStatus.ACTIVE, w.clock.now())
-    w.clock.advance(7)
-    calls.terminate_call(w.call_deps(), ALICE, str(call.call_id))
-    w.voip.fail_place = "down"
+def test_metrics_count_attempts_voip_errors_and_billed_seconds(fakes):
+    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fakes.calls.transition(call.call_id, CallStatus.ACTIVE, fakes.clock.now())
+    fakes.clock.advance(7)
+    calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
+    fakes.voip.fail_place = "down"
     with pytest.raises(VoipUnavailable):
-        calls.initiate_call(w.call_deps(), ALICE, NUMBER)
-    assert w.metrics.recorded == [
+        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    assert fakes.metrics.recorded == [
         ("CallAttempts", 1),
         ("CallsInitiated", 1),
         ("CallDuration", 7),
@@ -253,15 +257,15 @@ def test_metrics_count_attempts_voip_errors_and_billed_seconds(w):
     ]
 
 
-def test_the_sweep_fails_calls_nobody_reported_on_and_only_those(w):
-    stale = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    w.clock.advance(200)
-    fresh = calls.initiate_call(w.call_deps(), ALICE, NUMBER).call
-    closed = calls.sweep_stale_calls(w.call_deps())
+def test_the_sweep_fails_calls_nobody_reported_on_and_only_those(fakes):
+    stale = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fakes.clock.advance(200)
+    fresh = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    closed = calls.sweep_stale_calls(fakes.call_deps())
     assert [c.call_id for c in closed] == [stale.call_id]
-    assert w.calls.rows[stale.call_id].status is CallStatus.FAILED
-    assert w.calls.rows[stale.call_id].end_reason == "timeout"
-    assert w.calls.rows[fresh.call_id].status is CallStatus.CONNECTING
-    assert stale.session_id not in w.sessions.items and stale.provider_call_id in w.voip.hung_up
-    assert ("ActiveCalls", 1) in w.metrics.recorded
-    assert calls.sweep_stale_calls(w.call_deps()) == []
+    assert fakes.calls.rows[stale.call_id].status is CallStatus.FAILED
+    assert fakes.calls.rows[stale.call_id].end_reason == "timeout"
+    assert fakes.calls.rows[fresh.call_id].status is CallStatus.CONNECTING
+    assert stale.session_id not in fakes.sessions.items and stale.provider_call_id in fakes.voip.hung_up
+    assert ("ActiveCalls", 1) in fakes.metrics.recorded
+    assert calls.sweep_stale_calls(fakes.call_deps()) == []

@@ -1,3 +1,5 @@
+"""argon2id password hashing (`adapters/passwords.py`)."""
+
 import time
 
 from calls_platform.adapters.passwords import _DUMMY_HASH, Argon2Passwords

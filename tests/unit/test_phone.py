@@ -1,3 +1,5 @@
+"""E.164 phone numbers: what is accepted, and masking in logs (`domain/phone.py`)."""
+
 import pytest
 
 from calls_platform.domain.errors import ValidationError

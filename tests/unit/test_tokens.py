@@ -1,3 +1,5 @@
+"""JWT access and refresh tokens (`adapters/tokens.py`), on an injected clock."""
+
 import time
 import uuid
 

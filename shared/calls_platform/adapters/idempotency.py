@@ -34,20 +34,31 @@ class PowertoolsIdempotency:
         )
 
     def run(
-        self, operation: str, scope: str, key: str, payload: Mapping[str, Any], action: Callable[[], dict], context: Any
-    ) -> dict:
+        self,
+        operation: str,
+        scope: str,
+        key: str,
+        payload: Mapping[str, Any],
+        action: Callable[[], dict[str, Any]],
+        context: Any,
+    ) -> dict[str, Any]:
         """The first result for (operation, scope, key), computing it with `action` only once."""
         if context is not None:
             self._config.register_lambda_context(context)  # an in-progress record expires with the invocation
 
-        @idempotent_function(
-            data_keyword_argument="request", persistence_store=self._store, config=self._config, key_prefix=operation
-        )
-        def once(request: dict) -> dict:
+        def once(request: dict[str, Any]) -> dict[str, Any]:
             return action()
 
+        # Applied as a call, not a decorator: Powertools types the decorator's result as Any.
+        guarded: Callable[..., dict[str, Any]] = idempotent_function(
+            once,
+            data_keyword_argument="request",
+            persistence_store=self._store,
+            config=self._config,
+            key_prefix=operation,
+        )
         try:
-            return once(request={"scope": scope, "key": key, "payload": dict(payload)})
+            return guarded(request={"scope": scope, "key": key, "payload": dict(payload)})
         except IdempotencyValidationError:
             raise IdempotencyKeyReused() from None
         except IdempotencyAlreadyInProgressError:

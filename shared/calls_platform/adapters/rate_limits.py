@@ -73,7 +73,7 @@ class DynamoRateLimiter:
         ]
         self._transact(items)  # a window that ended meanwhile has nothing to give back: no harm
 
-    def _transact(self, items: list[dict]) -> list[dict] | None:
+    def _transact(self, items: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """None when the transaction went through; else the cancellation reasons, one per item."""
         try:
             self._client.transact_write_items(TransactItems=items)

@@ -116,7 +116,7 @@ class JwtTokens:
         token_hash = hashlib.sha256(f"{family}:{jti}".encode()).hexdigest()
         return RefreshClaims(user_id, family, token_hash, datetime.fromtimestamp(claims["exp"], tz=UTC))
 
-    def _encode(self, user_id: uuid.UUID, kind: str, ttl: int, extra: dict) -> str:
+    def _encode(self, user_id: uuid.UUID, kind: str, ttl: int, extra: dict[str, str]) -> str:
         now = int(self._clock())
         claims = {
             "sub": str(user_id),
@@ -131,7 +131,7 @@ class JwtTokens:
         }
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
-    def _decode(self, token: str, kind: str) -> tuple[uuid.UUID, dict]:
+    def _decode(self, token: str, kind: str) -> tuple[uuid.UUID, dict[str, Any]]:
         # base64url padding is no part of a JWT (RFC 7515), yet decoders tolerate some: one spelling per token.
         token = ".".join(part.rstrip("=") for part in token.split("."))
         try:

@@ -47,7 +47,7 @@ def check_destination(number: str, countries: frozenset[str] = frozenset()) -> N
     import phonenumbers
 
     parsed = phonenumbers.parse(number, None)
-    region = phonenumbers.region_code_for_country_code(parsed.country_code)
+    region = phonenumbers.region_code_for_country_code(parsed.country_code or 0)  # parse() always sets it
     if region == _INTERNATIONAL_NETWORKS:
         raise DestinationNotAllowed("calls to satellite and international network numbers are not allowed")
     kind = phonenumbers.number_type(parsed)

@@ -3,6 +3,7 @@
 import dataclasses
 import uuid
 from datetime import datetime, timedelta
+from typing import Self
 
 
 @dataclasses.dataclass(frozen=True)
@@ -14,7 +15,7 @@ class LiveSession:
     expires_at: datetime
 
     @classmethod
-    def for_call(cls, session_id: str, call_id: uuid.UUID, user_id: uuid.UUID, now: datetime, ttl: timedelta):
+    def for_call(cls, session_id: str, call_id: uuid.UUID, user_id: uuid.UUID, now: datetime, ttl: timedelta) -> Self:
         return cls(session_id, call_id, user_id, now, now + ttl)
 
     def is_expired(self, now: datetime) -> bool:

@@ -186,7 +186,8 @@ def retry_pending_hang_ups(deps: CallDeps, limit: int = 50) -> list[Call]:
     confirmed = []
     for call in deps.calls.pending_hang_ups(limit):
         try:
-            deps.voip.hang_up(call.provider_call_id, CallStatus.RINGING)
+            if call.provider_call_id:  # always: only calls the provider knows are marked
+                deps.voip.hang_up(call.provider_call_id, CallStatus.RINGING)
         except DomainError as error:
             log.error(
                 "hang-up retry failed; will retry",

@@ -46,13 +46,20 @@ class ApiRequest:
     headers: Mapping[str, str]
     query: Mapping[str, str]
     path: Mapping[str, str]
-    caller: Caller | None  # who sent the bearer token (routes that need one)
+    signed_in: Caller | None  # who sent the bearer token, on routes with auth; None on the others
     public_url: str  # the URL the client called, as seen from outside (webhook signatures are over it)
     context: Any = None  # the Lambda context
     source_ip: str = "unknown"  # the client's address as API Gateway saw it
 
     def field(self, name: str) -> Any:
         return self.body.get(name)
+
+    @property
+    def caller(self) -> Caller:
+        """Who sent the bearer token: only routes with auth have one (they answer 401 before the view runs)."""
+        if self.signed_in is None:
+            raise RuntimeError("caller asked of a request on a route without auth")
+        return self.signed_in
 
 
 View = Callable[[ApiRequest], tuple[int, Any]]

@@ -106,7 +106,7 @@ class TwilioProvider:
                     f"calls to this destination are not allowed for this account (Twilio {error.code})"
                 ) from None
             raise _unavailable(error) from error
-        return created.sid
+        return str(created.sid)
 
     def phone_leg_twiml(self, call: Call, max_seconds: int | None = None) -> str:
         """What runs once the browser accepted: ring the phone (the caller hears ringback meanwhile), show our

@@ -1,3 +1,5 @@
+"""The SDP audio offer the API hands the browser (`domain/sdp.py`)."""
+
 import re
 
 from calls_platform.domain.sdp import build_audio_offer
