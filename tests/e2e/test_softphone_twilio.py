@@ -23,15 +23,14 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.support.browser import CHROMIUM_ARGS as BROWSER_ARGS
 from tests.support.browser import launched
+from tests.support.paths import ARTIFACTS
 from tests.twilio.conftest import fake_twilio, twilio_mode  # noqa: F401  (fixtures: Twilio mode, fake Twilio)
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 COUNTRY, NUMBER = "+49", "1512 3456789"  # picked by dialling code, typed without it
 SIGNALING = re.compile(r"^wss://voice-js\.[a-z-]+\.twilio\.com/signal$")
 EVENT_GATEWAY = re.compile(r"^https://eventgw(\.[a-z0-9-]+)?\.twilio\.com/")
