@@ -53,7 +53,7 @@ def test_voip_failure_is_503_with_a_failed_call_and_no_session(endpoint, user, d
     from calls_platform import bootstrap
     from calls_platform.domain.errors import VoipUnavailable
 
-    def refuse(call):
+    def refuse(call, max_seconds=None):
         raise VoipUnavailable("provider down")
 
     monkeypatch.setattr(bootstrap.container().call_deps.voip, "place_call", refuse)
