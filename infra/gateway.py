@@ -18,7 +18,6 @@ import types
 import uuid
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -30,11 +29,12 @@ from calls_platform.domain.errors import (
     ValidationError,
 )
 from calls_platform.web.errors import error_body, error_for_status, internal_error, status_of
+from infra.settings import ROOT
 from infra.workers import WorkerPool
 
 log = logging.getLogger("gateway")
-FUNCTIONS_DIR = Path(__file__).resolve().parents[1] / "functions"
-SOFTPHONE_DIR = Path(__file__).resolve().parents[1] / "softphone" / "dist"  # built by `make page`
+FUNCTIONS_DIR = ROOT / "functions"
+SOFTPHONE_DIR = ROOT / "softphone" / "dist"  # built by `make page`
 _CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript",

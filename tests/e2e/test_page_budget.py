@@ -6,7 +6,9 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-DIST = Path(__file__).resolve().parents[2] / "softphone" / "dist"
+from tests.support.paths import PAGE_DIST
+
+DIST = PAGE_DIST
 BUDGET_BYTES = 150 * 1024
 
 

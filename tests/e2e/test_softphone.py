@@ -13,13 +13,12 @@ import json
 import urllib.error
 import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.support.browser import launched
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "softphone"
 AXE = ROOT / "softphone" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}

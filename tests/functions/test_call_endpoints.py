@@ -4,11 +4,11 @@ history and health, their errors, metrics and log lines."""
 import json
 import re
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import assert_error, session_ids
+from tests.support.paths import FIXTURES
 
 NUMBER = "+491512345678"
 
@@ -53,7 +53,7 @@ def test_voip_failure_is_503_with_a_failed_call_and_no_session(endpoint, user, d
     from calls_platform import bootstrap
     from calls_platform.domain.errors import VoipUnavailable
 
-    def refuse(call):
+    def refuse(call, max_seconds=None):
         raise VoipUnavailable("provider down")
 
     monkeypatch.setattr(bootstrap.container().call_deps.voip, "place_call", refuse)
@@ -151,7 +151,7 @@ def test_health_is_503_when_the_database_is_down(endpoint, stack, db):
     assert endpoint("health").call("GET", "/api/health").status_code == 200
 
 
-CHROMIUM_ANSWER = (Path(__file__).resolve().parents[1] / "fixtures" / "chromium_answer.sdp").open(newline="").read()
+CHROMIUM_ANSWER = (FIXTURES / "chromium_answer.sdp").open(newline="").read()
 
 
 def answer(endpoint, token, call_id, sdp=CHROMIUM_ANSWER):

@@ -17,22 +17,21 @@ def session(ttl=timedelta(hours=1), now=NOW):
     return LiveSession.for_call(f"sess_{uuid.uuid4().hex}", uuid.uuid4(), uuid.uuid4(), now, ttl)
 
 
-def test_add_get_remove(dynamodb):
+def stored(dynamodb, session_id: str) -> dict | None:
+    return dynamodb.get_item(TableName=SESSIONS_TABLE, Key={"session_id": {"S": session_id}}, ConsistentRead=True).get(
+        "Item"
+    )
+
+
+def test_add_then_remove_with_its_expiry_for_dynamodbs_ttl(dynamodb):
     store = DynamoSessionStore(dynamodb, SESSIONS_TABLE)
     live = session()
     store.add(live)
-    assert store.get(live.session_id, NOW) == live
+    item = stored(dynamodb, live.session_id)
+    assert item is not None and item["call_id"]["S"] == str(live.call_id)
+    assert int(item["expires_at"]["N"]) == int(live.expires_at.timestamp())
     store.remove(live.session_id)
-    assert store.get(live.session_id, NOW) is None
-
-
-def test_a_session_past_its_ttl_counts_as_gone_though_the_item_remains(dynamodb):
-    store = DynamoSessionStore(dynamodb, SESSIONS_TABLE)
-    old = session(ttl=timedelta(minutes=5), now=NOW - timedelta(hours=1))
-    store.add(old)
-    item = dynamodb.get_item(TableName=SESSIONS_TABLE, Key={"session_id": {"S": old.session_id}})
-    assert "Item" in item and int(item["Item"]["expires_at"]["N"]) < NOW.timestamp()
-    assert store.get(old.session_id, NOW) is None
+    assert stored(dynamodb, live.session_id) is None
 
 
 def test_the_table_expires_items_through_ttl(dynamodb):

@@ -2,7 +2,6 @@
 
 import logging
 import uuid
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +18,7 @@ from calls_platform.domain.errors import (
 )
 from calls_platform.domain.users import Caller, User
 from calls_platform.use_cases import calls
+from tests.support.paths import FIXTURES
 from tests.unit.fakes import world
 
 ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
@@ -204,7 +204,7 @@ def test_bad_history_parameters(fakes, limit, cursor, status, message):
 
 
 # Chromium's answer to one of our offers: every offer of ours has the same mid and codecs.
-ANSWER = (Path(__file__).resolve().parents[1] / "fixtures" / "chromium_answer.sdp").open(newline="").read()
+ANSWER = (FIXTURES / "chromium_answer.sdp").open(newline="").read()
 
 
 def test_an_answer_connects_a_mock_call_and_bills_from_it(fakes):

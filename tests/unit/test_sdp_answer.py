@@ -1,13 +1,11 @@
 """The server's SDP answer checks, on an offer of ours and the answer a real Chromium produced for it."""
 
-from pathlib import Path
-
 import pytest
 
 from calls_platform.domain.errors import ValidationError
 from calls_platform.domain.sdp import build_audio_offer, check_answer
+from tests.support.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OFFER = (FIXTURES / "our_offer.sdp").open(newline="").read()
 ANSWER = (FIXTURES / "chromium_answer.sdp").open(newline="").read()
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -28,10 +27,6 @@ def _epoch(moment: datetime) -> str:
     return str(int(moment.timestamp()))
 
 
-def _moment(value: str) -> datetime:
-    return datetime.fromtimestamp(int(value), tz=UTC)
-
-
 class DynamoSessionStore:
     def __init__(self, client: Any, table: str) -> None:
         self._client = client
@@ -51,19 +46,3 @@ class DynamoSessionStore:
     def remove(self, session_id: str) -> None:
         with _unavailable_on_error():
             self._client.delete_item(TableName=self._table, Key={"session_id": {"S": session_id}})
-
-    def get(self, session_id: str, now: datetime) -> LiveSession | None:
-        with _unavailable_on_error():
-            item = self._client.get_item(
-                TableName=self._table, Key={"session_id": {"S": session_id}}, ConsistentRead=True
-            ).get("Item")
-        if item is None:
-            return None
-        session = LiveSession(
-            session_id=item["session_id"]["S"],
-            call_id=uuid.UUID(item["call_id"]["S"]),
-            user_id=uuid.UUID(item["user_id"]["S"]),
-            created_at=_moment(item["created_at"]["N"]),
-            expires_at=_moment(item[TTL_ATTRIBUTE]["N"]),
-        )
-        return None if session.is_expired(now) else session

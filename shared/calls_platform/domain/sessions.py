@@ -17,7 +17,3 @@ class LiveSession:
     @classmethod
     def for_call(cls, session_id: str, call_id: uuid.UUID, user_id: uuid.UUID, now: datetime, ttl: timedelta) -> Self:
         return cls(session_id, call_id, user_id, now, now + ttl)
-
-    def is_expired(self, now: datetime) -> bool:
-        # Stores delete expired items late (DynamoDB: within days; moto: never): expiry is decided here.
-        return self.expires_at <= now
