@@ -83,7 +83,8 @@ def test_least_privilege_table_access():
         idempotency: {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
     }
     # Limits are counted by conditional updates in TransactWriteItems (which needs UpdateItem on each item).
-    assert table_actions["LoginFunction"] == {limits: {"dynamodb:UpdateItem"}}
+    # Login also notes the addresses an account signed in from (a Put in the same transaction) and reads them.
+    assert table_actions["LoginFunction"] == {limits: {"dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:GetItem"}}
     assert table_actions["RegisterFunction"] == {limits: {"dynamodb:UpdateItem"}}
     assert table_actions["TerminateCallFunction"] == {sessions: {"dynamodb:DeleteItem"}}
     assert table_actions["TwilioStatusFunction"] == {sessions: {"dynamodb:DeleteItem"}}

@@ -53,3 +53,21 @@ def test_windows_expire_through_the_tables_ttl(limiter, dynamodb, clock):
     assert int(item["expires_at"]["N"]) == (int(clock["now"]) // 60 + 1) * 60
     ttl = dynamodb.describe_time_to_live(TableName=RATE_LIMIT_TABLE)["TimeToLiveDescription"]
     assert ttl["AttributeName"] == "expires_at" and ttl["TimeToLiveStatus"] == "ENABLED"
+
+
+def test_a_released_attempt_can_note_a_key_until_it_expires(limiter, clock):
+    limit = Limit("login:pair", 5, 900)
+    assert limiter.reserve([limit]).allowed
+    limiter.release([limit], remember=("login:known:198.51.100.7:acct", 3600))
+    assert limiter.remembered("login:known:198.51.100.7:acct")
+    assert not limiter.remembered("login:known:203.0.113.1:acct")
+    clock["now"] += 3601  # DynamoDB's TTL deletes late: an expired note counts as none
+    assert not limiter.remembered("login:known:198.51.100.7:acct")
+
+
+def test_a_note_is_kept_even_when_the_window_to_give_back_to_has_ended(limiter, clock):
+    limit = Limit("login:pair", 5, 60)
+    assert limiter.reserve([limit]).allowed
+    clock["now"] += 120  # the attempt's window is over: nothing to give back, the release is cancelled
+    limiter.release([limit], remember=("login:known:198.51.100.8:acct", 3600))
+    assert limiter.remembered("login:known:198.51.100.8:acct")

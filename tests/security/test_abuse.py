@@ -98,6 +98,18 @@ def test_a_distributed_guesser_gets_backoff_not_a_lock_out_and_is_logged(user, c
     assert throttled.levelname == "WARNING" and throttled.client_ip == "198.51.100.7"
 
 
+def test_the_owners_usual_address_is_not_locked_out_by_a_distributed_guesser(user):
+    # Found by attacking `make run`: 10 wrong guesses a minute from anywhere kept the owner out everywhere.
+    assert _login(user["email"], user["password"], "198.51.100.7").access_token  # the owner's usual place
+    for i in range(10):  # fills the account-wide ceiling of a minute
+        assert isinstance(_login(user["email"], "wrong-password", f"203.0.113.{i}"), InvalidCredentials)
+    assert isinstance(_login(user["email"], user["password"], "198.51.100.99"), TooManyRequests)  # a new place
+    assert _login(user["email"], user["password"], "198.51.100.7").access_token  # the usual one: no wait
+    for _ in range(5):  # the usual address keeps its own limit: it is no way around brute-force limits
+        assert isinstance(_login(user["email"], "wrong-password", "198.51.100.7"), InvalidCredentials)
+    assert isinstance(_login(user["email"], user["password"], "198.51.100.7"), TooManyRequests)
+
+
 def test_successful_logins_are_not_counted_as_failures(user):
     for _ in range(12):
         assert _login(user["email"], user["password"], "198.51.100.7").access_token

@@ -335,6 +335,7 @@ class FakeLimiter:
 
     def __init__(self) -> None:
         self.hits: dict[str, int] = {}
+        self.known: set[str] = set()
 
     def reserve(self, limits: list[Limit]) -> RateDecision:
         full = [limit for limit in limits if self.hits.get(limit.key, 0) >= limit.ceiling]
@@ -344,9 +345,14 @@ class FakeLimiter:
             self.hits[limit.key] = self.hits.get(limit.key, 0) + 1
         return RateDecision(True)
 
-    def release(self, limits: list[Limit]) -> None:
+    def release(self, limits: list[Limit], remember: tuple[str, int] | None = None) -> None:
         for limit in limits:
             self.hits[limit.key] -= 1
+        if remember is not None:
+            self.known.add(remember[0])
+
+    def remembered(self, key: str) -> bool:
+        return key in self.known
 
 
 class FakeMetrics:

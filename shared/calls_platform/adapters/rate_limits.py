@@ -58,8 +58,8 @@ class DynamoRateLimiter:
                 return RateDecision(False, max(full or [w[2] for w in windows]))
         return RateDecision(False, 1)  # still contended: refuse (fail closed), the client retries in a second
 
-    def release(self, limits: list[Limit]) -> None:
-        items = [
+    def release(self, limits: list[Limit], remember: tuple[str, int] | None = None) -> None:
+        items: list[dict[str, Any]] = [
             {
                 "Update": {
                     "TableName": self._table,
@@ -71,7 +71,22 @@ class DynamoRateLimiter:
             }
             for key, _, _ in map(self._window, limits)
         ]
-        self._transact(items)  # a window that ended meanwhile has nothing to give back: no harm
+        note = self._note(*remember) if remember else None
+        if self._transact([*items, *([note] if note else [])]) is not None and note:
+            self._transact([note])  # a window that ended meanwhile had nothing to give back; still remember
+
+    def _note(self, key: str, ttl_s: int) -> dict[str, Any]:
+        expires = str(int(self._now()) + ttl_s)
+        item = {"key": {"S": key}, "expires_at": {"N": expires}}
+        return {"Put": {"TableName": self._table, "Item": item}}
+
+    def remembered(self, key: str) -> bool:
+        try:
+            found = self._client.get_item(TableName=self._table, Key={"key": {"S": key}}, ConsistentRead=True)
+        except (BotoCoreError, ClientError) as error:
+            raise ServiceUnavailable("rate limit store unavailable") from error
+        item = found.get("Item")  # TTL deletes late: an expired note is no note
+        return item is not None and int(item["expires_at"]["N"]) > self._now()
 
     def _transact(self, items: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         """None when the transaction went through; else the cancellation reasons, one per item."""

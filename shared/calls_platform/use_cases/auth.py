@@ -32,14 +32,16 @@ log = logging.getLogger(__name__)
 # all slip under a ceiling), and given back when it succeeds:
 # - 5 per client address and account in 15 minutes: one address cannot brute-force one account;
 # - 20 per client address in 15 minutes: nor spray many accounts;
-# - 10 per account a minute from all addresses together: a distributed guesser is slowed to a crawl, yet
-#   nobody can lock the owner out for more than a minute (backoff, not a lock-out; see the README).
+# - 10 per account a minute from all addresses together: a distributed guesser is slowed to a crawl. Anyone
+#   can fill that ceiling, so an address the account signed in from before (remembered 30 days) is held to
+#   the first two limits only: nobody can keep the owner out of their usual places (see the README).
 LOGIN_WINDOW_S = 15 * 60
 FAILURES_PER_ADDRESS_AND_ACCOUNT = 5
 FAILURES_PER_ADDRESS = 20
 ACCOUNT_WINDOW_S = 60
 FAILURES_PER_ACCOUNT = 10
 REGISTRATION_WINDOW_S = 3600
+KNOWN_ADDRESS_S = 30 * 24 * 3600
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,8 +67,12 @@ def register(deps: AuthDeps, email: object, password: object, client_ip: str | N
     return user
 
 
+def _account_key(address: str) -> str:
+    return hashlib.sha256(canonical_email(address).encode()).hexdigest()[:32]  # no email addresses in the table
+
+
 def _login_limits(address: str, client_ip: str) -> list[Limit]:
-    account = hashlib.sha256(canonical_email(address).encode()).hexdigest()[:32]  # no addresses in the table
+    account = _account_key(address)
     return [
         Limit(f"login:pair:{client_ip}:{account}", FAILURES_PER_ADDRESS_AND_ACCOUNT, LOGIN_WINDOW_S),
         Limit(f"login:address:{client_ip}", FAILURES_PER_ADDRESS, LOGIN_WINDOW_S),
@@ -78,7 +84,11 @@ def login(deps: AuthDeps, email: object, password: object, client_ip: str = "unk
     address = normalize_email(email)
     secret = login_password(password)
     limits = _login_limits(address, client_ip)
+    known = f"login:known:{client_ip}:{_account_key(address)}"
     decision = deps.limiter.reserve(limits)  # counted as a failure until it proves otherwise
+    if not decision.allowed and deps.limiter.remembered(known):
+        limits = limits[:2]  # the owner's usual address: its own limits hold, the account-wide one does not
+        decision = deps.limiter.reserve(limits)
     if not decision.allowed:
         # A defender's signal: guessing at an account, or someone keeping its owner out (README, lock-out).
         log.warning("login throttled", extra={"client_ip": client_ip, "retry_after": decision.retry_after})
@@ -89,7 +99,7 @@ def login(deps: AuthDeps, email: object, password: object, client_ip: str = "unk
     if user is None or not deps.passwords.verify(user.password_hash, secret):
         log.info("login failed", extra={"user_id": str(user.user_id) if user else None})
         raise InvalidCredentials()
-    deps.limiter.release(limits)
+    deps.limiter.release(limits, remember=(known, KNOWN_ADDRESS_S))
     return deps.tokens.issue(user.user_id)
 
 

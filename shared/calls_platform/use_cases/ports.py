@@ -208,8 +208,12 @@ class RateLimiter(Protocol):
         """Count one attempt against every limit, atomically and only if each is under its ceiling; when any
         is not, count nothing and refuse. Parallel requests can never get past a ceiling together."""
 
-    def release(self, limits: list[Limit]) -> None:
-        """Give back an attempt `reserve` counted (a login that succeeded was no failure)."""
+    def release(self, limits: list[Limit], remember: tuple[str, int] | None = None) -> None:
+        """Give back an attempt `reserve` counted (a login that succeeded was no failure); with `remember`
+        (key, seconds), also note that key for that long, in the same write."""
+
+    def remembered(self, key: str) -> bool:
+        """Whether `release` noted `key` and it has not expired."""
 
 
 class Clock(Protocol):
