@@ -41,7 +41,8 @@ class Repos:
         return self.users.add(email or f"u-{uuid.uuid4().hex[:10]}@example.com", HASH)
 
     def call(self, user: User, seconds_later: float = 0) -> Call:
-        """A call opened (within limits no test reaches) and placed, as initiating one does."""
+        """A call opened (within limits no test reaches) and placed, its provider id stored (initiate keeps it in
+        the session; a status callback naming the call stores it, see test_a_report_naming_the_call_...)."""
         call = Call.start(user.user_id, NUMBER, build_audio_offer(), self.at(seconds_later))
         self.calls.open(Caller(user.user_id), call, UNLIMITED, self.at(-86400))
         placed = call.placed(f"p-{uuid.uuid4().hex}")
@@ -143,6 +144,34 @@ def test_a_provider_figure_is_billed_as_given(repos: Repos) -> None:
     assert corrected is not None and corrected.duration == 19
     assert repos.calls.correct_duration(pid, 19) is None  # nothing changed
     assert repos.calls.correct_duration("CAunknown", 19) is None
+
+
+def test_a_report_naming_the_call_finds_it_and_keeps_the_provider_id_in_the_same_statement(repos: Repos) -> None:
+    user = repos.user()
+    call = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0))
+    repos.calls.open(Caller(user.user_id), call, UNLIMITED, repos.at(-86400))  # as initiate leaves it: no id
+    assert repos.calls.transition_by_provider_id("CAfirst", CallStatus.CONNECTING, repos.at(1), None, None) is None
+    ringing = repos.calls.transition_by_provider_id(
+        "CAfirst", CallStatus.RINGING, repos.at(1), None, None, call_id=call.call_id
+    )
+    assert ringing is not None and ringing.moved and ringing.call.provider_call_id == "CAfirst"
+    active = repos.calls.transition_by_provider_id(
+        "CAother", CallStatus.ACTIVE, repos.at(2), None, None, call_id=call.call_id
+    )
+    assert active is not None and active.call.provider_call_id == "CAfirst"  # the first one stays
+    repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(9), reason=EndReason.CALLER_HUNG_UP)
+    corrected = repos.calls.correct_duration("CAfirst", 30, call_id=call.call_id)
+    assert corrected is not None and corrected.duration == 30
+    assert repos.calls.transition_by_provider_id("CAfirst", CallStatus.ACTIVE, repos.at(3), None, None) is not None
+
+
+def test_marking_a_hang_up_pending_keeps_the_provider_id_the_call_lacked(repos: Repos) -> None:
+    user = repos.user()
+    call = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0))
+    repos.calls.open(Caller(user.user_id), call, UNLIMITED, repos.at(-86400))
+    repos.calls.mark_hangup_pending(call.call_id, True, "CAkept")
+    repos.calls.mark_hangup_pending(call.call_id, False, "CAlater")
+    assert [c.provider_call_id for c in repos.calls.list_for_user(Caller(user.user_id), 1)] == ["CAkept"]
 
 
 def test_only_an_answered_ended_call_has_its_duration_corrected(repos: Repos) -> None:
