@@ -36,6 +36,7 @@ class Repos:
     calls: CallRepository
     refresh_tokens: RefreshTokenStore
     clock: FakeClock
+    store_sid: Callable[[Call], None]  # what the first status callback does, for tests that start later
 
     def user(self, email: str | None = None) -> User:
         return self.users.add(email or f"u-{uuid.uuid4().hex[:10]}@example.com", HASH)
@@ -46,7 +47,7 @@ class Repos:
         call = Call.start(user.user_id, NUMBER, build_audio_offer(), self.at(seconds_later))
         self.calls.open(Caller(user.user_id), call, UNLIMITED, self.at(-86400))
         placed = call.placed(f"p-{uuid.uuid4().hex}")
-        self.calls.record_placed(placed)
+        self.store_sid(placed)
         return placed
 
     def at(self, seconds: float) -> datetime:
@@ -57,14 +58,24 @@ class Repos:
 def repos(request: pytest.FixtureRequest) -> Iterator[Repos]:
     if request.param == "fakes":
         accounts = FakeAccounts()
-        yield Repos(FakeUsers(accounts), FakeCalls(accounts), FakeRefreshTokens(accounts), FakeClock())
+        calls = FakeCalls(accounts)
+
+        def fake_sid(call: Call) -> None:
+            row = calls.rows[call.call_id]
+            calls.rows[call.call_id] = dataclasses.replace(row, provider_call_id=call.provider_call_id)
+
+        yield Repos(FakeUsers(accounts), calls, FakeRefreshTokens(accounts), FakeClock(), fake_sid)
         return
     from calls_platform.adapters.postgres.calls import PgCallRepository
     from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
     from calls_platform.adapters.postgres.users import PgUserRepository
 
     db = request.getfixturevalue("db")
-    yield Repos(PgUserRepository(db), PgCallRepository(db), PgRefreshTokens(db), FakeClock())
+
+    def sid(call: Call) -> None:
+        db.run("UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id)
+
+    yield Repos(PgUserRepository(db), PgCallRepository(db), PgRefreshTokens(db), FakeClock(), sid)
 
 
 # Users
@@ -305,7 +316,7 @@ def test_a_call_never_dialled_is_discarded_and_a_placed_one_kept(repos: Repos) -
     repos.calls.discard(refused.call_id)
     placed = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(1))
     repos.calls.open(Caller(placed.user_id), placed, CallLimits(), repos.at(-60))
-    repos.calls.record_placed(placed.placed("CA123"))
+    repos.store_sid(placed.placed("CA123"))
     repos.calls.discard(placed.call_id)
     assert repos.calls.list_for_user(Caller(user.user_id), 10) == [placed.placed("CA123")]
 

@@ -140,13 +140,6 @@ class FakeCalls:
         if call is not None and call.provider_call_id is None:
             del self.rows[call_id]
 
-    def record_placed(self, call: Call) -> None:
-        self._fail_once()
-        if call.call_id in self.rows:
-            self.rows[call.call_id] = dataclasses.replace(
-                self.rows[call.call_id], provider_call_id=call.provider_call_id
-            )
-
     def transition(
         self,
         call_id: uuid.UUID,

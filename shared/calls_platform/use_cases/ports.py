@@ -40,10 +40,6 @@ class CallRepository(Protocol):
         """Record the caller's new call only within the user's limits, atomically (CallInProgress,
         DailyMinutesExceeded, UnknownUser otherwise); returns the calling seconds left today."""
 
-    def record_placed(self, call: Call) -> None:
-        """Store the provider's id on a call. Initiate does not (the live session keeps it, and the first status
-        callback stores it on the call); for calls set up with a known id."""
-
     def discard(self, call_id: uuid.UUID) -> None: ...
 
     def transition(

@@ -191,12 +191,6 @@ class PgCallRepository:
         """Forget a call that was never dialled (the provider refused its number)."""
         self._db.run("DELETE FROM calls WHERE call_id = :c AND provider_call_id IS NULL", c=call_id)
 
-    def record_placed(self, call: Call) -> None:
-        """The provider's id of a call it accepted (not run by initiate: see CallRepository.record_placed)."""
-        self._db.run(
-            "UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id
-        )
-
     def transition(
         self,
         call_id: uuid.UUID,
