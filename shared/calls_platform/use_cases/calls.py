@@ -224,7 +224,8 @@ def retry_pending_hang_ups(deps: CallDeps, limit: int = 50) -> list[Call]:
         if not call.provider_call_id:
             remove_session(deps.sessions, call)
         log.info(
-            "provider hang-up confirmed", extra={"call_id": str(call.call_id), "provider_call_id": provider_call_id}
+            "provider hang-up confirmed" if provider_call_id else "no provider id left: its time limit ends the call",
+            extra={"call_id": str(call.call_id), "provider_call_id": provider_call_id},
         )
         confirmed.append(call)
     return confirmed
