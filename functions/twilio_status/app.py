@@ -19,6 +19,7 @@ def twilio_status(request: ApiRequest) -> tuple[int, dict[str, Any]]:
         request.public_url,
         request.body,
         request.headers.get("x-twilio-signature"),
+        request.query,
     )
     return 200, {"status": "received"}
 

@@ -36,16 +36,18 @@ class Repos:
     calls: CallRepository
     refresh_tokens: RefreshTokenStore
     clock: FakeClock
+    store_sid: Callable[[Call], None]  # what the first status callback does, for tests that start later
 
     def user(self, email: str | None = None) -> User:
         return self.users.add(email or f"u-{uuid.uuid4().hex[:10]}@example.com", HASH)
 
     def call(self, user: User, seconds_later: float = 0) -> Call:
-        """A call opened (within limits no test reaches) and placed, as initiating one does."""
+        """A call opened (within limits no test reaches) and placed, its provider id stored (initiate keeps it in
+        the session; a status callback naming the call stores it, see test_a_report_naming_the_call_...)."""
         call = Call.start(user.user_id, NUMBER, build_audio_offer(), self.at(seconds_later))
         self.calls.open(Caller(user.user_id), call, UNLIMITED, self.at(-86400))
         placed = call.placed(f"p-{uuid.uuid4().hex}")
-        self.calls.record_placed(placed)
+        self.store_sid(placed)
         return placed
 
     def at(self, seconds: float) -> datetime:
@@ -56,14 +58,24 @@ class Repos:
 def repos(request: pytest.FixtureRequest) -> Iterator[Repos]:
     if request.param == "fakes":
         accounts = FakeAccounts()
-        yield Repos(FakeUsers(accounts), FakeCalls(accounts), FakeRefreshTokens(accounts), FakeClock())
+        calls = FakeCalls(accounts)
+
+        def fake_sid(call: Call) -> None:
+            row = calls.rows[call.call_id]
+            calls.rows[call.call_id] = dataclasses.replace(row, provider_call_id=call.provider_call_id)
+
+        yield Repos(FakeUsers(accounts), calls, FakeRefreshTokens(accounts), FakeClock(), fake_sid)
         return
     from calls_platform.adapters.postgres.calls import PgCallRepository
     from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
     from calls_platform.adapters.postgres.users import PgUserRepository
 
     db = request.getfixturevalue("db")
-    yield Repos(PgUserRepository(db), PgCallRepository(db), PgRefreshTokens(db), FakeClock())
+
+    def sid(call: Call) -> None:
+        db.run("UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id)
+
+    yield Repos(PgUserRepository(db), PgCallRepository(db), PgRefreshTokens(db), FakeClock(), sid)
 
 
 # Users
@@ -143,6 +155,34 @@ def test_a_provider_figure_is_billed_as_given(repos: Repos) -> None:
     assert corrected is not None and corrected.duration == 19
     assert repos.calls.correct_duration(pid, 19) is None  # nothing changed
     assert repos.calls.correct_duration("CAunknown", 19) is None
+
+
+def test_a_report_naming_the_call_finds_it_and_keeps_the_provider_id_in_the_same_statement(repos: Repos) -> None:
+    user = repos.user()
+    call = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0))
+    repos.calls.open(Caller(user.user_id), call, UNLIMITED, repos.at(-86400))  # as initiate leaves it: no id
+    assert repos.calls.transition_by_provider_id("CAfirst", CallStatus.CONNECTING, repos.at(1), None, None) is None
+    ringing = repos.calls.transition_by_provider_id(
+        "CAfirst", CallStatus.RINGING, repos.at(1), None, None, call_id=call.call_id
+    )
+    assert ringing is not None and ringing.moved and ringing.call.provider_call_id == "CAfirst"
+    active = repos.calls.transition_by_provider_id(
+        "CAother", CallStatus.ACTIVE, repos.at(2), None, None, call_id=call.call_id
+    )
+    assert active is not None and active.call.provider_call_id == "CAfirst"  # the first one stays
+    repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(9), reason=EndReason.CALLER_HUNG_UP)
+    corrected = repos.calls.correct_duration("CAfirst", 30, call_id=call.call_id)
+    assert corrected is not None and corrected.duration == 30
+    assert repos.calls.transition_by_provider_id("CAfirst", CallStatus.ACTIVE, repos.at(3), None, None) is not None
+
+
+def test_marking_a_hang_up_pending_keeps_the_provider_id_the_call_lacked(repos: Repos) -> None:
+    user = repos.user()
+    call = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0))
+    repos.calls.open(Caller(user.user_id), call, UNLIMITED, repos.at(-86400))
+    repos.calls.mark_hangup_pending(call.call_id, True, "CAkept")
+    repos.calls.mark_hangup_pending(call.call_id, False, "CAlater")
+    assert [c.provider_call_id for c in repos.calls.list_for_user(Caller(user.user_id), 1)] == ["CAkept"]
 
 
 def test_only_an_answered_ended_call_has_its_duration_corrected(repos: Repos) -> None:
@@ -276,7 +316,7 @@ def test_a_call_never_dialled_is_discarded_and_a_placed_one_kept(repos: Repos) -
     repos.calls.discard(refused.call_id)
     placed = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(1))
     repos.calls.open(Caller(placed.user_id), placed, CallLimits(), repos.at(-60))
-    repos.calls.record_placed(placed.placed("CA123"))
+    repos.store_sid(placed.placed("CA123"))
     repos.calls.discard(placed.call_id)
     assert repos.calls.list_for_user(Caller(user.user_id), 10) == [placed.placed("CA123")]
 

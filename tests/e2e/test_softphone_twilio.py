@@ -116,14 +116,16 @@ def jwt_payload(token: str) -> dict:
 
 
 def phone_leg_completed(base_url: str, secret: dict, parent_sid: str):
-    """Twilio's status callback for the phone's leg (the browser leg's <Dial> child), signed as Twilio does."""
+    """Twilio's status callback for the phone's leg (the browser leg's <Dial> child), sent to the URL the call
+    was given (it names the call) and signed over it, as Twilio does."""
     import requests
 
-    from tests.twilio.conftest import signed
+    from tests.twilio.conftest import PUBLIC_BASE_URL, callback_url, signed
 
     params = {"CallSid": "CA" + "7" * 32, "ParentCallSid": parent_sid, "CallStatus": "completed", "CallDuration": "3"}
-    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(params, secret["voip_auth_token"])}
-    return requests.post(base_url + "/api/webhooks/twilio/status", data=params, headers=headers, timeout=10)
+    url = callback_url(parent_sid)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(params, secret["voip_auth_token"], url)}
+    return requests.post(base_url + url.removeprefix(PUBLIC_BASE_URL), data=params, headers=headers, timeout=10)
 
 
 def call_sid() -> str:

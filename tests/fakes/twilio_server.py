@@ -37,6 +37,7 @@ class FakeTwilio:
     auth_token: str = "fake-auth-token"
     requests: list[Recorded] = field(default_factory=list)
     calls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    callback_urls: dict[str, str] = field(default_factory=dict)  # by SID: where Twilio would send its callbacks
     scripted: deque[tuple[int, dict[str, Any]]] = field(
         default_factory=deque
     )  # (status, body) answered before normal handling
@@ -106,6 +107,7 @@ class FakeTwilio:
         if path == prefix + ".json":
             sid = "CA" + uuid.uuid4().hex
             self.calls[sid] = {"sid": sid, "status": "queued", "to": form["To"][0], "from": form["From"][0]}
+            self.callback_urls[sid] = form.get("StatusCallback", [""])[0]
             return 201, self.calls[sid]
         sid = path.removeprefix(prefix + "/").removesuffix(".json")
         if sid not in self.calls:

@@ -34,6 +34,20 @@ def test_add_then_remove_with_its_expiry_for_dynamodbs_ttl(dynamodb):
     assert stored(dynamodb, live.session_id) is None
 
 
+def test_the_providers_id_is_kept_and_handed_back_by_the_delete(dynamodb):
+    store = DynamoSessionStore(dynamodb, SESSIONS_TABLE)
+    live = LiveSession.for_call(f"sess_{uuid.uuid4().hex}", uuid.uuid4(), uuid.uuid4(), NOW, timedelta(hours=1), "CA1")
+    store.add(live)
+    assert stored(dynamodb, live.session_id)["provider_call_id"] == {"S": "CA1"}
+    assert store.provider_call_id(live.session_id) == "CA1"
+    assert store.remove(live.session_id) == "CA1"  # ReturnValues=ALL_OLD: no read before the delete
+    assert store.remove(live.session_id) is None and store.provider_call_id(live.session_id) is None
+    without = session()
+    store.add(without)
+    assert "provider_call_id" not in stored(dynamodb, without.session_id)
+    assert store.remove(without.session_id) is None
+
+
 def test_the_table_expires_items_through_ttl(dynamodb):
     ttl = dynamodb.describe_time_to_live(TableName=SESSIONS_TABLE)["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expires_at"}

@@ -10,14 +10,31 @@ from infra.stack import APP_SECRET_ID
 from tests.fakes.twilio_server import FakeTwilio
 
 PUBLIC_BASE_URL = "https://calls.example.test"
+STATUS_URL = PUBLIC_BASE_URL + "/api/webhooks/twilio/status"
 FROM_NUMBER = "+15005550006"
+_running: list[FakeTwilio] = []  # the test's fake Twilio, for the helpers that play its callbacks
 
 
 @pytest.fixture
 def fake_twilio():
     fake = FakeTwilio().start()
+    _running.append(fake)
     yield fake
+    _running.remove(fake)
     fake.stop()
+
+
+def callback_url(sid: str) -> str:
+    """Where Twilio sends the callbacks of call `sid`: the StatusCallback it was given (both legs use it), or
+    the bare path for a call the fake never placed."""
+    return next((fake.callback_urls[sid] for fake in _running if sid in fake.callback_urls), STATUS_URL)
+
+
+def sid_of(call_id: str) -> str:
+    """The Call SID Twilio gave our call (initiate keeps it in the session, not in Postgres)."""
+    return next(
+        sid for fake in _running for sid, url in fake.callback_urls.items() if url == f"{STATUS_URL}?call_id={call_id}"
+    )
 
 
 @pytest.fixture
@@ -45,5 +62,5 @@ def twilio_mode(stack, db, fake_twilio, monkeypatch):
     bootstrap.reset()
 
 
-def signed(params: dict, auth_token: str, url: str = PUBLIC_BASE_URL + "/api/webhooks/twilio/status") -> dict:
+def signed(params: dict, auth_token: str, url: str = STATUS_URL) -> dict:
     return {"X-Twilio-Signature": RequestValidator(auth_token).compute_signature(url, params)}

@@ -9,7 +9,7 @@ import pytest
 
 from calls_platform import bootstrap
 from tests.conftest import session_ids
-from tests.twilio.conftest import FROM_NUMBER, PUBLIC_BASE_URL
+from tests.twilio.conftest import FROM_NUMBER, STATUS_URL, sid_of
 from tests.twilio.test_twilio_mode import NUMBER, initiate, phone_leg, status_callback, stored
 
 
@@ -20,7 +20,7 @@ def browser_leg(endpoint, secret, sid, status, duration=None):
 
 def placed(endpoint, user, db):
     call = initiate(endpoint, user).json
-    return call, stored(db, call["call_id"])[1]
+    return call, sid_of(call["call_id"])
 
 
 def test_initiate_rings_the_browser_with_the_call_id_and_dials_the_number_from_its_twiml(
@@ -33,12 +33,12 @@ def test_initiate_rings_the_browser_with_the_call_id_and_dials_the_number_from_i
     [sent] = fake_twilio.requests
     assert sent.one("To") == f"client:user_{user_id.hex}?call_id={call_id}"
     assert sent.one("From") == FROM_NUMBER
-    assert sent.one("StatusCallback") == PUBLIC_BASE_URL + "/api/webhooks/twilio/status"
+    assert sent.one("StatusCallback") == f"{STATUS_URL}?call_id={call_id}"  # both legs' callbacks name the call
     [dial] = list(ElementTree.fromstring(sent.one("Twiml")))
     assert dial.attrib == {"callerId": FROM_NUMBER, "timeLimit": "7200", "timeout": "30"}
     [number] = list(dial)
     assert (number.tag, number.text) == ("Number", NUMBER)
-    assert number.attrib["statusCallback"] == PUBLIC_BASE_URL + "/api/webhooks/twilio/status"
+    assert number.attrib["statusCallback"] == f"{STATUS_URL}?call_id={call_id}"
     assert number.attrib["statusCallbackEvent"] == "initiated ringing answered completed"
     # the browser learns its identity from the voice token: the same one the call rings
     assert response.json["voice_token"]

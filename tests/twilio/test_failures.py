@@ -11,6 +11,7 @@ from calls_platform import bootstrap, logs
 from infra.seed import put_secret
 from infra.stack import APP_SECRET_ID
 from tests.conftest import assert_error, session_ids
+from tests.twilio.conftest import sid_of
 from tests.twilio.test_twilio_mode import NUMBER, initiate, phone_leg, stored
 
 FULL_NUMBER_DIGITS = NUMBER.removeprefix("+")
@@ -100,7 +101,7 @@ def test_a_failed_hang_up_is_retried_by_the_sweep_until_twilio_confirms(
     twilio_mode, fake_twilio, endpoint, user, db, caplog
 ):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     phone_leg(endpoint, twilio_mode, sid, "in-progress")
     fake_twilio.calls[sid]["status"] = "in-progress"
     restore = refuse_hang_ups(fake_twilio)
@@ -123,7 +124,7 @@ def test_a_failed_hang_up_is_retried_by_the_sweep_until_twilio_confirms(
 
 def test_a_call_twilio_already_ended_clears_the_mark(twilio_mode, fake_twilio, endpoint, user, db):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     restore = refuse_hang_ups(fake_twilio)
     terminate(endpoint, user, call["call_id"])
     assert pending(db, call["call_id"]) is True
@@ -137,7 +138,7 @@ def test_a_later_completed_callback_corrects_the_billed_duration_of_a_call_ended
     twilio_mode, fake_twilio, endpoint, user, db
 ):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     phone_leg(endpoint, twilio_mode, sid, "in-progress")
     restore = refuse_hang_ups(fake_twilio)
     terminate(endpoint, user, call["call_id"])  # Twilio did not hang up: the call ran on for an hour
@@ -151,7 +152,7 @@ def test_a_later_completed_callback_corrects_the_billed_duration_of_a_call_ended
 
 def test_an_unanswered_call_is_never_billed_by_a_late_callback(twilio_mode, endpoint, user, db):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     terminate(endpoint, user, call["call_id"])
     phone_leg(endpoint, twilio_mode, sid, "completed", 12)
     assert stored(db, call["call_id"])[2] == 0

@@ -2,14 +2,16 @@
 
 import logging
 import threading
+import uuid
 
 import jwt
 import pytest
 
 from calls_platform.domain.calls import CallStatus
 from calls_platform.domain.users import Caller
+from infra.stack import SESSIONS_TABLE
 from tests.conftest import assert_error, session_ids
-from tests.twilio.conftest import PUBLIC_BASE_URL, signed
+from tests.twilio.conftest import PUBLIC_BASE_URL, callback_url, sid_of, signed
 
 NUMBER = "+4915123456789"
 
@@ -21,12 +23,15 @@ def initiate(endpoint, user, number=NUMBER, key=None, body=None):
     )
 
 
-def status_callback(endpoint, secret, params, signature=None):
+def status_callback(endpoint, secret, params, signature=None, url=None):
+    """A callback as Twilio sends it: to the URL the call was given (its `?call_id=`), signed over it."""
     from urllib.parse import urlencode
 
+    url = url or callback_url(params.get("ParentCallSid") or params.get("CallSid", ""))
     headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    headers.update(signature if signature is not None else signed(params, secret["voip_auth_token"]))
-    return endpoint("twilio_status").call("POST", "/api/webhooks/twilio/status", raw=urlencode(params), headers=headers)
+    headers.update(signature if signature is not None else signed(params, secret["voip_auth_token"], url))
+    path = url.removeprefix(PUBLIC_BASE_URL)
+    return endpoint("twilio_status").call("POST", path, raw=urlencode(params), headers=headers)
 
 
 PHONE_LEG_SID = "CA" + "7" * 32
@@ -47,11 +52,17 @@ def stored(db, call_id):
     return row
 
 
-def test_initiate_places_a_twilio_call_and_returns_a_voice_token(twilio_mode, fake_twilio, endpoint, user, db):
+def test_initiate_places_a_twilio_call_and_returns_a_voice_token(
+    twilio_mode, fake_twilio, endpoint, user, db, dynamodb
+):
     response = initiate(endpoint, user)
     assert response.status_code == 201, response.body
     [sid] = fake_twilio.calls
-    assert stored(db, response.json["call_id"])[1] == sid
+    # One statement records the call; the SID goes into the session item written after dialling.
+    assert stored(db, response.json["call_id"])[1] is None
+    items = dynamodb.scan(TableName=SESSIONS_TABLE)["Items"]
+    [item] = [i for i in items if i["call_id"] == {"S": response.json["call_id"]}]
+    assert item["provider_call_id"] == {"S": sid}
     claims = jwt.decode(response.json["voice_token"], twilio_mode["voip_api_key_secret"], algorithms=["HS256"])
     assert claims["grants"]["voice"]["incoming"] == {"allow": True}
     assert claims["grants"]["identity"].startswith("user_") and claims["exp"] - claims["nbf"] <= 3600
@@ -150,23 +161,6 @@ def test_session_store_failure_after_dialling_hangs_up_before_503(
     assert db.run("SELECT status FROM calls") == [["failed"]]
 
 
-def test_database_failure_after_dialling_hangs_up_before_503(twilio_mode, fake_twilio, endpoint, user, db):
-    db.run(
-        "CREATE FUNCTION refuse_calls() RETURNS trigger LANGUAGE plpgsql AS"
-        " $$ BEGIN RAISE EXCEPTION 'refused' USING ERRCODE = '57P03'; END $$"
-    )
-    # The call is recorded (within the limits) before dialling; recording the provider's id after it fails.
-    db.run("CREATE TRIGGER refuse BEFORE UPDATE ON calls FOR EACH ROW EXECUTE FUNCTION refuse_calls()")
-    try:
-        assert_error(initiate(endpoint, user), 503, "service_unavailable")
-    finally:
-        db.run("DROP TRIGGER refuse ON calls")
-        db.run("DROP FUNCTION refuse_calls()")
-    [sid] = fake_twilio.calls
-    assert fake_twilio.calls[sid]["status"] == "canceled"
-    assert db.run("SELECT provider_call_id FROM calls") == [[None]]  # the sweep fails it (nobody reports)
-
-
 def test_a_failed_compensation_is_logged_loudly_with_the_call_sid(
     twilio_mode, fake_twilio, endpoint, user, monkeypatch, caplog
 ):
@@ -194,7 +188,7 @@ def test_a_failed_compensation_is_logged_loudly_with_the_call_sid(
 def test_terminate_cancels_a_ringing_call_and_completes_an_answered_one(twilio_mode, fake_twilio, endpoint, user, db):
     ringing = initiate(endpoint, user).json
     answered = initiate(endpoint, user).json
-    sid_ringing, sid_answered = (stored(db, c["call_id"])[1] for c in (ringing, answered))
+    sid_ringing, sid_answered = (sid_of(c["call_id"]) for c in (ringing, answered))
     phone_leg(endpoint, twilio_mode, sid_answered, "in-progress")
     fake_twilio.calls[sid_answered]["status"] = "in-progress"
     for call in (ringing, answered):
@@ -210,7 +204,7 @@ def test_terminate_cancels_a_ringing_call_and_completes_an_answered_one(twilio_m
 
 def test_status_callbacks_move_the_call_and_end_it_with_twilios_duration(twilio_mode, endpoint, user, db, dynamodb):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     for status in ("initiated", "ringing", "in-progress"):
         assert phone_leg(endpoint, twilio_mode, sid, status).status_code == 200
     assert stored(db, call["call_id"])[0] == "active"
@@ -222,7 +216,7 @@ def test_status_callbacks_move_the_call_and_end_it_with_twilios_duration(twilio_
 @pytest.mark.parametrize("final, reason", [("busy", "busy"), ("no-answer", "no_answer"), ("failed", "failed")])
 def test_unanswered_outcomes(twilio_mode, endpoint, user, db, final, reason):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     phone_leg(endpoint, twilio_mode, sid, "ringing")
     phone_leg(endpoint, twilio_mode, sid, final)
     assert stored(db, call["call_id"])[:4] == [final, sid, 0, reason]
@@ -230,7 +224,7 @@ def test_unanswered_outcomes(twilio_mode, endpoint, user, db, final, reason):
 
 def test_forged_and_unsigned_callbacks_are_403_and_change_nothing(twilio_mode, endpoint, user, db):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     params = {"CallSid": sid, "CallStatus": "completed"}
     forged = signed(params, "someone-elses-token")
     assert_error(status_callback(endpoint, twilio_mode, params, forged), 403, "forbidden")
@@ -245,7 +239,7 @@ def test_forged_and_unsigned_callbacks_are_403_and_change_nothing(twilio_mode, e
 
 def test_replayed_late_and_out_of_order_callbacks_never_move_a_call_backwards(twilio_mode, endpoint, user, db):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     sequence = [
         ("in-progress", None),
         ("ringing", None),
@@ -267,7 +261,7 @@ def test_unknown_call_sid_is_200_and_logged(twilio_mode, endpoint, caplog):
 
 def test_a_status_word_with_no_meaning_is_200_and_changes_nothing(twilio_mode, endpoint, user, db, caplog):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     for leg in ({"CallSid": sid}, {"CallSid": "CA" + "8" * 32, "ParentCallSid": sid}):
         response = status_callback(endpoint, twilio_mode, {**leg, "CallStatus": "on-hold", "CallDuration": "x"})
         assert response.status_code == 200
@@ -289,7 +283,7 @@ def race_terminate_against_webhook(endpoint, user, db):
     from calls_platform.use_cases.provider_events import record_provider_event
 
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     [[user_id]] = db.run("SELECT user_id FROM calls WHERE call_id = :c", c=call["call_id"])
     api_side, hook_side = Container(Environment.from_env()), Container(Environment.from_env())
     results, barrier = {}, threading.Barrier(2, timeout=30)
@@ -304,7 +298,8 @@ def race_terminate_against_webhook(endpoint, user, db):
 
     def webhook():
         barrier.wait()
-        record_provider_event(hook_side.call_deps, ProviderCallEvent(sid, CallStatus.COMPLETED, 12))
+        event = ProviderCallEvent(sid, CallStatus.COMPLETED, 12, call_id=uuid.UUID(call["call_id"]))
+        record_provider_event(hook_side.call_deps, event)
 
     threads = [threading.Thread(target=api), threading.Thread(target=webhook)]
     [t.start() for t in threads]
@@ -325,14 +320,18 @@ def test_terminate_racing_a_completed_webhook_ends_the_call_once(twilio_mode, en
             assert api_result == "CallAlreadyEnded" and (reason, duration) == ("callee_hung_up", 12)
 
 
-def test_public_url_is_configuration(twilio_mode, fake_twilio, endpoint, user):
+def test_public_url_is_configuration(twilio_mode, fake_twilio, endpoint, user, db):
     initiate(endpoint, user)
-    assert fake_twilio.creates()[0].one("StatusCallback") == PUBLIC_BASE_URL + "/api/webhooks/twilio/status"
+    [call_id] = [row[0] for row in db.run("SELECT call_id FROM calls")]
+    assert (
+        fake_twilio.creates()[0].one("StatusCallback")
+        == f"{PUBLIC_BASE_URL}/api/webhooks/twilio/status?call_id={call_id}"
+    )
 
 
 def test_a_signed_callback_with_a_30_digit_duration_is_400(twilio_mode, endpoint, user, db):
     call = initiate(endpoint, user).json
-    sid = stored(db, call["call_id"])[1]
+    sid = sid_of(call["call_id"])
     params = {"CallSid": sid, "CallStatus": "completed", "CallDuration": "9" * 30}
     assert_error(status_callback(endpoint, twilio_mode, params), 400, "validation_error", "CallDuration")
     assert stored(db, call["call_id"])[0] != "completed"

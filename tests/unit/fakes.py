@@ -140,13 +140,6 @@ class FakeCalls:
         if call is not None and call.provider_call_id is None:
             del self.rows[call_id]
 
-    def record_placed(self, call: Call) -> None:
-        self._fail_once()
-        if call.call_id in self.rows:
-            self.rows[call.call_id] = dataclasses.replace(
-                self.rows[call.call_id], provider_call_id=call.provider_call_id
-            )
-
     def transition(
         self,
         call_id: uuid.UUID,
@@ -180,25 +173,43 @@ class FakeCalls:
         reason: EndReason | None,
         duration: int | None,
         only_from: frozenset[CallStatus] | None = None,
+        call_id: uuid.UUID | None = None,
     ) -> Transition | None:
-        call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
+        call = self._reported(provider_call_id, call_id)
         if call is None:
             return None
         if only_from is not None and call.status not in only_from:
             return Transition(call, call.status, moved=False)
-        return self.transition(call.call_id, target, at, reason=reason, duration=duration)
+        moved = self.transition(call.call_id, target, at, reason=reason, duration=duration)
+        if moved is not None and moved.moved and call_id is not None:  # the same statement keeps the SID
+            self._keep_provider_id(call.call_id, provider_call_id)
+            moved = dataclasses.replace(moved, call=self.rows[call.call_id])
+        return moved
 
-    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool) -> None:
+    def _reported(self, provider_call_id: str, call_id: uuid.UUID | None) -> Call | None:
+        if call_id is not None:
+            return self.rows.get(call_id)
+        return next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
+
+    def _keep_provider_id(self, call_id: uuid.UUID, provider_call_id: str | None) -> None:
+        call = self.rows[call_id]
+        if call.provider_call_id is None and provider_call_id:
+            self.rows[call_id] = dataclasses.replace(call, provider_call_id=provider_call_id)
+
+    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool, provider_call_id: str | None = None) -> None:
         (self.pending.add if pending else self.pending.discard)(call_id)
+        if call_id in self.rows:
+            self._keep_provider_id(call_id, provider_call_id)
 
     def pending_hang_ups(self, limit: int) -> list[Call]:
         return sorted((self.rows[c] for c in self.pending), key=lambda c: c.start_time)[:limit]
 
-    def correct_duration(self, provider_call_id: str, duration: int) -> Call | None:
-        call = next((c for c in self.rows.values() if c.provider_call_id == provider_call_id), None)
+    def correct_duration(self, provider_call_id: str, duration: int, call_id: uuid.UUID | None = None) -> Call | None:
+        call = self._reported(provider_call_id, call_id)
         if call is None or call.answer_time is None or not call.status.is_final or call.duration == duration:
             return None
         self.rows[call.call_id] = dataclasses.replace(call, duration=duration)
+        self._keep_provider_id(call.call_id, provider_call_id)
         return self.rows[call.call_id]
 
     def record_answer(
@@ -261,10 +272,15 @@ class FakeSessions:
             raise ServiceUnavailable("session store unavailable")
         self.items[session.session_id] = session
 
-    def remove(self, session_id: str) -> None:
+    def remove(self, session_id: str) -> str | None:
         if self.fail_removes:
             raise ServiceUnavailable("session store unavailable")
-        self.items.pop(session_id, None)
+        removed = self.items.pop(session_id, None)
+        return removed.provider_call_id if removed else None
+
+    def provider_call_id(self, session_id: str) -> str | None:
+        found = self.items.get(session_id)
+        return found.provider_call_id if found else None
 
 
 class FakeVoip:

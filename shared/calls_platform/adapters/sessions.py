@@ -40,9 +40,27 @@ class DynamoSessionStore:
             "created_at": {"N": _epoch(session.created_at)},
             TTL_ATTRIBUTE: {"N": _epoch(session.expires_at)},
         }
+        if session.provider_call_id:
+            item["provider_call_id"] = {"S": session.provider_call_id}
         with _unavailable_on_error():
             self._client.put_item(TableName=self._table, Item=item)
 
-    def remove(self, session_id: str) -> None:
+    def remove(self, session_id: str) -> str | None:
+        """Delete the session; the provider's id it held comes back with the delete (ALL_OLD), no extra read."""
         with _unavailable_on_error():
-            self._client.delete_item(TableName=self._table, Key={"session_id": {"S": session_id}})
+            removed = self._client.delete_item(
+                TableName=self._table, Key={"session_id": {"S": session_id}}, ReturnValues="ALL_OLD"
+            )
+        return _provider_call_id(removed.get("Attributes"))
+
+    def provider_call_id(self, session_id: str) -> str | None:
+        with _unavailable_on_error():
+            found = self._client.get_item(
+                TableName=self._table, Key={"session_id": {"S": session_id}}, ConsistentRead=True
+            )
+        return _provider_call_id(found.get("Item"))
+
+
+def _provider_call_id(item: dict[str, Any] | None) -> str | None:
+    value = (item or {}).get("provider_call_id", {}).get("S")
+    return str(value) if value else None

@@ -13,7 +13,18 @@ class LiveSession:
     user_id: uuid.UUID
     created_at: datetime
     expires_at: datetime
+    # The provider's id for the call: kept here, not in Postgres, so initiate writes the call only once; hang-ups
+    # read it back when no status callback has stored it on the call yet.
+    provider_call_id: str | None = None
 
     @classmethod
-    def for_call(cls, session_id: str, call_id: uuid.UUID, user_id: uuid.UUID, now: datetime, ttl: timedelta) -> Self:
-        return cls(session_id, call_id, user_id, now, now + ttl)
+    def for_call(
+        cls,
+        session_id: str,
+        call_id: uuid.UUID,
+        user_id: uuid.UUID,
+        now: datetime,
+        ttl: timedelta,
+        provider_call_id: str | None = None,
+    ) -> Self:
+        return cls(session_id, call_id, user_id, now, now + ttl, provider_call_id)

@@ -55,7 +55,8 @@ class InitiatedCall:
 
 
 def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> InitiatedCall:
-    """Check the number, record the call within the user's limits (one statement), dial, record the id."""
+    """Check the number, record the call within the user's limits (one statement), dial, keep the provider's
+    id in the live session (no second statement: status callbacks name the call and store the id)."""
     _check_provider_configured(deps)
     number = parse_e164(phone_number)
     check_destination(number, deps.limits.countries)
@@ -95,11 +96,12 @@ def _check_provider_configured(deps: CallDeps) -> None:
 
 
 def _record(deps: CallDeps, call: Call) -> None:
-    """Store the provider's id and the live session; if either fails, hang up so no call runs unrecorded."""
+    """Store the live session with the provider's id; if that fails, hang up so no call runs unrecorded."""
     try:
-        deps.calls.record_placed(call)
         deps.sessions.add(
-            LiveSession.for_call(call.session_id, call.call_id, call.user_id, call.start_time, deps.session_ttl)
+            LiveSession.for_call(
+                call.session_id, call.call_id, call.user_id, call.start_time, deps.session_ttl, call.provider_call_id
+            )
         )
     except Exception:  # whatever failed, a placed call that history does not show must not keep running
         _compensate(deps, call)
@@ -143,10 +145,27 @@ def terminate_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
         raise CallTerminationForbidden()
     if not moved.moved:
         raise CallAlreadyEnded(call.status.value)
-    _hang_up_quietly(deps, call, moved.previous)
-    call_ended(deps, call)
+    _end_at_provider(deps, call, moved.previous)
     log.info("call terminated successfully", extra={"call_id": str(cid), "duration": call.duration})
     return call
+
+
+def _end_at_provider(deps: CallDeps, call: Call, last_known: CallStatus) -> None:
+    """What follows ending a call here: its billed time measured, its session dropped, its provider leg hung
+    up. Until a status callback stored the provider's id on the call, the session holds it, and its delete
+    hands it back (no extra round trip)."""
+    deps.metrics.seconds("CallDuration", call.duration or 0)
+    try:
+        in_session = deps.sessions.remove(call.session_id)
+    except DomainError as error:
+        log.error("failed to remove session", extra={"call_id": str(call.call_id), "cause": error.message})
+        if not call.provider_call_id:  # the session, still there, holds the id: the sweep hangs up with it
+            _mark_hangup_pending(deps, call)
+            return
+        in_session = None
+    else:
+        log.info("session removed", extra={"call_id": str(call.call_id), "session_id": call.session_id})
+    _hang_up_quietly(deps, dataclasses.replace(call, provider_call_id=call.provider_call_id or in_session), last_known)
 
 
 def _hang_up_quietly(deps: CallDeps, call: Call, last_known: CallStatus) -> None:
@@ -161,17 +180,22 @@ def _hang_up_quietly(deps: CallDeps, call: Call, last_known: CallStatus) -> None
             "failed to hang up voip call",
             extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id, "cause": _cause(error)},
         )
-        try:
-            deps.calls.mark_hangup_pending(call.call_id, True)
-        except DomainError as mark_error:
-            log.critical(
-                "could not mark a call whose hang-up failed; its provider leg may still run",
-                extra={
-                    "call_id": str(call.call_id),
-                    "provider_call_id": call.provider_call_id,
-                    "cause": _cause(mark_error),
-                },
-            )
+        _mark_hangup_pending(deps, call)
+
+
+def _mark_hangup_pending(deps: CallDeps, call: Call) -> None:
+    """The sweep retries the hang-up; the provider's id, when known here, is kept on the call for it."""
+    try:
+        deps.calls.mark_hangup_pending(call.call_id, True, call.provider_call_id)
+    except DomainError as mark_error:
+        log.critical(
+            "could not mark a call whose hang-up failed; its provider leg may still run",
+            extra={
+                "call_id": str(call.call_id),
+                "provider_call_id": call.provider_call_id,
+                "cause": _cause(mark_error),
+            },
+        )
 
 
 def _cause(error: DomainError) -> str:
@@ -182,22 +206,26 @@ def _cause(error: DomainError) -> str:
 def retry_pending_hang_ups(deps: CallDeps, limit: int = 50) -> list[Call]:
     """Calls ended here whose provider leg may still run: hang up again; clear the mark once the provider
     confirms (a call it already ended counts). Canceling first, then completing what turns out answered,
-    ends the leg whatever state it is in."""
+    ends the leg whatever state it is in. A call marked before any status callback stored its provider id
+    (its session could not be removed) finds the id in that session (one read, on this rare path)."""
     confirmed = []
     for call in deps.calls.pending_hang_ups(limit):
         try:
-            if call.provider_call_id:  # always: only calls the provider knows are marked
-                deps.voip.hang_up(call.provider_call_id, CallStatus.RINGING)
+            provider_call_id = call.provider_call_id or deps.sessions.provider_call_id(call.session_id)
+            if provider_call_id:  # none left anywhere: the session expired, and the provider's time limit holds
+                deps.voip.hang_up(provider_call_id, CallStatus.RINGING)
         except DomainError as error:
             log.error(
                 "hang-up retry failed; will retry",
                 extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id, "cause": _cause(error)},
             )
             continue
-        deps.calls.mark_hangup_pending(call.call_id, False)
+        deps.calls.mark_hangup_pending(call.call_id, False, provider_call_id)
+        if not call.provider_call_id:
+            remove_session(deps.sessions, call)
         log.info(
-            "provider hang-up confirmed",
-            extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id},
+            "provider hang-up confirmed" if provider_call_id else "no provider id left: its time limit ends the call",
+            extra={"call_id": str(call.call_id), "provider_call_id": provider_call_id},
         )
         confirmed.append(call)
     return confirmed
@@ -232,8 +260,7 @@ def sweep_stale_calls(deps: CallDeps) -> list[Call]:
         log.warning(
             "stale call closed", extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
         )
-        _hang_up_quietly(deps, call, CallStatus.ACTIVE if call.answer_time else CallStatus.RINGING)
-        call_ended(deps, call)
+        _end_at_provider(deps, call, CallStatus.ACTIVE if call.answer_time else CallStatus.RINGING)
     retry_pending_hang_ups(deps)
     deps.metrics.count("ActiveCalls", deps.calls.count_live())
     return closed

@@ -40,8 +40,6 @@ class CallRepository(Protocol):
         """Record the caller's new call only within the user's limits, atomically (CallInProgress,
         DailyMinutesExceeded, UnknownUser otherwise); returns the calling seconds left today."""
 
-    def record_placed(self, call: Call) -> None: ...
-
     def discard(self, call_id: uuid.UUID) -> None: ...
 
     def transition(
@@ -66,11 +64,15 @@ class CallRepository(Protocol):
         reason: EndReason | None,
         duration: int | None,
         only_from: frozenset[CallStatus] | None = None,
+        call_id: uuid.UUID | None = None,
     ) -> Transition | None:
-        """The same, finding the call by the provider's id for it; `only_from` narrows the statuses it may leave."""
+        """The same for a provider's report: the call is found by `call_id` when the report names it (and, in
+        the same statement, keeps `provider_call_id` if it had none), else by the provider's id for it;
+        `only_from` narrows the statuses it may leave."""
 
-    def correct_duration(self, provider_call_id: str, duration: int) -> Call | None:
-        """Set the billed seconds of an answered call that already ended; the call, or None if nothing changed."""
+    def correct_duration(self, provider_call_id: str, duration: int, call_id: uuid.UUID | None = None) -> Call | None:
+        """Set the billed seconds of an answered call that already ended (found as in transition_by_provider_id);
+        the call, or None if nothing changed."""
 
     def record_answer(
         self, call_id: uuid.UUID, owner: Caller, sdp_answer: str, activate: bool, at: datetime
@@ -85,8 +87,9 @@ class CallRepository(Protocol):
 
     def count_live(self) -> int: ...
 
-    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool) -> None:
-        """Mark (or clear) an ended call whose provider leg may still run: the sweep retries its hang-up."""
+    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool, provider_call_id: str | None = None) -> None:
+        """Mark (or clear) an ended call whose provider leg may still run: the sweep retries its hang-up (with
+        `provider_call_id`, kept on the call if it had none)."""
 
     def pending_hang_ups(self, limit: int) -> list[Call]: ...
 
@@ -100,7 +103,11 @@ class CallRepository(Protocol):
 class SessionStore(Protocol):
     def add(self, session: LiveSession) -> None: ...
 
-    def remove(self, session_id: str) -> None: ...
+    def remove(self, session_id: str) -> str | None:
+        """Drop the session; returns the provider's id it held, if any."""
+
+    def provider_call_id(self, session_id: str) -> str | None:
+        """The provider's id the session holds, if it is still there."""
 
 
 class VoipProvider(Protocol):
@@ -128,14 +135,16 @@ class ProviderCallEvent:
     status: str  # the provider's own word, e.g. "in-progress"
     duration: int | None = None  # the provider's own count of billed seconds, when it gives one
     leg: Leg = Leg.PHONE
+    call_id: uuid.UUID | None = None  # our id, from the callback URL; None for calls placed before it was there
 
 
 class StatusCallbacks(Protocol):
     def verify(self, url: str, params: Mapping[str, str], signature: str | None) -> bool:
         """Whether the provider signed exactly this request (its public URL and parameters)."""
 
-    def parse(self, params: Mapping[str, str]) -> ProviderCallEvent | None:
-        """The report, or None when it names no call or no status; raises ValidationError on bad values."""
+    def parse(self, params: Mapping[str, str], query: Mapping[str, str]) -> ProviderCallEvent | None:
+        """The report (POST parameters, and the callback URL's query, which names our call), or None when it
+        names no call or no status; raises ValidationError on bad values."""
 
 
 class PasswordHasher(Protocol):

@@ -19,13 +19,19 @@ log = logging.getLogger(__name__)
 
 
 def handle_status_callback(
-    deps: CallDeps, callbacks: StatusCallbacks, url: str, params: Mapping[str, str], signature: str | None
+    deps: CallDeps,
+    callbacks: StatusCallbacks,
+    url: str,
+    params: Mapping[str, str],
+    signature: str | None,
+    query: Mapping[str, str] | None = None,
 ) -> None:
-    """A provider's signed status callback: forged ones change nothing; unknown statuses are ignored."""
+    """A provider's signed status callback: forged ones change nothing; unknown statuses are ignored. The
+    signature covers `url`, query included, so the call it names is the one we gave the provider."""
     if not callbacks.verify(url, params, signature):
         log.warning("status callback rejected: invalid signature")
         raise SignatureRejected()
-    event = callbacks.parse(params)
+    event = callbacks.parse(params, query or {})
     if event is None or not provider_status.is_known(event.status, event.leg):
         log.info("status callback without a known status ignored")
         return
@@ -35,6 +41,8 @@ def handle_status_callback(
 def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
     """Move the call; a repeated, late or out-of-order event changes nothing and is not an error."""
     extra: dict[str, Any] = {"provider_call_id": event.provider_call_id, "provider_status": str(event.status)}
+    if event.call_id is not None:
+        extra["call_id"] = str(event.call_id)
     if event.leg is Leg.BROWSER:
         extra["leg"] = "browser"
     outcome = provider_status.outcome(event.status, event.leg)
@@ -43,7 +51,13 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
         return
     billed = event.duration if outcome.billed else None  # the phone leg's talk time
     moved = deps.calls.transition_by_provider_id(
-        event.provider_call_id, outcome.status, deps.clock.now(), outcome.reason, billed, only_from=outcome.only_from
+        event.provider_call_id,
+        outcome.status,
+        deps.clock.now(),
+        outcome.reason,
+        billed,
+        only_from=outcome.only_from,
+        call_id=event.call_id,
     )
     if moved is None:
         log.warning("status callback for an unknown call", extra=extra)
@@ -51,7 +65,7 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
     extra["call_id"] = str(moved.call.call_id)
     if not moved.moved:
         if billed is not None and outcome.status is CallStatus.COMPLETED:
-            _correct_billed_duration(deps, event.provider_call_id, billed, extra)
+            _correct_billed_duration(deps, event, billed, extra)
             return
         log.info("stale or repeated status callback ignored", extra={**extra, "status": moved.call.status.value})
         return
@@ -60,10 +74,10 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
         call_ended(deps, moved.call)
 
 
-def _correct_billed_duration(deps: CallDeps, provider_call_id: str, duration: int, extra: dict[str, Any]) -> None:
+def _correct_billed_duration(deps: CallDeps, event: ProviderCallEvent, duration: int, extra: dict[str, Any]) -> None:
     """The phone leg's `completed` after the call ended here (hung up by the caller, the sweep, or the browser
     leg's report): the provider's own count of talk time replaces ours, as it is what the provider bills."""
-    corrected = deps.calls.correct_duration(provider_call_id, duration)
+    corrected = deps.calls.correct_duration(event.provider_call_id, duration, event.call_id)
     if corrected is None:
         log.info("stale or repeated status callback ignored", extra=extra)
         return

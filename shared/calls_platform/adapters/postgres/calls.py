@@ -191,12 +191,6 @@ class PgCallRepository:
         """Forget a call that was never dialled (the provider refused its number)."""
         self._db.run("DELETE FROM calls WHERE call_id = :c AND provider_call_id IS NULL", c=call_id)
 
-    def record_placed(self, call: Call) -> None:
-        """The provider's id of a call it accepted (a second statement: the id exists only after dialling)."""
-        self._db.run(
-            "UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id
-        )
-
     def transition(
         self,
         call_id: uuid.UUID,
@@ -217,15 +211,21 @@ class PgCallRepository:
         reason: EndReason | None,
         duration: int | None,
         only_from: frozenset[CallStatus] | None = None,
+        call_id: uuid.UUID | None = None,
     ) -> Transition | None:
-        return self._transition("provider_call_id", provider_call_id, target, at, None, reason, duration, only_from)
+        if call_id is None:  # a call placed before callbacks named it: found by the id stored at initiate then
+            return self._transition("provider_call_id", provider_call_id, target, at, None, reason, duration, only_from)
+        return self._transition("call_id", call_id, target, at, None, reason, duration, only_from, provider_call_id)
 
-    def correct_duration(self, provider_call_id: str, duration: int) -> Call | None:
+    def correct_duration(self, provider_call_id: str, duration: int, call_id: uuid.UUID | None = None) -> Call | None:
         """The provider's billed seconds for an answered call that already ended; None if none changed."""
+        key_column, key = ("provider_call_id", provider_call_id) if call_id is None else ("call_id", call_id)
         records = self._db.records(
-            f"UPDATE calls c SET duration = :duration WHERE provider_call_id = :key AND answer_time IS NOT NULL"
+            f"UPDATE calls c SET duration = :duration, provider_call_id = COALESCE(provider_call_id, :sid)"
+            f" WHERE {key_column} = :key AND answer_time IS NOT NULL"
             f" AND status IN ({_FINAL}) AND duration IS DISTINCT FROM :duration RETURNING {_C_COLUMNS}",
-            key=provider_call_id,
+            key=key,
+            sid=provider_call_id,
             duration=duration,
         )
         return _call(records[0]) if records else None
@@ -240,11 +240,17 @@ class PgCallRepository:
         reason: EndReason | None,
         duration: int | None,
         only_from: frozenset[CallStatus] | None = None,
+        provider_call_id: str | None = None,
     ) -> Transition | None:
         allowed = statuses_that_may_become(target) & (only_from if only_from is not None else frozenset(CallStatus))
         condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :user_id" if owner else "")
+        # A provider's report naming the call also keeps the provider's id on it, in the same statement.
+        set_clause = _TRANSITION_SET + (
+            ", provider_call_id = COALESCE(c.provider_call_id, :sid)" if provider_call_id else ""
+        )
         records = self._db.records(
-            _locked_update(_TRANSITION_SET, condition, key_column, signed_in=owner is not None),
+            _locked_update(set_clause, condition, key_column, signed_in=owner is not None),
+            **({"sid": provider_call_id} if provider_call_id else {}),
             key=key,
             status=target.value,
             at=at,
@@ -297,8 +303,14 @@ class PgCallRepository:
         )
         return [_call(record) for record in records]
 
-    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool) -> None:
-        self._db.run("UPDATE calls SET provider_hangup_pending = :p WHERE call_id = :c", p=pending, c=call_id)
+    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool, provider_call_id: str | None = None) -> None:
+        self._db.run(
+            "UPDATE calls SET provider_hangup_pending = :p, provider_call_id = COALESCE(provider_call_id, :sid)"
+            " WHERE call_id = :c",
+            p=pending,
+            sid=provider_call_id,
+            c=call_id,
+        )
 
     def pending_hang_ups(self, limit: int) -> list[Call]:
         """Ended calls whose provider hang-up is unconfirmed, oldest first (calls_provider_hangup_pending_idx)."""

@@ -4,7 +4,8 @@ Browser leg first: the call rings the caller's browser (Voice JavaScript SDK cli
 browser accepts, inline TwiML (built with `VoiceResponse`) dials the phone, so the caller hears ringback and
 the person called never picks up into silence, and nobody is dialled when no browser takes the call. Inline
 TwiML means Twilio fetches no TwiML URL from us; the only webhook is the signed status callback, which both
-legs use (the phone leg's callbacks carry `ParentCallSid`, the browser leg's Call SID).
+legs use (its URL carries `?call_id=`; the phone leg's callbacks carry `ParentCallSid`, the browser leg's Call
+SID).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class TwilioProvider:
                     to=browser_address(call),
                     from_=self._from,
                     twiml=self.phone_leg_twiml(call, max_seconds),
-                    status_callback=self._status_url,
+                    status_callback=self.status_callback_url(call),
                     status_callback_event=STATUS_EVENTS,
                     status_callback_method="POST",
                     timeout=RING_TIMEOUT_S,
@@ -108,6 +109,11 @@ class TwilioProvider:
             raise _unavailable(error) from error
         return str(created.sid)
 
+    def status_callback_url(self, call: Call) -> str:
+        """Both legs' callbacks name our call (Twilio signs the URL with its query): the webhook finds the call
+        by it, and stores the SID then, so initiate need not write the SID to Postgres."""
+        return f"{self._status_url}?call_id={call.call_id}"
+
     def phone_leg_twiml(self, call: Call, max_seconds: int | None = None) -> str:
         """What runs once the browser accepted: ring the phone (the caller hears ringback meanwhile), show our
         number, end the call after `timeLimit` seconds whatever happens, and report the phone leg's progress
@@ -117,7 +123,7 @@ class TwilioProvider:
         dial = response.dial(caller_id=self._from, time_limit=max(1, limit), timeout=RING_TIMEOUT_S)
         dial.number(
             call.phone_number,
-            status_callback=self._status_url,
+            status_callback=self.status_callback_url(call),
             status_callback_event=" ".join(STATUS_EVENTS),
             status_callback_method="POST",
         )

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 
 from twilio.request_validator import RequestValidator
 
+from calls_platform.domain.calls import parse_call_id
 from calls_platform.domain.errors import ValidationError
 from calls_platform.domain.provider_status import STATUS_WORDS, Leg
 from calls_platform.use_cases.ports import ProviderCallEvent
@@ -25,9 +26,10 @@ class TwilioStatusCallbacks:
         return bool(self._validator.validate(url, dict(params), signature))
 
     @staticmethod
-    def parse(params: Mapping[str, str]) -> ProviderCallEvent | None:
+    def parse(params: Mapping[str, str], query: Mapping[str, str]) -> ProviderCallEvent | None:
         """The phone's leg (dialled by the browser leg's <Dial><Number>) reports with its parent's SID in
-        `ParentCallSid`: the SID we stored for the call. The browser leg reports under that SID itself."""
+        `ParentCallSid`: the call's SID. The browser leg reports under that SID itself. Both callback URLs
+        carry `?call_id=`, our id for the call (calls placed before that are found by their SID)."""
         status = params.get("CallStatus", "")
         sid = params.get("CallSid", "")
         if status not in STATUS_WORDS or not sid:
@@ -37,4 +39,5 @@ class TwilioStatusCallbacks:
         if duration and not (duration.isascii() and duration.isdigit() and len(duration) <= 9):
             raise ValidationError("CallDuration must be a whole number of seconds")  # not a 500 at the database
         leg = Leg.PHONE if parent else Leg.BROWSER
-        return ProviderCallEvent(parent or sid, status, int(duration) if duration else None, leg)
+        call_id = parse_call_id(query["call_id"]) if "call_id" in query else None
+        return ProviderCallEvent(parent or sid, status, int(duration) if duration else None, leg, call_id)
