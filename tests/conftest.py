@@ -55,6 +55,12 @@ def db(stack: LocalStack):
 
     bootstrap.reset()
     database = bootstrap.container().database
+    # A connection an earlier test's containers left behind must not hold up the truncate (it waits for every
+    # lock on the tables); it is gone anyway once that test ended, and its owner reconnects if it comes back.
+    database.run(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+    )
     database.run("TRUNCATE users, calls CASCADE")
     yield database
     bootstrap.reset()

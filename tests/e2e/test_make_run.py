@@ -53,7 +53,7 @@ def served(tmp_path):
         try:
             if requests.get("http://localhost:8080/api/health", timeout=1).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not up yet, or a first (cold) answer slower than the poll
             time.sleep(0.2)
     else:
         proc.kill()
