@@ -8,7 +8,10 @@ const FINAL = new Set(["completed", "failed", "busy", "no-answer", "canceled"]);
 const SERVER_CHECKS = 3; // after the engine saw a call end, before the page terminates it itself
 const SERVER_CHECK_MS = 700;
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
-const live = { call: null, status: "idle", answeredAt: 0, poll: 0, tick: 0, muted: false, hangUpAsked: false };
+const live = {
+  call: null, status: "idle", answeredAt: 0, poll: 0, tick: 0, muted: false, hangUpAsked: false,
+  terminating: false, // the page is ending the call itself: the reason it tells is its own, not the poll's
+};
 let deps = null; // {api, engine, say, ended}
 
 function show(status, reason) {
@@ -35,7 +38,7 @@ function startTimer(answerTime) {
 }
 
 function apply(call) {
-  if (!live.call || call.call_id !== live.call.call_id) return;
+  if (!live.call || call.call_id !== live.call.call_id || live.terminating) return;
   if (FINAL.has(call.status)) return finish(call.end_reason || call.status.replace("-", "_"));
   if (call.status === "active") {
     show("active");
@@ -85,6 +88,7 @@ async function end(reason) {
       if (known && FINAL.has(known.status)) return finish(known.end_reason || reason);
     }
   }
+  live.terminating = true; // a poll answered after our terminate would say "you hung up"
   try {
     await deps.api("POST", "/api/calls/terminate", { call_id: call.call_id });
   } catch (error) {
@@ -98,7 +102,7 @@ async function end(reason) {
 export async function placeCall(e164) {
   if (live.call) return;
   deps.say("");
-  Object.assign(live, { answeredAt: 0, muted: false, hangUpAsked: false });
+  Object.assign(live, { answeredAt: 0, muted: false, hangUpAsked: false, terminating: false });
   deps.engine.setMuted(false); // a call starts unmuted, whatever the last one was
   $("mute-button").setAttribute("aria-pressed", "false");
   $("call-timer").hidden = true;

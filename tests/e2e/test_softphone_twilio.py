@@ -327,6 +327,20 @@ def test_failed_connection_ends_the_call_and_says_why(browser, base_url, twilio_
     harness = Harness(browser, base_url, signaling)
     page = harness.page
     ours, call = harness.open_call(base_url, user)
+    polled_after_terminate = []
+
+    def terminate_answered_late(route) -> None:
+        # The page's own poll sees the call completed (by this terminate) before terminate's answer arrives.
+        response = route.fetch()
+        harness.wait(lambda: polled_after_terminate, "a poll after terminate")
+        route.fulfill(response=response)
+
+    def seen(response) -> None:
+        if f"/api/calls/{call['call_id']}" in response.url and response.json()["status"] == "completed":
+            polled_after_terminate.append(response)
+
+    page.on("response", seen)
+    page.route("**/api/calls/terminate", terminate_answered_late)
 
     # Twilio ends a leg whose media or signaling broke with a hangup that carries the error.
     signaling.send("hangup", {"callsid": ours, "error": {"code": 31005, "message": "connection lost"}})
