@@ -59,3 +59,13 @@ print(json.dumps({"jwt": bool(token.token), "loaded": sorted(m for m in sys.modu
     probe = run_probe(code)
     assert probe["jwt"] and "twilio.jwt.access_token" in probe["loaded"]
     assert not [m for m in probe["loaded"] if m.startswith(("twilio.rest", "twilio.http", "twilio.base.client"))]
+
+
+def test_the_health_check_loads_no_call_or_user_code(stack, db, user, tmp_path):
+    """The ports name domain types in annotations only: a function loads the domain its use case needs."""
+    event_file = tmp_path / "event.json"
+    event_file.write_text(json.dumps(sample_event("health", user)))
+    domain = ["calls_platform.domain.calls", "calls_platform.domain.users", "calls_platform.domain.sessions"]
+    probe = cold_start("health", "app", str(event_file), json.dumps([*domain, "calls_platform.use_cases.calls"]))
+    assert_served("health", probe)
+    assert probe["loaded"] == [], probe["loaded"]

@@ -7,12 +7,14 @@ import enum
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
 from calls_platform.domain.provider_status import Leg
-from calls_platform.domain.sessions import LiveSession
-from calls_platform.domain.users import Caller, User
+
+if TYPE_CHECKING:  # named in annotations only: a function loads the domain modules its use case needs, no more
+    from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
+    from calls_platform.domain.sessions import LiveSession
+    from calls_platform.domain.users import Caller, User
 
 
 @dataclasses.dataclass(frozen=True)
