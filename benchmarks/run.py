@@ -123,18 +123,26 @@ def cold_start_runs(api: Api, runs: int) -> dict[str, dict[str, dict]]:
     results: dict[str, dict[str, dict]] = {way: {} for way in ways}
     for function, needs in NEEDS.items():
         samples: dict[str, tuple[list[float], list[float]]] = {way: ([], []) for way in ways}
-        for _ in range(runs):
+        for run in range(runs):
             for way, (probe, floor_probe) in ways.items():
                 LOCAL_EVENT.write_text(json.dumps(api.event_for(function)))
+                # Making the event (a user registered, a call placed) leaves Postgres and moto busy for a moment:
+                # the function and its floor take turns at going first, so neither always gets that moment.
+                floor_first = run % 2 == 1
+                if floor_first:
+                    samples[way][1].append(floor_probe(needs)["seconds"])
                 report = probe(function, str(LOCAL_EVENT))
                 assert report["status"] < 300, (way, function, report)
                 samples[way][0].append(report["seconds"])
-                samples[way][1].append(floor_probe(needs)["seconds"])
+                if not floor_first:
+                    samples[way][1].append(floor_probe(needs)["seconds"])
         for way, (measured, floor) in samples.items():
             results[way][function] = {
                 "ms": median_ms(measured),
                 "floor_ms": median_ms(floor),
                 "ratio": round(statistics.median(measured) / statistics.median(floor), 2),
+                # The least disturbed sample of each: noise only ever adds time.
+                "min_ratio": round(min(measured) / min(floor), 2),
             }
     return results
 
@@ -423,7 +431,7 @@ def main() -> int:
         api = Api()
         results: dict[str, Any] = {"machine": machine()}
         sections = {
-            "cold_start": lambda: cold_start_runs(api, 3 if quick else 7),
+            "cold_start": lambda: cold_start_runs(api, 3 if quick else 11),
             "warm": lambda: warm_overhead(api, 10 if quick else 40),
             "history_at_scale": lambda: history_at_scale(api, 10 if quick else 30),
             "password_hashing": lambda: password_hashing(3 if quick else 7),
@@ -444,9 +452,9 @@ def main() -> int:
 def print_table(results: dict) -> None:
     print(f"\nmachine: {results['machine']}")
     for way, rows in results["cold_start"].items():
-        print(f"\ncold start, {way} (fresh process: import + first request)   ms   floor ms   ratio")
+        print(f"\ncold start, {way} (fresh process: import + first request)   ms   floor ms   ratio   min ratio")
         for name, row in rows.items():
-            print(f"  {name:<50} {row['ms']:>6} {row['floor_ms']:>9} {row['ratio']:>7}")
+            print(f"  {name:<50} {row['ms']:>6} {row['floor_ms']:>9} {row['ratio']:>7} {row['min_ratio']:>9}")
     print("\nwarm request (in-process handler)   median ms   floor ms   ratio (goal <= 1.5)   round trips")
     for name, row in results["warm"].items():
         print(f"  {name:<33} {row['median_ms']:>9} {row['floor_ms']:>9} {row['ratio']:>7}   {row['round_trips']}")
