@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -11,7 +12,20 @@ from infra.settings import LOCAL_DIR, ROOT, LocalSettings, load_dotenv
 
 
 def _say(message: str, **fields: object) -> None:
-    print(json.dumps({"level": "INFO", "message": message, "logger": "make-run", **fields}), flush=True)
+    try:
+        print(json.dumps({"level": "INFO", "message": message, "logger": "make-run", **fields}), flush=True)
+    except OSError:  # nobody reads our output any more (`make run | head`, a closed terminal): go on quietly
+        _quiet()
+
+
+def _quiet() -> None:
+    """Standard output to /dev/null from now on: a failed write must never cut the cleanup short (it once
+    left the embedded Postgres running after `make run`'s reader went away)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    with contextlib.suppress(OSError):
+        sys.stdout.flush()  # what the failed write left in the buffer now goes nowhere
 
 
 # LocalStack's edge port: moto takes it when it is free (a familiar endpoint), any free port otherwise.

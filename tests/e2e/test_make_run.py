@@ -117,3 +117,32 @@ def test_the_guides_walkthrough_works_as_written(served):
     assert "*********5678" in output  # the number appears masked
     # Ctrl-C stops what it started: no server left on the data directory
     assert subprocess.run(["pgrep", "-f", str(data / "pgdata")], capture_output=True, check=False).returncode == 1
+
+
+def test_make_run_stops_cleanly_when_nobody_reads_its_output(tmp_path):
+    """`make run | head`, or a closed terminal: its output has nowhere to go, and a stop still stops it all."""
+    port = free_port()
+    env = project_env(CALLS_LOCAL_DIR=str(tmp_path), POSTGRES_PORT=str(free_port()), SERVER_PORT=str(port))
+    for name in ("POSTGRES_HOST", "AWS_ENDPOINT_URL", "JWT_SECRET"):
+        env.pop(name, None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infra.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if requests.get(f"http://localhost:{port}/api/health", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        proc.stdout.close()  # the reader went away
+        assert requests.get(f"http://localhost:{port}/api/health", timeout=10).status_code == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+        left = subprocess.run(["pgrep", "-f", str(tmp_path / "pgdata")], capture_output=True, check=False)
+        assert left.returncode == 1, "the embedded Postgres was left running"
+    finally:
+        _stop(proc)
+        subprocess.run(["pkill", "-f", str(tmp_path / "pgdata")], check=False)  # should it have been left
