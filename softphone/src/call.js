@@ -10,7 +10,7 @@ const SERVER_CHECK_MS = 700;
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 const live = {
   call: null, status: "idle", answeredAt: 0, poll: 0, tick: 0, muted: false, hangUpAsked: false,
-  terminating: false, // the page is ending the call itself: the reason it tells is its own, not the poll's
+  terminating: "", // why the page is ending the call itself: what it tells, whatever a poll answers meanwhile
 };
 let deps = null; // {api, engine, say, ended}
 
@@ -38,8 +38,13 @@ function startTimer(answerTime) {
 }
 
 function apply(call) {
-  if (!live.call || call.call_id !== live.call.call_id || live.terminating) return;
-  if (FINAL.has(call.status)) return finish(call.end_reason || call.status.replace("-", "_"));
+  if (!live.call || call.call_id !== live.call.call_id) return;
+  if (FINAL.has(call.status)) {
+    // After the page's own terminate the server says "you hung up": the page knows why it ended the call.
+    const ours = call.end_reason === "caller_hung_up" && live.terminating;
+    return finish(ours || call.end_reason || call.status.replace("-", "_"));
+  }
+  if (live.terminating) return; // ending: no going back to "talking"
   if (call.status === "active") {
     show("active");
     startTimer(call.answer_time);
@@ -88,7 +93,7 @@ async function end(reason) {
       if (known && FINAL.has(known.status)) return finish(known.end_reason || reason);
     }
   }
-  live.terminating = true; // a poll answered after our terminate would say "you hung up"
+  live.terminating = reason;
   try {
     await deps.api("POST", "/api/calls/terminate", { call_id: call.call_id });
   } catch (error) {
@@ -102,7 +107,7 @@ async function end(reason) {
 export async function placeCall(e164) {
   if (live.call) return;
   deps.say("");
-  Object.assign(live, { answeredAt: 0, muted: false, hangUpAsked: false, terminating: false });
+  Object.assign(live, { answeredAt: 0, muted: false, hangUpAsked: false, terminating: "" });
   deps.engine.setMuted(false); // a call starts unmuted, whatever the last one was
   $("mute-button").setAttribute("aria-pressed", "false");
   $("call-timer").hidden = true;

@@ -327,27 +327,24 @@ def test_failed_connection_ends_the_call_and_says_why(browser, base_url, twilio_
     harness = Harness(browser, base_url, signaling)
     page = harness.page
     ours, call = harness.open_call(base_url, user)
-    polled_after_terminate = []
+    held = []
 
-    def terminate_answered_late(route) -> None:
-        # The page's own poll sees the call completed (by this terminate) before terminate's answer arrives.
-        response = route.fetch()
-        harness.wait(lambda: polled_after_terminate, "a poll after terminate")
-        route.fulfill(response=response)
+    def terminate_unanswered(route) -> None:
+        # The server ends the call, but its answer does not reach the page (yet): the page's own poll sees
+        # the call completed, by this very terminate, while the page still waits for terminate's answer.
+        held.append((route, route.fetch()))
 
-    def seen(response) -> None:
-        if f"/api/calls/{call['call_id']}" in response.url and response.json()["status"] == "completed":
-            polled_after_terminate.append(response)
-
-    page.on("response", seen)
-    page.route("**/api/calls/terminate", terminate_answered_late)
+    page.route("**/api/calls/terminate", terminate_unanswered)
 
     # Twilio ends a leg whose media or signaling broke with a hangup that carries the error.
     signaling.send("hangup", {"callsid": ours, "error": {"code": 31005, "message": "connection lost"}})
     expect(page.get_by_test_id("message")).to_have_text("The call's connection failed. The call was ended.")
     expect(page.get_by_test_id("call-status")).to_have_text("Call ended: the connection was lost")
+    assert len(held) == 1  # ended by the poll, while terminate's answer is still held
     [(status,)] = db.run("SELECT status FROM calls WHERE call_id = :c", c=uuid.UUID(call["call_id"]))
     assert status == "completed"
+    route, response = held[0]
+    route.fulfill(response=response)
 
 
 def test_token_is_renewed_before_it_expires(browser, base_url, twilio_mode, fake_twilio, user):  # noqa: F811
