@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -36,34 +37,39 @@ def run_block(block: str, **exports: str) -> dict:
     return json.loads(out)
 
 
-@pytest.fixture
-def served(tmp_path):
-    env = project_env(CALLS_LOCAL_DIR=str(tmp_path), POSTGRES_PORT=str(free_port()), SERVER_PORT="8080")
+def _start(data, port: int, stdout) -> tuple[subprocess.Popen, dict[str, str]]:
+    """`make run`'s server as a user starts it, on its own data directory, in its own process group."""
+    env = project_env(CALLS_LOCAL_DIR=str(data), POSTGRES_PORT=str(free_port()), SERVER_PORT=str(port))
     for name in ("POSTGRES_HOST", "AWS_ENDPOINT_URL", "JWT_SECRET"):
         env.pop(name, None)
-    # Its output goes to a file: a pipe nobody reads fills up and stalls the server mid-log.
-    log = (tmp_path / "make-run.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "infra.run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        text=True, start_new_session=True,
+        [sys.executable, "-m", "infra.run"], cwd=ROOT, env=env, stdout=stdout, stderr=subprocess.STDOUT,
+        start_new_session=True,
     )  # fmt: skip
-    try:
-        _wait_until_served(proc, tmp_path / "make-run.log")
-        yield proc, tmp_path, env
-    finally:
-        _stop(proc)  # whatever happened: never leave a server holding :8080 for the tests after this one
-        log.close()
+    return proc, env
 
 
-def _wait_until_served(proc: subprocess.Popen, log) -> None:
+def _wait_until_served(proc: subprocess.Popen, port: int, log: Path | None = None) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if requests.get("http://localhost:8080/api/health", timeout=1).status_code == 200:
+            if requests.get(f"http://localhost:{port}/api/health", timeout=1).status_code == 200:
                 return
         except requests.RequestException:  # not up yet, or a first (cold) answer slower than the poll
             time.sleep(0.2)
-    pytest.fail("make run did not serve :8080 (is the port taken?):\n" + log.read_text())
+    pytest.fail(f"make run did not serve :{port} (is the port taken?):\n" + (log.read_text() if log else ""))
+
+
+@pytest.fixture
+def served(tmp_path):
+    # Its output goes to a file: a pipe nobody reads fills up and stalls the server mid-log.
+    with (tmp_path / "make-run.log").open("w") as log:
+        proc, env = _start(tmp_path, 8080, log)
+        try:
+            _wait_until_served(proc, 8080, tmp_path / "make-run.log")
+            yield proc, tmp_path, env
+        finally:
+            _stop(proc)  # whatever happened: never leave a server holding :8080 for the tests after this one
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -122,21 +128,9 @@ def test_the_guides_walkthrough_works_as_written(served):
 def test_make_run_stops_cleanly_when_nobody_reads_its_output(tmp_path):
     """`make run | head`, or a closed terminal: its output has nowhere to go, and a stop still stops it all."""
     port = free_port()
-    env = project_env(CALLS_LOCAL_DIR=str(tmp_path), POSTGRES_PORT=str(free_port()), SERVER_PORT=str(port))
-    for name in ("POSTGRES_HOST", "AWS_ENDPOINT_URL", "JWT_SECRET"):
-        env.pop(name, None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "infra.run"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+    proc, _ = _start(tmp_path, port, subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                if requests.get(f"http://localhost:{port}/api/health", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                time.sleep(0.2)
+        _wait_until_served(proc, port)
         proc.stdout.close()  # the reader went away
         assert requests.get(f"http://localhost:{port}/api/health", timeout=10).status_code == 200
         proc.send_signal(signal.SIGTERM)
