@@ -177,11 +177,20 @@ class Harness:
         return ours, call
 
     def sign_in(self, base_url: str, user: dict) -> None:
+        self.submit_sign_in(base_url, user)
+        self.wait(lambda: self.signaling.of_type("register"), "the Device registering")
+
+    def sign_in_with_stub_device(self, base_url: str, user: dict) -> None:
+        """Signed in with `STUB_DEVICE_JS` standing in for the SDK's Device."""
+        self.page.add_init_script(STUB_DEVICE_JS)
+        self.submit_sign_in(base_url, user)
+        self.wait(lambda: self.page.evaluate("!!window.stubDevice?.handlers.incoming"), "the stub Device")
+
+    def submit_sign_in(self, base_url: str, user: dict) -> None:
         self.page.goto(base_url + "/")
         self.page.get_by_test_id("signin-email").fill(user["email"])
         self.page.get_by_test_id("signin-password").fill(user["password"])
         self.page.get_by_test_id("signin-submit").click()
-        self.wait(lambda: self.signaling.of_type("register"), "the Device registering")
 
     def media_offer(self) -> str:
         return self.media.evaluate(MEDIA_SERVER_JS)
@@ -371,10 +380,7 @@ def test_sdk_that_does_not_load_is_said_in_words(browser, base_url, twilio_mode,
 
     harness = Harness(browser, base_url, FakeSignaling())
     harness.page.route("**/vendor/twilio.min.js", lambda route: route.fulfill(status=404, body=""))
-    harness.page.goto(base_url + "/")
-    harness.page.get_by_test_id("signin-email").fill(user["email"])
-    harness.page.get_by_test_id("signin-password").fill(user["password"])
-    harness.page.get_by_test_id("signin-submit").click()
+    harness.submit_sign_in(base_url, user)
     expect(harness.page.get_by_test_id("message")).to_have_text(
         "Calling could not start in this browser. Reload the page and try again."
     )
@@ -414,12 +420,7 @@ def test_call_quality_warnings_are_said_in_words(browser, base_url, twilio_mode,
 
     harness = Harness(browser, base_url, FakeSignaling())
     page = harness.page
-    page.add_init_script(STUB_DEVICE_JS)
-    page.goto(base_url + "/")
-    page.get_by_test_id("signin-email").fill(user["email"])
-    page.get_by_test_id("signin-password").fill(user["password"])
-    page.get_by_test_id("signin-submit").click()
-    harness.wait(lambda: page.evaluate("!!window.stubDevice?.handlers.incoming"), "the stub Device")
+    harness.sign_in_with_stub_device(base_url, user)
     sounds = page.evaluate("window.stubDevice.options.sounds")
     assert all(url.startswith(base_url + "/sounds/") for url in sounds.values()) and len(sounds) == 15
     call = harness.dial_with_legs(lambda call_id: None)
@@ -440,12 +441,7 @@ def test_each_call_starts_unmuted_and_sign_out_hangs_up(browser, base_url, twili
 
     harness = Harness(browser, base_url, FakeSignaling())
     page = harness.page
-    page.add_init_script(STUB_DEVICE_JS)
-    page.goto(base_url + "/")
-    page.get_by_test_id("signin-email").fill(user["email"])
-    page.get_by_test_id("signin-password").fill(user["password"])
-    page.get_by_test_id("signin-submit").click()
-    harness.wait(lambda: page.evaluate("!!window.stubDevice?.handlers.incoming"), "the stub Device")
+    harness.sign_in_with_stub_device(base_url, user)
 
     first = harness.dial_with_legs(lambda call_id: None)
     page.evaluate("callId => window.stubDevice.ring(callId)", first["call_id"])
