@@ -78,21 +78,23 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and cannot install it here: the browser test will be skipped"; fi; }
 
-# Code lint only: ruff, and mypy in strict mode (the template has its own: `make lint-template`, in the SAM
-# venv); CI runs both.
-lint: $(STAMP)
+# Code lint only: ruff, and mypy in strict mode; Biome (lint and format, pinned in softphone's lockfile) for the
+# page's JavaScript (the template has its own: `make lint-template`, in the SAM venv); CI runs both.
+lint: $(STAMP) softphone/node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	cd softphone && node_modules/.bin/biome check
 
 # mypy --strict over shared/, functions/, infra/ and the test fakes ([tool.mypy] in pyproject.toml): among
 # other things, that every adapter the container wires and every fake the unit tests wire fits its port.
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
 
-format: $(STAMP)
+format: $(STAMP) softphone/node_modules/.package-lock.json
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	cd softphone && node_modules/.bin/biome check --write
 
 # Apply new migrations to the database of `make run` without serving: POSTGRES_* when POSTGRES_HOST is set,
 # else the embedded server in .local/ (started for the run when `make run` is not running).

@@ -4,13 +4,28 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 const RATE = 8000;
 const ROWS = { 1: 697, 2: 697, 3: 697, 4: 770, 5: 770, 6: 770, 7: 852, 8: 852, 9: 852, s: 941, 0: 941, h: 941 };
-const COLUMNS = { 1: 1209, 2: 1336, 3: 1477, 4: 1209, 5: 1336, 6: 1477, 7: 1209, 8: 1336, 9: 1477, s: 1209, 0: 1336, h: 1477 };
+const COLUMNS = {
+  1: 1209,
+  2: 1336,
+  3: 1477,
+  4: 1209,
+  5: 1336,
+  6: 1477,
+  7: 1209,
+  8: 1336,
+  9: 1477,
+  s: 1209,
+  0: 1336,
+  h: 1477,
+};
 
 // Each part is [seconds, ...frequencies]; no frequency is silence.
 function wav(parts) {
   const samples = parts.flatMap(([seconds, ...freqs]) =>
-    Array.from({ length: Math.round(seconds * RATE) }, (_, i) =>
-      freqs.reduce((sum, f) => sum + Math.sin((2 * Math.PI * f * i) / RATE), 0) * (0.25 / Math.max(1, freqs.length)),
+    Array.from(
+      { length: Math.round(seconds * RATE) },
+      (_, i) =>
+        freqs.reduce((sum, f) => sum + Math.sin((2 * Math.PI * f * i) / RATE), 0) * (0.25 / Math.max(1, freqs.length)),
     ),
   );
   const data = Buffer.alloc(44 + samples.length * 2);
@@ -26,7 +41,7 @@ function wav(parts) {
   data.writeUInt16LE(16, 34);
   data.write("data", 36);
   data.writeUInt32LE(samples.length * 2, 40);
-  samples.forEach((s, i) => data.writeInt16LE(Math.round(s * 32767), 44 + i * 2));
+  for (const [i, s] of samples.entries()) data.writeInt16LE(Math.round(s * 32767), 44 + i * 2);
   return data;
 }
 

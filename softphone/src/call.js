@@ -1,29 +1,46 @@
 // One call at a time: initiate, hand the offer to the engine, follow the server's status (polling) and the
-// engine's events, a timer from the answer, mute, keypad, hang up. Whatever ends it, it ends cleanly.
+// engine's events, a timer from the answer, mute, keypad, hang up. Every change of the call's state goes
+// through the table in calls.js; this module does what each state needs on the screen and the API.
+import { endReason, LABEL, LIVE, next, serverEvent } from "./calls.js";
+import { $, make } from "./dom.js";
 import { clock } from "./history.js";
 import { errorText, reasonText, t } from "./i18n.js";
 
-const $ = (id) => document.getElementById(id);
-const FINAL = new Set(["completed", "failed", "busy", "no-answer", "canceled"]);
 const SERVER_CHECKS = 3; // after the engine saw a call end, before the page terminates it itself
 const SERVER_CHECK_MS = 700;
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"];
 const live = {
-  call: null, status: "idle", answeredAt: 0, poll: 0, tick: 0, muted: false, hangUpAsked: false,
-  terminating: "", // why the page is ending the call itself: what it tells, whatever a poll answers meanwhile
+  state: "idle",
+  call: null,
+  answeredAt: 0,
+  poll: 0,
+  tick: 0,
+  muted: false,
+  reason: "", // why the page is ending the call itself: what it tells, whatever a poll answers meanwhile
 };
 let deps = null; // {api, engine, say, ended}
 
-function show(status, reason) {
-  live.status = status;
-  $("call-status").textContent = status === "ended" ? t("status.ended", { reason: reasonText(reason) }) : t(`status.${status}`);
-  $("call-status").dataset.state = status;
+/** Applies `event` through the table; false (and nothing changes) when the current state ignores it. */
+function fire(event) {
+  const state = next(live.state, event);
+  if (!state) return false;
+  live.state = state;
+  if (LABEL[state] && LABEL[state] !== "ended") show(LABEL[state]);
+  if (state === "active") startTimer(live.answerTime);
+  return true;
+}
+
+function show(label, reason) {
+  $("call-status").textContent =
+    label === "ended" ? t("status.ended", { reason: reasonText(reason) }) : t(`status.${label}`);
+  $("call-status").dataset.state = label;
+  if (label === "ended") $("call-status").dataset.reason = reason;
 }
 
 export function relabel() {
   const el = $("call-status");
-  if (live.status !== "ended") show(live.status);
-  else el.textContent = t("status.ended", { reason: reasonText(el.dataset.reason) });
+  if (el.dataset.state === "ended") show("ended", el.dataset.reason);
+  else show(el.dataset.state || "idle");
 }
 
 function startTimer(answerTime) {
@@ -37,123 +54,127 @@ function startTimer(answerTime) {
   live.tick = setInterval(paint, 500);
 }
 
+/** A status report from the server for the live call. */
 function apply(call) {
   if (!live.call || call.call_id !== live.call.call_id) return;
-  if (FINAL.has(call.status)) {
-    // After the page's own terminate the server says "you hung up": the page knows why it ended the call.
-    const ours = call.end_reason === "caller_hung_up" && live.terminating;
-    return finish(ours || call.end_reason || call.status.replace("-", "_"));
-  }
-  if (live.terminating) return; // ending: no going back to "talking"
-  if (call.status === "active") {
-    show("active");
-    startTimer(call.answer_time);
-  } else if (call.status === "ringing" && live.status !== "active") show("ringing");
+  const event = serverEvent(call);
+  if (event === "final") return finish(endReason(live.state, call, live.reason));
+  live.answerTime = call.answer_time;
+  if (event) fire(event);
 }
 
 async function poll() {
   if (!live.call) return;
   try {
-    apply(await deps.api("GET", `/api/calls/${live.call.call_id}`));
+    apply(await deps.api.call(live.call.call_id));
   } catch (error) {
     if (error.type === "network") deps.say(errorText("network"));
   }
 }
 
-function finish(reason) {
-  if (!live.call) return;
+/** The call is over (`final` or `terminated`): stop everything and say why. */
+function finish(reason, event = "final") {
+  if (!live.call || !fire(event)) return;
   clearInterval(live.poll);
   clearInterval(live.tick);
   deps.engine.disconnect();
   live.call = null;
   if ($("message").textContent === t("keypadUnavailable")) deps.say(""); // a notice about this call only
   show("ended", reason);
-  $("call-status").dataset.reason = reason;
   $("in-call").hidden = true;
   $("call-button").hidden = false;
   deps.ended();
   $("call-button").focus();
 }
 
-/** Ends the call on the server if it is still live, then locally; `reason` is what the person is told. */
-async function end(reason) {
+const known = (call) => deps.api.call(call.call_id).catch(() => null);
+
+/** The engine saw the call end: the provider's report of why (e.g. the callee hung up) usually reaches the
+ * server within a second. Wait for it briefly; terminate only if the server still thinks it is live. */
+async function lost(reason) {
+  if (!fire("lost")) return;
   const call = live.call;
-  if (!call) {
-    // Hang up pressed while the call is still being placed: it ends as soon as it exists.
-    if (live.status === "connecting") live.hangUpAsked = true;
-    return;
+  for (let check = 0; check < SERVER_CHECKS; check++) {
+    if (check) await new Promise((done) => setTimeout(done, SERVER_CHECK_MS));
+    if (live.state !== "checking") return; // a poll saw it end, or the person hung up meanwhile
+    const report = await known(call);
+    if (report && live.state === "checking") apply(report);
   }
-  if (reason !== "caller_hung_up") {
-    // The engine saw the call end. The provider's report of why (e.g. the callee hung up) usually reaches the
-    // server within a second: wait for it briefly, and terminate only if the server still thinks it is live.
-    for (let check = 0; check < SERVER_CHECKS; check++) {
-      if (check) await new Promise((done) => setTimeout(done, SERVER_CHECK_MS));
-      if (live.call !== call) return; // the poll saw it end meanwhile
-      const known = await deps.api("GET", `/api/calls/${call.call_id}`).catch(() => null);
-      if (known && FINAL.has(known.status)) return finish(known.end_reason || reason);
-    }
-  }
-  live.terminating = reason;
+  if (fire("unconfirmed")) await terminate(reason);
+}
+
+/** Ends the call on the server, then locally; `reason` is what the person is told. */
+async function terminate(reason) {
+  const call = live.call;
+  live.reason = reason;
   try {
-    await deps.api("POST", "/api/calls/terminate", { call_id: call.call_id });
+    await deps.api.terminate(call.call_id);
   } catch (error) {
     if (error.type !== "call_already_ended") deps.say(errorText(error.type));
-    const known = await deps.api("GET", `/api/calls/${call.call_id}`).catch(() => null);
-    if (known?.end_reason && reason === "caller_hung_up") reason = known.end_reason;
+    const report = await known(call);
+    if (report?.end_reason && reason === "caller_hung_up") reason = report.end_reason;
   }
-  finish(reason);
+  finish(reason, "terminated");
+}
+
+async function hangUpPressed() {
+  const state = live.state;
+  if (!fire("hangup")) return;
+  if (state !== "placing") await terminate("caller_hung_up"); // while placing: ended once it exists
 }
 
 export async function placeCall(e164) {
-  if (live.call) return;
+  if (!fire("dial")) return;
   deps.say("");
-  Object.assign(live, { answeredAt: 0, muted: false, hangUpAsked: false, terminating: "" });
+  Object.assign(live, { call: null, answeredAt: 0, answerTime: null, muted: false, reason: "" });
   deps.engine.setMuted(false); // a call starts unmuted, whatever the last one was
   $("mute-button").setAttribute("aria-pressed", "false");
   $("call-timer").hidden = true;
   $("call-timer").textContent = "0:00";
   enableKeypad(true);
-  show("connecting");
   $("call-button").hidden = true;
   $("in-call").hidden = false;
   $("hangup-button").focus();
+  let call;
   try {
-    live.call = await deps.api("POST", "/api/calls/initiate", { phone_number: e164 });
+    call = await deps.api.initiate(e164);
   } catch (error) {
     // Refused before any call existed (a limit, a number not allowed, the service down): say why, no "ended".
+    fire("refused");
     deps.say(errorText(error.type, error.retryAfter));
     $("in-call").hidden = true;
     $("call-button").hidden = false;
-    show("idle");
     $("call-button").focus();
     return;
   }
-  if (live.hangUpAsked) return end("caller_hung_up");
+  live.call = call;
+  fire("created");
+  if (live.state === "ending") return terminate("caller_hung_up"); // hang up was pressed meanwhile
   live.poll = setInterval(poll, 1000);
   try {
-    await deps.engine.connect(live.call);
+    await deps.engine.connect(call);
     await poll();
   } catch (error) {
     deps.say(errorText(error.type || "connection_failed"));
-    await end("connection_failed");
+    await lost("connection_failed");
   }
 }
 
 function onEngine(event) {
-  if (event.type === "ringing" && live.call && live.status === "connecting") show("ringing");
-  else if (event.type === "talking" && live.call) {
-    show("active");
-    startTimer(null);
-  } else if (event.type === "ended" && live.call) {
+  const ours = LIVE.has(live.state); // events about a call only count while the page follows one
+  if (event.type === "ringing" || event.type === "talking") {
+    if (ours) fire(event.type === "ringing" ? "ringing" : "answered");
+  } else if (event.type === "ended") {
+    if (!ours) return;
     if (event.reason === "connection_failed") deps.say(errorText("connection_failed"));
-    end(event.reason || "unknown");
-  } else if (event.type === "warning" && event.code === "network" && live.call) {
-    deps.say(t("warning.network")); // call quality, not a lost connection
+    lost(event.reason || "unknown");
+  } else if (event.type === "warning" && event.code === "network") {
+    if (ours) deps.say(t("warning.network")); // call quality, not a lost connection
   } else if (event.type === "warning" && event.code === "incoming_rejected") {
     // A leg that is not this page's call was refused: nothing the person did or needs to act on.
-  } else if (event.type === "error" || event.type === "warning") {
+  } else {
     deps.say(errorText(event.code));
-    if (event.type === "error" && live.call && event.code === "connection_failed") end("connection_failed");
+    if (event.type === "error" && event.code === "connection_failed" && ours) lost("connection_failed");
   }
 }
 
@@ -167,7 +188,7 @@ export function setupCall(api, engineFactory, say, ended) {
   deps.engine = engineFactory(onEngine);
   $("keypad").append(
     ...KEYS.map((key) => {
-      const button = Object.assign(document.createElement("button"), { type: "button", textContent: key });
+      const button = make("button", { type: "button", textContent: key });
       button.dataset.testid = `dtmf-${key === "*" ? "star" : key === "#" ? "hash" : key}`;
       button.addEventListener("click", () => {
         if (!deps.engine.sendDigits(key)) {
@@ -183,13 +204,13 @@ export function setupCall(api, engineFactory, say, ended) {
     deps.engine.setMuted(live.muted);
     $("mute-button").setAttribute("aria-pressed", String(live.muted)); // the label stays "Mute"
   });
-  $("hangup-button").addEventListener("click", () => end("caller_hung_up"));
+  $("hangup-button").addEventListener("click", hangUpPressed);
   show("idle");
   $("in-call").hidden = true;
   return deps.engine;
 }
 
-export const inCall = () => Boolean(live.call);
+export const inCall = () => LIVE.has(live.state) || live.state === "placing" || live.state === "cancelling";
 
 /** Hangs up the live call, if any (e.g. before signing out). */
-export const hangUp = () => end("caller_hung_up");
+export const hangUp = () => hangUpPressed();

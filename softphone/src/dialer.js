@@ -1,50 +1,23 @@
 // The country picker and the national number: libphonenumber-js formats the number as it is typed and decides
 // when it is complete. Its `max` metadata is the smallest set that checks the digits (`min` checks only the
 // length: "1512" passes for Germany). Country names come from the browser (Intl.DisplayNames).
-import { AsYouType, getCountries, getCountryCallingCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
-import metadata from "libphonenumber-js/max/metadata";
+import { AsYouType, parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { buildCountries, defaultCountry as firstCountry, resolveCountry } from "./countries.js";
+import { $, make } from "./dom.js";
 import { lang, t } from "./i18n.js";
 
-const $ = (id) => document.getElementById(id);
 let countries = [];
 let selected = null;
 let onChange = () => {};
 
 function buildList() {
-  const names = new Intl.DisplayNames([lang()], { type: "region" });
-  countries = getCountries()
-    .map((iso) => ({ iso, code: getCountryCallingCode(iso), name: names.of(iso) || iso }))
-    .sort((a, b) => a.name.localeCompare(b.name, lang()));
-  for (const c of countries) c.label = `${c.name} (+${c.code})`;
-  $("countries").replaceChildren(
-    ...countries.map((c) => Object.assign(document.createElement("option"), { value: c.label })),
-  );
+  countries = buildCountries(lang());
+  $("countries").replaceChildren(...countries.map((c) => make("option", { value: c.label })));
 }
 
-/** A country from what was typed: its label, name, ISO code (DE) or dialling code (+49). */
-function resolve(text) {
-  const q = text.trim().toLowerCase();
-  if (!q) return null;
-  const digits = q.replace(/^\+/, "");
-  return (
-    countries.find((c) => c.label.toLowerCase() === q) ||
-    countries.find((c) => c.name.toLowerCase() === q || c.iso.toLowerCase() === q) ||
-    (/^\d+$/.test(digits) && countries.find((c) => c.iso === mainCountry(digits))) ||
-    null
-  );
-}
-
-// Shared dialling codes (+1, +7, +44...): the metadata lists the code's main country first.
-const mainCountry = (code) => metadata.country_calling_codes[code]?.[0];
-
-function defaultCountry() {
-  for (const tag of navigator.languages || [navigator.language]) {
-    const region = new Intl.Locale(tag).maximize().region;
-    const found = countries.find((c) => c.iso === region);
-    if (found) return found;
-  }
-  return countries.find((c) => c.iso === "US");
-}
+const resolve = (text) => resolveCountry(countries, text);
+const defaultCountry = () =>
+  firstCountry(countries, navigator.languages?.length ? navigator.languages : [navigator.language]);
 
 function choose(country) {
   selected = country;
@@ -68,7 +41,7 @@ const HIGH_COST = new Set(["PREMIUM_RATE", "SHARED_COST", "PERSONAL_NUMBER", "UA
 function parsed() {
   if (!selected) return null;
   const number = parsePhoneNumberFromString($("national-number").value, selected.iso);
-  return number && number.isValid() && number.country === selected.iso ? number : null;
+  return number?.isValid() && number.country === selected.iso ? number : null;
 }
 
 function hint() {
@@ -93,7 +66,8 @@ export function validNumber() {
 export function setNumber(e164) {
   const number = parsePhoneNumberFromString(e164);
   if (!number) return;
-  const country = countries.find((c) => c.iso === number.country) || countries.find((c) => c.code === number.countryCallingCode);
+  const country =
+    countries.find((c) => c.iso === number.country) || countries.find((c) => c.code === number.countryCallingCode);
   $("national-number").value = number.formatNational();
   choose(country);
 }

@@ -1,11 +1,42 @@
 // Recent calls, page by page (the API's keyset cursors), filtered by status, each row with a redial button.
 import { formatForDisplay } from "./dialer.js";
+import { $, make } from "./dom.js";
 import { lang, reasonText, t } from "./i18n.js";
 
-const $ = (id) => document.getElementById(id);
-const PAGE_SIZE = 10;
+export const PAGE_SIZE = 10;
 const STATUSES = ["completed", "failed", "busy", "no-answer", "canceled", "active", "connecting", "ringing"];
-const view = { cursors: [null], page: 0, api: null, redial: () => {} };
+
+/** The API's keyset paging: page n is fetched with the cursor page n-1 answered; page 0 starts afresh. */
+export function createPager() {
+  let cursors = [null];
+  let page = 0;
+  let hasNext = false;
+  return {
+    /** The cursor to ask for page `n` with (undefined: that page is not reachable yet). */
+    cursorFor(n) {
+      if (n === 0) cursors = [null];
+      return cursors[n];
+    },
+    /** Page `n` arrived, with the cursor of the page after it (null: it is the last). */
+    loaded(n, nextCursor) {
+      page = n;
+      cursors.length = n + 1; // pages past this one are re-read from here
+      if (nextCursor) cursors[n + 1] = nextCursor;
+      hasNext = Boolean(nextCursor);
+    },
+    get page() {
+      return page;
+    },
+    get hasPrev() {
+      return page > 0;
+    },
+    get hasNext() {
+      return hasNext;
+    },
+  };
+}
+
+const view = { pager: createPager(), api: null, redial: () => {} };
 
 /** m:ss (h:mm:ss past an hour). */
 export function clock(seconds) {
@@ -20,20 +51,20 @@ export function result(call) {
 }
 
 function row(call) {
-  const item = document.createElement("li");
-  const when = document.createElement("time");
+  const item = make("li");
+  const when = make("time");
   when.dateTime = call.start_time;
   when.textContent = new Intl.DateTimeFormat(lang(), { dateStyle: "medium", timeStyle: "short" }).format(
     new Date(call.start_time),
   );
-  const number = Object.assign(document.createElement("span"), { className: "num", textContent: formatForDisplay(call.phone_number) });
-  const outcome = Object.assign(document.createElement("span"), { className: `res ${call.status}`, textContent: result(call) });
-  const length = Object.assign(document.createElement("span"), {
+  const number = make("span", { className: "num", textContent: formatForDisplay(call.phone_number) });
+  const outcome = make("span", { className: `res ${call.status}`, textContent: result(call) });
+  const length = make("span", {
     className: "dur",
     textContent: call.duration === null ? "–" : clock(call.duration),
   });
   length.setAttribute("aria-label", `${t("history.duration")} ${length.textContent}`);
-  const redial = Object.assign(document.createElement("button"), {
+  const redial = make("button", {
     type: "button",
     className: "quiet",
     textContent: t("history.redialShort"),
@@ -46,17 +77,15 @@ function row(call) {
 }
 
 export async function loadHistory(page = 0) {
-  if (page === 0) view.cursors = [null];
-  const query = new URLSearchParams({ limit: String(PAGE_SIZE) });
-  if (view.cursors[page]) query.set("cursor", view.cursors[page]);
-  if ($("history-filter").value) query.set("status", $("history-filter").value);
-  const data = await view.api("GET", `/api/calls/history?${query}`);
-  view.page = page;
-  view.cursors[page + 1] = data.next_cursor;
+  const { pager } = view;
+  const cursor = pager.cursorFor(page);
+  if (cursor === undefined) return; // a page past the last one
+  const data = await view.api.history({ limit: PAGE_SIZE, cursor, status: $("history-filter").value });
+  pager.loaded(page, data.next_cursor);
   $("history").replaceChildren(...data.calls.map(row));
   $("history-empty").hidden = data.calls.length > 0;
-  $("history-prev").disabled = page === 0;
-  $("history-next").disabled = !data.next_cursor;
+  $("history-prev").disabled = !pager.hasPrev;
+  $("history-next").disabled = !pager.hasNext;
   $("history-page").textContent = t("history.page", { page: page + 1 });
 }
 
@@ -64,7 +93,7 @@ export function fillFilter() {
   const select = $("history-filter");
   const keep = select.value;
   const options = [["", t("history.all")], ...STATUSES.map((s) => [s, t(`state.${s}`)])];
-  select.replaceChildren(...options.map(([value, text]) => Object.assign(document.createElement("option"), { value, textContent: text })));
+  select.replaceChildren(...options.map(([value, text]) => make("option", { value, textContent: text })));
   select.value = keep;
 }
 
@@ -73,8 +102,8 @@ export function setupHistory(api, redial, failed) {
   fillFilter();
   const go = (page) => loadHistory(page).catch(failed);
   $("history-filter").addEventListener("change", () => go(0));
-  $("history-prev").addEventListener("click", () => go(view.page - 1));
-  $("history-next").addEventListener("click", () => go(view.page + 1));
+  $("history-prev").addEventListener("click", () => go(view.pager.page - 1));
+  $("history-next").addEventListener("click", () => go(view.pager.page + 1));
 }
 
-export const currentPage = () => view.page;
+export const currentPage = () => view.pager.page;

@@ -274,9 +274,10 @@ const STORE_KEY = "softphone.lang";
 let current = pickLanguage();
 
 function pickLanguage() {
-  const saved = localStorage.getItem(STORE_KEY);
+  const saved = globalThis.localStorage?.getItem(STORE_KEY);
   if (saved && LANGUAGES[saved]) return saved;
-  const preferred = (navigator.languages || [navigator.language || "en"]).map((l) => l.slice(0, 2));
+  const browser = globalThis.navigator;
+  const preferred = (browser?.languages || [browser?.language || "en"]).map((l) => String(l).slice(0, 2));
   return preferred.find((l) => LANGUAGES[l]) || "en";
 }
 

@@ -2,14 +2,16 @@
 // from /config.json (API origin, VoIP mode); the engine (browser WebRTC or Twilio's SDK) follows the mode.
 import { hangUp, inCall, placeCall, relabel as relabelCall, setupCall } from "./call.js";
 import { relabel as relabelDialer, setNumber, setupDialer, validNumber } from "./dialer.js";
+import { client } from "./api.js";
+import { $ } from "./dom.js";
 import { createEngine as browserEngine } from "./engines/browser.js";
+import { checked } from "./engines/engine.js";
 import { createEngine as twilioEngine } from "./engines/twilio.js";
 import { currentPage, fillFilter, loadHistory, setupHistory } from "./history.js";
 import { errorText, lang, setLang, t, translate } from "./i18n.js";
 import { openCheck, setupMicCheck, wasChecked } from "./miccheck.js";
 import * as session from "./session.js";
 
-const $ = (id) => document.getElementById(id);
 let engine = null;
 let pendingCall = null;
 
@@ -60,7 +62,7 @@ async function onSignUp(event) {
   if (!email.checkValidity() || !email.value || !password.checkValidity() || !password.value) {
     email.setAttribute("aria-invalid", String(!email.checkValidity() || !email.value));
     password.setAttribute("aria-invalid", String(!password.checkValidity() || !password.value));
-    return say(errorText("validation_error") + " " + t("signup.passwordHint"));
+    return say(`${errorText("validation_error")} ${t("signup.passwordHint")}`);
   }
   try {
     await session.signUp(email.value.trim(), password.value);
@@ -126,15 +128,20 @@ async function main() {
   const config = await loadConfig();
   session.configure({ apiBaseUrl: config.apiBaseUrl, expired: onExpired });
   const create = config.voipProvider === "twilio" ? twilioEngine : browserEngine;
+  const api = client(session.request);
   const ended = () => loadHistory(0).catch(failed);
-  engine = setupCall(session.api, (emit) => create({ api: session.api, emit }), say, ended);
+  engine = setupCall(api, (emit) => checked(create({ api, emit })), say, ended);
   setupDialer((number) => ($("call-button").disabled = !number));
-  setupHistory(session.api, (e164) => {
-    setNumber(e164);
-    $("national-number").focus();
-  }, failed);
+  setupHistory(
+    api,
+    (e164) => {
+      setNumber(e164);
+      $("national-number").focus();
+    },
+    failed,
+  );
   setupMicCheck((devices) => {
-    engine.setDevices?.(devices);
+    engine.setDevices(devices);
     // The check helps; it is no gate: closing it (Done or Esc) places the call that opened it.
     if (pendingCall) placeCall(pendingCall);
     pendingCall = null;
@@ -142,8 +149,13 @@ async function main() {
 
   $("signin-form").addEventListener("submit", onSignIn);
   $("signup-form").addEventListener("submit", onSignUp);
-  $("show-signup").addEventListener("click", () => (showView("signup"), say(""), $("signup-email").focus()));
-  $("show-signin").addEventListener("click", () => (showView("signin"), say(""), $("signin-email").focus()));
+  const switchTo = (view, field) => () => {
+    showView(view);
+    say("");
+    $(field).focus();
+  };
+  $("show-signup").addEventListener("click", switchTo("signup", "signup-email"));
+  $("show-signin").addEventListener("click", switchTo("signin", "signin-email"));
   $("signout").addEventListener("click", onSignOut);
   $("language").addEventListener("change", () => switchLanguage($("language").value));
   $("dial-form").addEventListener("submit", dial);

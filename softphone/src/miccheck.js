@@ -1,8 +1,8 @@
 // The microphone and speaker check: permission state, a live input level, a locally generated test tone,
 // and the choice of input and output devices where the browser offers it (setSinkId).
+import { $, make } from "./dom.js";
 import { t } from "./i18n.js";
 
-const $ = (id) => document.getElementById(id);
 const CHECKED = "softphone.micChecked";
 let stream = null;
 let audio = null;
@@ -27,7 +27,10 @@ async function showPermission() {
 
 async function listDevices() {
   const devices = await navigator.mediaDevices.enumerateDevices();
-  fill("mic-input", devices.filter((d) => d.kind === "audioinput"));
+  fill(
+    "mic-input",
+    devices.filter((d) => d.kind === "audioinput"),
+  );
   const outputs = devices.filter((d) => d.kind === "audiooutput");
   const canChoose = "setSinkId" in HTMLMediaElement.prototype && outputs.length > 0;
   fill("mic-output", canChoose ? outputs : []);
@@ -38,10 +41,15 @@ async function listDevices() {
 function fill(id, devices) {
   const select = $(id);
   const keep = select.value;
-  const options = [Object.assign(document.createElement("option"), { value: "", textContent: t("mic.default") })];
+  const options = [make("option", { value: "", textContent: t("mic.default") })];
   devices.forEach((d, i) => {
     if (d.deviceId && d.deviceId !== "default") {
-      options.push(Object.assign(document.createElement("option"), { value: d.deviceId, textContent: d.label || `${t(id === "mic-input" ? "mic.input" : "mic.output")} ${i + 1}` }));
+      options.push(
+        make("option", {
+          value: d.deviceId,
+          textContent: d.label || `${t(id === "mic-input" ? "mic.input" : "mic.output")} ${i + 1}`,
+        }),
+      );
     }
   });
   select.replaceChildren(...options);
@@ -112,7 +120,7 @@ async function testSound() {
 function stopInput() {
   cancelAnimationFrame(frame);
   if (stream) {
-    stream.getTracks().forEach((track) => track.stop());
+    for (const track of stream.getTracks()) track.stop();
     stream.context?.close();
   }
   stream = null;

@@ -1,10 +1,11 @@
-// The API client and the session: tokens kept in localStorage (see README, "Where the tokens live"), the
-// access token renewed with the refresh token before it expires, and one refresh at a time across tabs
-// (refresh tokens are single-use: two tabs spending the same one would revoke the whole family).
+// The session: tokens kept in localStorage (see README, "Where the tokens live"), the access token renewed
+// with the refresh token before it expires, and one refresh at a time across tabs (refresh tokens are
+// single-use: two tabs spending the same one would revoke the whole family).
+import { auth, send, setBaseUrl } from "./api.js";
 
 const KEY = "softphone.session";
 const EARLY_SECONDS = 60; // renew this long before expiry (or halfway through a short lifetime)
-let baseUrl = "";
+export const RETRY_MS = 5000; // offline or the service down: try the renewal again this much later
 let session = load();
 let timer = null;
 let onExpired = () => {};
@@ -25,53 +26,21 @@ function save(next) {
 }
 
 export function configure({ apiBaseUrl, expired }) {
-  baseUrl = (apiBaseUrl || "").replace(/\/$/, "");
+  setBaseUrl(apiBaseUrl);
   onExpired = expired;
 }
 
 export const current = () => session;
 
-class ApiError extends Error {
-  constructor(status, type, message) {
-    super(message);
-    Object.assign(this, { status, type });
-  }
-}
-
-async function send(method, path, body, token) {
-  const headers = {};
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (method === "POST" && path === "/api/calls/initiate") headers["Idempotency-Key"] = crypto.randomUUID();
-  let response;
+/** A signed-in request: the access token renewed first when it has expired, and once more on a 401. */
+export async function request(method, path, options = {}) {
+  if (session && Date.now() >= session.expiresAt) await refresh();
   try {
-    response = await fetch(baseUrl + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, "network", "network");
-  }
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const error = new ApiError(response.status, data.error || "unknown", data.message || "");
-    error.retryAfter = Number(response.headers.get("Retry-After")) || 0; // seconds, for 429s
-    throw error;
-  }
-  return data;
-}
-
-/** The page's API client (the engines get it too): JSON in and out, errors as {status, type, message}. */
-export async function api(method, path, body) {
-  const anonymous = path.startsWith("/api/auth/");
-  if (!anonymous && session && Date.now() >= session.expiresAt) await refresh();
-  try {
-    return await send(method, path, body, anonymous ? null : session?.access);
+    return await send(method, path, { ...options, token: session?.access });
   } catch (error) {
-    if (anonymous || error.status !== 401 || !session) throw error;
+    if (error.status !== 401 || !session) throw error;
     await refresh(); // the access token may have expired in flight (or the laptop slept): renew once
-    return send(method, path, body, session?.access);
+    return send(method, path, { ...options, token: session?.access });
   }
 }
 
@@ -86,15 +55,15 @@ function adopt(tokens, email) {
 }
 
 export async function signIn(email, password) {
-  adopt(await send("POST", "/api/auth/login", { email, password }), email);
+  adopt(await auth.login(email, password), email);
 }
 
-export const signUp = (email, password) => send("POST", "/api/auth/register", { email, password });
+export const signUp = (email, password) => auth.register(email, password);
 
 export async function signOut() {
   const refreshToken = session?.refresh;
   save(null);
-  if (refreshToken) await send("POST", "/api/auth/logout", { refresh_token: refreshToken }).catch(() => {});
+  if (refreshToken) await auth.logout(refreshToken).catch(() => {});
 }
 
 let inFlight = null;
@@ -108,7 +77,8 @@ export function refresh() {
 }
 
 function withLock(task) {
-  return navigator.locks ? navigator.locks.request(KEY, task) : task();
+  const locks = globalThis.navigator?.locks;
+  return locks ? locks.request(KEY, task) : task();
 }
 
 async function renew() {
@@ -119,11 +89,11 @@ async function renew() {
     return schedule();
   }
   try {
-    const tokens = await send("POST", "/api/auth/refresh", { refresh_token: stored.refresh });
-    adopt(tokens, stored.email);
+    adopt(await auth.refresh(stored.refresh), stored.email);
   } catch (error) {
     if (error.status === 0 || error.status >= 500) {
-      timer = setTimeout(refresh, 5000); // offline or the service is down: keep the session, retry
+      clearTimeout(timer);
+      timer = setTimeout(() => refresh().catch(() => {}), RETRY_MS); // keep the session, retry
       throw error;
     }
     expire();
@@ -143,13 +113,14 @@ function schedule() {
   timer = setTimeout(() => refresh().catch(() => {}), Math.max(0, session.expiresAt - Date.now() - lead));
 }
 
-// Another tab signed in, renewed or signed out: follow it.
-addEventListener("storage", (event) => {
+/** Another tab signed in, renewed or signed out: follow it. */
+export function followOtherTabs(event) {
   if (event.key !== KEY) return;
   session = load();
   schedule();
   if (!session) onExpired();
-});
+}
+globalThis.addEventListener?.("storage", followOtherTabs);
 
 export function resume() {
   schedule();

@@ -1,5 +1,7 @@
 // Mock mode's media: the browser's own RTCPeerConnection takes the API's SDP offer (from initiate) and posts
 // its answer to /api/calls/answer. It reports what happens to the connection; the page shows the words.
+// The interface it implements is written down in engine.js.
+import { hasWebRtc } from "./engine.js";
 
 export function createEngine({ api, emit }) {
   let pc = null;
@@ -24,24 +26,25 @@ export function createEngine({ api, emit }) {
   }
 
   return {
+    supported: () => hasWebRtc(),
     async start() {},
     async connect(call) {
       pc = new RTCPeerConnection();
       watch(pc);
       await pc.setRemoteDescription({ type: "offer", sdp: call.sdp_offer });
       stream = await microphone();
-      if (stream) stream.getTracks().forEach((track) => pc.addTrack(track, stream));
+      if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
       await pc.setLocalDescription(await pc.createAnswer());
-      await api("POST", "/api/calls/answer", { call_id: call.call_id, sdp_answer: pc.localDescription.sdp });
+      await api.answer(call.call_id, pc.localDescription.sdp);
     },
     setMuted(muted) {
-      if (stream) stream.getAudioTracks().forEach((track) => (track.enabled = !muted));
+      if (stream) for (const track of stream.getAudioTracks()) track.enabled = !muted;
     },
     sendDigits() {
       return false; // the mock's media has no tone channel
     },
     disconnect() {
-      if (stream) stream.getTracks().forEach((track) => track.stop());
+      if (stream) for (const track of stream.getTracks()) track.stop();
       if (pc) pc.close();
       pc = null;
       stream = null;

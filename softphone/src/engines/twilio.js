@@ -2,19 +2,35 @@
 // `call_id`); the page registers a Voice SDK Device, accepts only the leg of the call it just placed, and Twilio
 // dials the phone once that leg is up. The SDK is served by the platform (vendor/twilio.min.js) and loaded
 // only in this mode; its sounds are ours too (sounds/*.wav), so nothing is fetched from Twilio's CDN.
+// The interface it implements is written down in engine.js.
+import { hasWebRtc } from "./engine.js";
 
 const SDK_PATH = "vendor/twilio.min.js";
-const SOUNDS = ["incoming", "outgoing", "disconnect", "dtmfs", "dtmfh",
-  ...Array.from({ length: 10 }, (_, digit) => `dtmf${digit}`)];
+const SOUNDS = [
+  "incoming",
+  "outgoing",
+  "disconnect",
+  "dtmfs",
+  "dtmfh",
+  ...Array.from({ length: 10 }, (_, digit) => `dtmf${digit}`),
+];
 const UNCLAIMED_LEG_MS = 30000; // a leg that arrives before its initiate answer waits this long for it
 
 // Twilio error codes (the SDK's TwilioError.code) → the page contract's codes.
 const ERROR_CODES = new Map([
-  [31401, "mic_denied"], [31208, "mic_denied"],
+  [31401, "mic_denied"],
+  [31208, "mic_denied"],
   [31402, "mic_missing"],
-  [20104, "token_expired"], [31205, "token_expired"],
-  [31000, "network"], [31003, "connection_failed"], [31005, "network"], [31009, "network"],
-  [53000, "network"], [53001, "network"], [53405, "connection_failed"], [53407, "connection_failed"],
+  [20104, "token_expired"],
+  [31205, "token_expired"],
+  [31000, "network"],
+  [31003, "connection_failed"],
+  [31005, "network"],
+  [31009, "network"],
+  [53000, "network"],
+  [53001, "network"],
+  [53405, "connection_failed"],
+  [53407, "connection_failed"],
 ]);
 const CALL_ENDING = new Set(["mic_denied", "mic_missing"]);
 
@@ -27,7 +43,10 @@ export function loadSdk() {
     const script = document.createElement("script");
     script.src = new URL(SDK_PATH, document.baseURI).href;
     script.onload = () => (window.Twilio?.Device ? resolve(window.Twilio) : reject(new Error("no Device")));
-    script.onerror = () => { sdk = null; reject(new Error("the Voice SDK did not load")); };
+    script.onerror = () => {
+      sdk = null;
+      reject(new Error("the Voice SDK did not load"));
+    };
     document.head.append(script);
   });
   return sdk;
@@ -51,7 +70,7 @@ export function createEngine({ api, emit }) {
   const unclaimed = new Map(); // SDK Call → timer, legs that came before connect() told us their call
 
   async function token() {
-    const { voice_token: voiceToken } = await api("GET", "/api/voice/token");
+    const { voice_token: voiceToken } = await api.voiceToken();
     if (!voiceToken) throw { type: "voip_not_configured" };
     return voiceToken;
   }
@@ -79,7 +98,10 @@ export function createEngine({ api, emit }) {
     failure = null;
     // Media up on the browser leg means Twilio is dialling the phone: the caller now hears its ringback.
     // Whether the phone answered is the server's to say (the page polls the call).
-    call.on("accept", () => { call.mute(muted); emit({ type: "ringing" }); });
+    call.on("accept", () => {
+      call.mute(muted);
+      emit({ type: "ringing" });
+    });
     call.on("error", (error) => {
       // An error on the call's way to ending is why it ended (e.g. a hang-up that carries a gateway error).
       const code = errorCode(error);
@@ -107,8 +129,14 @@ export function createEngine({ api, emit }) {
     const callId = call.customParameters?.get("call_id");
     if (!callId || active || (expected && callId !== expected)) return reject(call);
     if (callId === expected) return accept(call);
-    unclaimed.set(call, setTimeout(() => reject(call), UNCLAIMED_LEG_MS));
-    call.on("cancel", () => { clearTimeout(unclaimed.get(call)); unclaimed.delete(call); });
+    unclaimed.set(
+      call,
+      setTimeout(() => reject(call), UNCLAIMED_LEG_MS),
+    );
+    call.on("cancel", () => {
+      clearTimeout(unclaimed.get(call));
+      unclaimed.delete(call);
+    });
   }
 
   async function start() {
@@ -127,7 +155,8 @@ export function createEngine({ api, emit }) {
       device.on("tokenWillExpire", renewToken);
       device.on("error", (error, call) => {
         const code = errorCode(error);
-        if (code === "token_expired") renewToken(); // tells the page only if no new token comes
+        if (code === "token_expired")
+          renewToken(); // tells the page only if no new token comes
         else if (!call) emit({ type: "error", code }); // a call's own errors arrive on the call
       });
       await device.register();
@@ -179,5 +208,7 @@ export function createEngine({ api, emit }) {
     if (output) await device.audio.speakerDevices.set(output);
   }
 
-  return { start, connect, setMuted, sendDigits, disconnect, stop, setDevices };
+  const supported = () => hasWebRtc() && Boolean(globalThis.navigator?.mediaDevices?.getUserMedia);
+
+  return { supported, start, connect, setMuted, sendDigits, disconnect, stop, setDevices };
 }
