@@ -124,6 +124,7 @@ async function hangUpPressed() {
 }
 
 export async function placeCall(e164) {
+  if (!deps.engine.supported()) return deps.say(t("unsupported")); // no call the browser cannot carry
   if (!fire("dial")) return;
   deps.say("");
   Object.assign(live, { call: null, answeredAt: 0, answerTime: null, muted: false, reason: "" });

@@ -29,9 +29,14 @@ export function resolveCountry(countries, text) {
   );
 }
 
-/** The region of a language tag ("en-GB" → GB, "ru" → RU), or undefined. */
+/** The region of a language tag ("en-GB" → GB, "ru" → RU), or undefined (also for what is no BCP 47 tag,
+ * such as WebKit's "C" under LANG=C, which Intl.Locale refuses with a RangeError). */
 export function regionOf(tag) {
-  return new Intl.Locale(tag).maximize().region;
+  try {
+    return new Intl.Locale(tag).maximize().region;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first country of the browser's languages, else the United States. */

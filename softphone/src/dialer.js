@@ -96,6 +96,21 @@ export function setupDialer(changed) {
     }
   });
   $("country").addEventListener("change", () => choose(resolve($("country").value)));
-  $("country").addEventListener("focus", () => $("country").select());
+  // The whole name is selected on focus, so typing replaces it. A click's own caret placement comes after the
+  // focus (Firefox), so the click that focused the field selects it again.
+  let focusing = false;
+  $("country").addEventListener("focus", () => {
+    $("country").select();
+    focusing = true;
+  });
+  $("country").addEventListener("click", () => {
+    if (focusing) $("country").select();
+    focusing = false;
+  });
+  for (const done of ["blur", "keydown"]) {
+    $("country").addEventListener(done, () => {
+      focusing = false;
+    });
+  }
   $("national-number").addEventListener("input", formatNumber);
 }

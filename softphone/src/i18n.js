@@ -57,6 +57,9 @@ const en = {
     "The browser blocked the microphone. Click the lock or camera icon next to the address, allow the microphone for this site, then reload the page.",
   "mic.missingHelp": "No microphone was found. Plug one in (or turn it on), then start the check again.",
   "mic.outputUnsupported": "This browser plays sound on its default speaker only.",
+  "mic.chooseOutput": "Choose a speaker",
+  unsupported:
+    "This browser cannot place calls: it has no WebRTC. Calls work in current Chrome, Edge, Firefox and Safari.",
   "mic.close": "Done",
   "history.title": "Recent calls",
   "history.filter": "Show",
@@ -191,6 +194,9 @@ const ru = {
     "Браузер запретил доступ к микрофону. Нажмите на значок замка или камеры рядом с адресом, разрешите микрофон для этого сайта и обновите страницу.",
   "mic.missingHelp": "Микрофон не найден. Подключите или включите его и начните проверку снова.",
   "mic.outputUnsupported": "Этот браузер воспроизводит звук только на динамике по умолчанию.",
+  "mic.chooseOutput": "Выбрать динамик",
+  unsupported:
+    "Этот браузер не может звонить: в нём нет WebRTC. Звонки работают в актуальных Chrome, Edge, Firefox и Safari.",
   "mic.close": "Готово",
   "history.title": "Недавние звонки",
   "history.filter": "Показать",

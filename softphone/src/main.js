@@ -94,6 +94,7 @@ function dial(event) {
   event?.preventDefault();
   const number = validNumber();
   if (!number || inCall()) return;
+  if (!engine.supported()) return say(t("unsupported")); // before the mic check: nothing to check it for
   if (!wasChecked()) {
     pendingCall = number.number; // the first call waits for the microphone check
     return openCheck();
@@ -166,4 +167,10 @@ async function main() {
   document.body.dataset.ready = String(Math.round(performance.now())); // ms from navigation: measured by tests
 }
 
-main();
+// Whatever fails while starting (an odd browser setting), the page shows sign-in and says so: never blank.
+main().catch((error) => {
+  console.error(error);
+  showView(session.current() ? "app" : "signin");
+  say(errorText("unknown"));
+  document.body.dataset.ready ||= String(Math.round(performance.now()));
+});

@@ -20,7 +20,8 @@ async function permissionState() {
 }
 
 async function showPermission() {
-  const state = await permissionState();
+  // A live microphone is an allowed one: Firefox answers "prompt" for a grant it does not remember.
+  const state = stream?.active ? "granted" : await permissionState();
   $("mic-permission").textContent = t("mic.permission", { state: t(`perm.${state}`) });
   if (state === "denied") $("mic-help").textContent = t("mic.deniedHelp");
 }
@@ -31,11 +32,29 @@ async function listDevices() {
     "mic-input",
     devices.filter((d) => d.kind === "audioinput"),
   );
-  const outputs = devices.filter((d) => d.kind === "audiooutput");
-  const canChoose = "setSinkId" in HTMLMediaElement.prototype && outputs.length > 0;
+  const outputs = [...devices.filter((d) => d.kind === "audiooutput"), ...chosen];
+  const canSink = "setSinkId" in HTMLMediaElement.prototype;
+  const canChoose = canSink && outputs.length > 0;
+  // Firefox lists no speaker until one is chosen through its own picker (selectAudioOutput).
+  const canAsk = canSink && !canChoose && typeof navigator.mediaDevices.selectAudioOutput === "function";
   fill("mic-output", canChoose ? outputs : []);
   $("mic-output").disabled = !canChoose;
-  $("mic-output-note").hidden = canChoose;
+  $("mic-output-choose").hidden = !canAsk;
+  $("mic-output-note").hidden = canChoose || canAsk;
+}
+
+const chosen = []; // speakers the browser's own picker gave (Firefox)
+
+async function chooseOutput() {
+  try {
+    const device = await navigator.mediaDevices.selectAudioOutput();
+    if (!chosen.some((d) => d.deviceId === device.deviceId)) chosen.push(device);
+    await listDevices();
+    $("mic-output").value = device.deviceId;
+    $("mic-output").dispatchEvent(new Event("change"));
+  } catch {
+    // dismissed, or no speaker to choose: the default one plays
+  }
 }
 
 function fill(id, devices) {
@@ -139,6 +158,7 @@ export function setupMicCheck(devicesChanged) {
   onDevices = devicesChanged;
   $("mic-start").addEventListener("click", start);
   $("mic-test").addEventListener("click", testSound);
+  $("mic-output-choose").addEventListener("click", chooseOutput);
   $("mic-input").addEventListener("change", () => stream && start());
   $("mic-close").addEventListener("click", () => $("mic-dialog").close());
   $("mic-dialog").addEventListener("close", () => {

@@ -1,7 +1,7 @@
 // What the dialler makes of what was typed in the country field (src/countries.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { buildCountries, defaultCountry, resolveCountry } from "../src/countries.js";
+import { buildCountries, defaultCountry, regionOf, resolveCountry } from "../src/countries.js";
 
 const en = buildCountries("en");
 const ru = buildCountries("ru");
@@ -40,4 +40,11 @@ test("the default country follows the browser's languages, else the United State
   assert.equal(defaultCountry(en, ["en-GB", "en-US"]).iso, "GB");
   assert.equal(defaultCountry(en, ["ru"]).iso, "RU");
   assert.equal(defaultCountry(en, []).iso, "US");
+});
+
+test('a language that is no BCP 47 tag (WebKit\'s "C" under LANG=C) is skipped, never thrown', () => {
+  assert.equal(regionOf("C"), undefined);
+  assert.equal(regionOf(""), undefined);
+  assert.equal(defaultCountry(en, ["C", "de-DE"]).iso, "DE");
+  assert.equal(defaultCountry(en, ["C"]).iso, "US");
 });

@@ -109,3 +109,45 @@ def test_history_rows_fit_their_card_at_desktop_width_in_russian(browser, base_u
     assert card.evaluate("el => el.scrollWidth <= el.clientWidth"), "a history row sticks out of its card"
     box, button = card.bounding_box(), page.get_by_test_id("redial").first.bounding_box()
     assert button["x"] + button["width"] <= box["x"] + box["width"]
+
+
+def test_a_browser_without_webrtc_places_no_call_and_says_which_browsers_can(browser, base_url, db):  # noqa: F811
+    """As WebKitGTK without RTCPeerConnection (test_softphone_webkit.py runs the real one): Call asks the
+    server for nothing and says plainly why."""
+    assert post(base_url, "/api/auth/register", {"email": EMAIL, "password": PASSWORD}) == 201
+    page = new_page(browser, base_url, DESKTOP, "en-US")
+    page.add_init_script("delete window.RTCPeerConnection")
+    initiated = []
+    page.on("request", lambda request: request.url.endswith("/api/calls/initiate") and initiated.append(request))
+    page.goto(base_url + "/")
+    page.get_by_test_id("signin-email").fill(EMAIL)
+    page.get_by_test_id("signin-password").fill(PASSWORD)
+    page.get_by_test_id("signin-submit").click()
+    dial(page, "United Kingdom", "07400123456")
+    page.get_by_test_id("call-button").click()
+    expect(page.get_by_test_id("message")).to_contain_text("This browser cannot place calls")
+    expect(page.get_by_test_id("message")).to_contain_text("Firefox and Safari")
+    expect(page.locator("#mic-dialog")).not_to_have_attribute("open", "")  # nothing to check the mic for
+    expect(page.get_by_test_id("call-status")).to_have_text("Ready")
+    page.wait_for_timeout(300)
+    assert initiated == [] and db.run("SELECT count(*) FROM calls") == [[0]]
+    assert not page.errors
+    page.context.close()
+
+
+def test_an_odd_browser_language_never_blanks_the_page(browser, base_url, db):  # noqa: F811
+    """WebKit under LANG=C reports navigator.language "C", which Intl.Locale refuses."""
+    page = new_page(browser, base_url, DESKTOP, "en-US")
+    page.add_init_script(
+        "Object.defineProperty(navigator, 'language', {get: () => 'C'});"
+        "Object.defineProperty(navigator, 'languages', {get: () => ['C']})"
+    )
+    page.goto(base_url + "/")
+    expect(page.get_by_test_id("signin-email")).to_be_visible()
+    assert post(base_url, "/api/auth/register", {"email": EMAIL, "password": PASSWORD}) == 201
+    page.get_by_test_id("signin-email").fill(EMAIL)
+    page.get_by_test_id("signin-password").fill(PASSWORD)
+    page.get_by_test_id("signin-submit").click()
+    expect(page.get_by_test_id("country")).to_have_value("United States (+1)")  # no region: the default
+    assert not page.errors
+    page.context.close()
