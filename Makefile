@@ -15,7 +15,7 @@ PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(com
   [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
 SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page
+.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page firefox-harness
 
 venv: $(STAMP)
 
@@ -40,6 +40,12 @@ softphone/dist/.built: softphone/node_modules/.package-lock.json $(PAGE_SOURCES)
 	cd softphone && node build.mjs
 
 page: softphone/dist/.built
+
+# puppeteer-core (pinned by its lockfile), which drives Firefox over WebDriver BiDi for the browser tests.
+tests/e2e/firefox/node_modules/.package-lock.json: tests/e2e/firefox/package-lock.json
+	cd tests/e2e/firefox && npm ci --no-audit --no-fund --loglevel=error
+
+firefox-harness: tests/e2e/firefox/node_modules/.package-lock.json
 
 # aws-sam-cli and cfn-lint live in their own venv: aws-sam-cli pins an older boto3.
 $(SAM_VENV)/.installed: requirements-sam.txt
@@ -84,7 +90,7 @@ lint: $(STAMP) softphone/node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
-	cd softphone && node_modules/.bin/biome check
+	softphone/node_modules/.bin/biome check
 
 # mypy --strict over shared/, functions/, infra/ and the test fakes ([tool.mypy] in pyproject.toml): among
 # other things, that every adapter the container wires and every fake the unit tests wire fits its port.
@@ -94,7 +100,7 @@ typecheck: $(STAMP)
 format: $(STAMP) softphone/node_modules/.package-lock.json
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
-	cd softphone && node_modules/.bin/biome check --write
+	softphone/node_modules/.bin/biome check --write
 
 # Apply new migrations to the database of `make run` without serving: POSTGRES_* when POSTGRES_HOST is set,
 # else the embedded server in .local/ (started for the run when `make run` is not running).
