@@ -80,6 +80,28 @@ export function relabel() {
   choose(iso ? countries.find((c) => c.iso === iso) : defaultCountry());
 }
 
+/** The whole name is selected on focus, so typing replaces it. The click that focuses the field places its
+ * caret afterwards (Firefox on mouseup, WebKit even after the click event): that first caret is undone once. */
+function selectOnFocus(input) {
+  let clicked = false; // the field is being focused by a click whose caret has not landed yet
+  const again = () => {
+    if (!clicked || document.activeElement !== input || input.selectionStart !== input.selectionEnd) return;
+    clicked = false;
+    input.select();
+  };
+  input.addEventListener("pointerdown", () => {
+    clicked = document.activeElement !== input;
+  });
+  input.addEventListener("focus", () => input.select());
+  for (const event of ["select", "click"]) input.addEventListener(event, again);
+  document.addEventListener("selectionchange", again);
+  for (const done of ["blur", "keydown"]) {
+    input.addEventListener(done, () => {
+      clicked = false;
+    });
+  }
+}
+
 export function setupDialer(changed) {
   onChange = changed;
   buildList();
@@ -96,21 +118,6 @@ export function setupDialer(changed) {
     }
   });
   $("country").addEventListener("change", () => choose(resolve($("country").value)));
-  // The whole name is selected on focus, so typing replaces it. A click's own caret placement comes after the
-  // focus (Firefox), so the click that focused the field selects it again.
-  let focusing = false;
-  $("country").addEventListener("focus", () => {
-    $("country").select();
-    focusing = true;
-  });
-  $("country").addEventListener("click", () => {
-    if (focusing) $("country").select();
-    focusing = false;
-  });
-  for (const done of ["blur", "keydown"]) {
-    $("country").addEventListener(done, () => {
-      focusing = false;
-    });
-  }
+  selectOnFocus($("country"));
   $("national-number").addEventListener("input", formatNumber);
 }
