@@ -27,7 +27,7 @@ $(STAMP): requirements.txt shared/requirements.txt
 run: $(STAMP) page
 	$(PY) -m infra.run
 
-test: $(STAMP) browser build page
+test: $(STAMP) browser build page firefox-harness
 	$(PY) -m pytest
 
 # The softphone page: npm packages from the lockfile, bundled by esbuild into softphone/dist (what is served).
@@ -77,12 +77,19 @@ deploy-page: page
 invoke: $(STAMP)
 	$(PY) -m infra.invoke $(FN) $(EVENT)
 
-# Debian's Chromium for the softphone's end-to-end test (Playwright drives it; no browser download).
+# The browsers of the softphone's end-to-end tests, from Debian (no browser download): Chromium (Playwright),
+# firefox-esr (puppeteer-core over WebDriver BiDi), WebKitGTK's MiniBrowser and its WebDriver under Xvfb
+# (Selenium), and PulseAudio, without which headless Firefox runs no WebAudio. Only what is missing is installed.
+BROWSER_PACKAGES := chromium:chromium firefox-esr:firefox-esr WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb \
+	pulseaudio:pulseaudio
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; for pair in $(BROWSER_PACKAGES); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not installed and cannot install it here: the browser test will be skipped"; fi; }
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "not installed and cannot install them here:$$missing (their browser tests will be skipped)"; fi; \
+	fi
 
 # Code lint only: ruff, and mypy in strict mode; Biome (lint and format, pinned in softphone's lockfile) for the
 # page's JavaScript (the template has its own: `make lint-template`, in the SAM venv); CI runs both.
