@@ -88,14 +88,20 @@ def test_least_privilege_table_access():
     assert table_actions["RegisterFunction"] == {limits: {"dynamodb:UpdateItem"}}
     assert table_actions["TerminateCallFunction"] == {sessions: {"dynamodb:DeleteItem"}}
     assert table_actions["TwilioStatusFunction"] == {sessions: {"dynamodb:DeleteItem"}}
-    assert table_actions["SweepFunction"] == {sessions: {"dynamodb:DeleteItem"}}
+    # The sweep scans for silent pages (heartbeats), and reads a provider id back to retry a hang-up with it.
+    assert table_actions["SweepFunction"] == {sessions: {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Scan"}}
+    assert table_actions["GetCallFunction"] == {sessions: {"dynamodb:UpdateItem"}}  # each poll is a heartbeat
     readers_only = {
         "RefreshFunction",
         "LogoutFunction",
         "HealthFunction",
         "CallHistoryFunction",
-        "GetCallFunction",
         "VoiceTokenFunction",
+        "LiveCallsFunction",
+        "CreateContactFunction",
+        "ListContactsFunction",
+        "UpdateContactFunction",
+        "DeleteContactFunction",
         "AnswerCallFunction",
         "MigrateFunction",
     }
