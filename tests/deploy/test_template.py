@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.template import ROOT, function_dir, functions, template
+from infra.template import ROOT, api_routes, function_dir, functions, template
 
 SAM_BIN = ROOT / ".venv-sam" / "bin"
 OFFLINE = {
@@ -158,6 +158,10 @@ def test_stage_throttling_cors_alarms_and_outputs():
     settings = api["MethodSettings"][0]
     assert settings["ThrottlingRateLimit"] and settings["ThrottlingBurstLimit"]
     assert api["Cors"]["AllowOrigin"]["!If"][0] == "HasAllowedOrigin"
+    # The deployed page is another origin: every method a route takes (PATCH, DELETE for contacts) passes the
+    # browser's preflight.
+    allowed = set(api["Cors"]["AllowMethods"].strip("'").split(","))
+    assert {method for method, _ in api_routes()} | {"OPTIONS"} <= allowed
     assert "MISSING_AUTHENTICATION_TOKEN" in api["GatewayResponses"]
     assert {"VoipErrorRateAlarm", "Api5xxAlarm"} <= set(resources("AWS::CloudWatch::Alarm"))
     assert {"ApiUrl", "TwilioWebhookUrl", "SessionsTableName", "AppSecretArn"} <= set(template()["Outputs"])
