@@ -33,6 +33,19 @@ SAMPLES: dict[str, tuple[str, dict[str, str], str]] = {
     ),
     "get_call": ("/api/calls/3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c", {"Authorization": SAMPLE_TOKEN}, ""),
     "call_history": ("/api/calls/history", {"Authorization": SAMPLE_TOKEN}, ""),
+    "live_calls": ("/api/calls/live", {"Authorization": SAMPLE_TOKEN}, ""),
+    "create_contact": (
+        "/api/contacts",
+        {"Authorization": SAMPLE_TOKEN},
+        '{"name": "Anna", "phone_number": "+491512345678"}',
+    ),
+    "list_contacts": ("/api/contacts", {"Authorization": SAMPLE_TOKEN}, ""),
+    "update_contact": (
+        "/api/contacts/5d1c9a3e-2b7f-4e6a-8c0d-9f4b2a1e7c3d",
+        {"Authorization": SAMPLE_TOKEN},
+        '{"name": "Anna Schmidt"}',
+    ),
+    "delete_contact": ("/api/contacts/5d1c9a3e-2b7f-4e6a-8c0d-9f4b2a1e7c3d", {"Authorization": SAMPLE_TOKEN}, ""),
     "health": ("/api/health", {}, ""),
     "refresh": ("/api/auth/refresh", {}, '{"refresh_token": "<refresh_token from POST /api/auth/login>"}'),
     "logout": ("/api/auth/logout", {}, '{"refresh_token": "<refresh_token from POST /api/auth/login>"}'),
@@ -49,8 +62,9 @@ def sample_event(function: str, method: str, resource: str) -> dict[str, Any]:
     path, headers, body = SAMPLES[function]
     headers = {"Content-Type": "application/json", "Host": "localhost:8080", **headers}
     params = {}
-    if "{call_id}" in resource:
-        params["call_id"] = path.rsplit("/", 1)[1]
+    for name in ("call_id", "contact_id"):
+        if "{" + name + "}" in resource:
+            params[name] = path.rsplit("/", 1)[1]
     event = proxy_event(resource, method, path, "", headers, body.encode(), params)
     event["requestContext"]["requestId"] = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"  # stable, like sam's samples
     return event

@@ -61,10 +61,11 @@ def main() -> int:
         return 2
 
     from infra.gateway import concurrent_gateway, http_server
+    from infra.schedules import Schedules
     from infra.stack import LocalStack
 
     stack = LocalStack(settings, aws_port=EDGE_PORT)
-    server = gateway = None
+    server = gateway = schedules = None
     try:
         stack.start()
         LOCAL_DIR.mkdir(parents=True, exist_ok=True)
@@ -83,6 +84,7 @@ def main() -> int:
         except OSError as error:
             print(f"cannot serve on port {settings.server_port} ({error.strerror}): set SERVER_PORT", file=sys.stderr)
             return 1
+        schedules = Schedules.from_template().start()  # the sweep, on the template's rate
         _say(f"serving the API on http://localhost:{settings.server_port} (Ctrl-C to stop)")
         server.serve_forever()
     except KeyboardInterrupt:
@@ -90,6 +92,8 @@ def main() -> int:
     finally:
         _stopping = True  # however the run ended, a signal no longer interrupts the cleanup
         _say("stopping the local stack")
+        if schedules is not None:
+            schedules.stop()
         if server is not None:
             server.server_close()
         if gateway is not None:

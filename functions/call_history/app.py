@@ -1,4 +1,5 @@
-"""GET /api/calls/history?limit=&cursor=&status=: the caller's own calls, newest first, page by page."""
+"""GET /api/calls/history?limit=&cursor=&status=&q=: the caller's own calls, newest first, page by page; `q`
+finds a contact's name or digits of the number."""
 
 from typing import Any
 
@@ -11,7 +12,12 @@ from calls_platform.web.presenters import history_page_json
 def call_history(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     query = request.query
     page = calls.call_history(
-        bootstrap.container().call_deps, request.caller, query.get("limit"), query.get("cursor"), query.get("status")
+        bootstrap.container().call_deps,
+        request.caller,
+        query.get("limit"),
+        query.get("cursor"),
+        query.get("status"),
+        query.get("q"),
     )
     return 200, history_page_json(page)
 

@@ -1,4 +1,5 @@
-"""Scheduled (every 5 minutes): closes calls nobody reported on, so none stays `connecting` forever."""
+"""Scheduled (every minute): ends calls whose page stopped polling (their heartbeat) and closes calls nobody
+reported on, so none stays live forever."""
 
 from typing import Any
 

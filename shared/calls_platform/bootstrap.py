@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # for their types only: each adapter is imported where it is 
     from calls_platform.adapters.secrets import SecretsConfig
     from calls_platform.use_cases.auth import AuthDeps
     from calls_platform.use_cases.calls import CallDeps
+    from calls_platform.use_cases.contacts import ContactDeps
     from calls_platform.use_cases.ports import (
         RateLimiter,
         RefreshTokenStore,
@@ -216,12 +217,20 @@ class Container:
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,
+            heartbeat_grace=timedelta(seconds=self.env.heartbeat_grace),
             limits=CallLimits(
                 live_calls=self.env.max_live_calls,
                 daily_minutes=self.env.daily_call_minutes,
                 countries=frozenset(c.strip().upper() for c in self.env.call_countries.split(",") if c.strip()),
             ),
         )
+
+    @functools.cached_property
+    def contact_deps(self) -> ContactDeps:
+        from calls_platform.adapters.postgres.contacts import PgContactRepository
+        from calls_platform.use_cases.contacts import ContactDeps
+
+        return ContactDeps(PgContactRepository(self.database), SystemClock(), self.env.max_contacts)
 
     @functools.cached_property
     def metrics(self) -> EmfMetrics:  # a Metrics port for the use cases; the container also flushes it

@@ -36,6 +36,8 @@ class Environment:
     max_live_calls: int = 1  # per user at a time
     daily_call_minutes: int = 120  # per user per UTC day
     call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: any
+    heartbeat_grace: int = 30  # seconds a live call's page may stay silent before the sweep ends the call
+    max_contacts: int = 1000  # per user
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -56,6 +58,8 @@ class Environment:
             "max_live_calls": "MAX_LIVE_CALLS_PER_USER",
             "daily_call_minutes": "DAILY_CALL_MINUTES_PER_USER",
             "call_countries": "CALL_ALLOWED_COUNTRIES",
+            "heartbeat_grace": "CALL_HEARTBEAT_GRACE_SECONDS",
+            "max_contacts": "MAX_CONTACTS_PER_USER",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):
@@ -67,6 +71,8 @@ class Environment:
             raise ConfigurationError("VOIP_PROVIDER must be 'mock' or 'twilio'")
         if environment.max_call_seconds <= 0:
             raise ConfigurationError("MAX_CALL_SECONDS must be a positive number of seconds")
+        if environment.heartbeat_grace <= 0:
+            raise ConfigurationError("CALL_HEARTBEAT_GRACE_SECONDS must be a positive number of seconds")
         return environment
 
 

@@ -13,17 +13,27 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition, billed_seconds
-from calls_platform.domain.errors import CallInProgress, DailyMinutesExceeded, UnknownUser, UserAlreadyExists
+from calls_platform.domain.contacts import Contact, name_key
+from calls_platform.domain.errors import (
+    CallInProgress,
+    ContactAlreadyExists,
+    DailyMinutesExceeded,
+    TooManyContacts,
+    UnknownUser,
+    UserAlreadyExists,
+)
+from calls_platform.domain.history import parse_search
 from calls_platform.domain.sdp import build_audio_offer
 from calls_platform.domain.users import Caller, User
 from calls_platform.use_cases.ports import (
     CallRepository,
+    ContactRepository,
     RefreshClaims,
     RefreshTokenStore,
     RefreshUse,
     UserRepository,
 )
-from tests.unit.fakes import FakeAccounts, FakeCalls, FakeClock, FakeRefreshTokens, FakeUsers
+from tests.unit.fakes import FakeAccounts, FakeCalls, FakeClock, FakeContacts, FakeRefreshTokens, FakeUsers
 
 NUMBER = "+491512345678"
 HASH = "$argon2id$v=19$m=19456,t=2,p=1$fake"
@@ -37,6 +47,7 @@ class Repos:
     refresh_tokens: RefreshTokenStore
     clock: FakeClock
     store_sid: Callable[[Call], None]  # what the first status callback does, for tests that start later
+    contacts: ContactRepository
 
     def user(self, email: str | None = None) -> User:
         return self.users.add(email or f"u-{uuid.uuid4().hex[:10]}@example.com", HASH)
@@ -64,9 +75,12 @@ def repos(request: pytest.FixtureRequest) -> Iterator[Repos]:
             row = calls.rows[call.call_id]
             calls.rows[call.call_id] = dataclasses.replace(row, provider_call_id=call.provider_call_id)
 
-        yield Repos(FakeUsers(accounts), calls, FakeRefreshTokens(accounts), FakeClock(), fake_sid)
+        yield Repos(
+            FakeUsers(accounts), calls, FakeRefreshTokens(accounts), FakeClock(), fake_sid, FakeContacts(accounts)
+        )
         return
     from calls_platform.adapters.postgres.calls import PgCallRepository
+    from calls_platform.adapters.postgres.contacts import PgContactRepository
     from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
     from calls_platform.adapters.postgres.users import PgUserRepository
 
@@ -75,7 +89,9 @@ def repos(request: pytest.FixtureRequest) -> Iterator[Repos]:
     def sid(call: Call) -> None:
         db.run("UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id)
 
-    yield Repos(PgUserRepository(db), PgCallRepository(db), PgRefreshTokens(db), FakeClock(), sid)
+    yield Repos(
+        PgUserRepository(db), PgCallRepository(db), PgRefreshTokens(db), FakeClock(), sid, PgContactRepository(db)
+    )
 
 
 # Users
@@ -378,6 +394,7 @@ def test_every_signed_in_statement_finds_out_that_the_user_is_gone(repos: Repos)
             Caller(gone), Call.start(gone, NUMBER, build_audio_offer(), repos.at(0)), CallLimits(), repos.at(0)
         ),
         lambda: repos.calls.list_for_user(Caller(gone), 10),
+        lambda: repos.calls.live_for_user(Caller(gone)),
         lambda: repos.calls.get(call.call_id, Caller(gone)),
         lambda: repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(0), owner=Caller(gone)),
         lambda: repos.calls.record_answer(call.call_id, Caller(gone), "v=0", True, repos.at(0)),
@@ -424,6 +441,9 @@ def test_every_signed_in_statement_refuses_a_logged_out_family_and_changes_nothi
             caller, Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0)), CallLimits(9), repos.at(0)
         ),
         lambda caller: repos.calls.list_for_user(caller, 10),
+        repos.calls.live_for_user,
+        repos.contacts.list,
+        lambda caller: repos.contacts.add(caller, Contact.new(user.user_id, "A", NUMBER, repos.at(0)), "a", 9),
         lambda caller: repos.calls.get(call.call_id, caller),
         lambda caller: repos.calls.record_answer(call.call_id, caller, "v=0", False, repos.at(0)),
         lambda caller: repos.calls.transition(
@@ -437,3 +457,98 @@ def test_every_signed_in_statement_refuses_a_logged_out_family_and_changes_nothi
     for attempt in attempts:
         attempt(other)  # another session of the same user is not logged out
     assert [c.status for c in repos.calls.list_for_user(other, 10)].count(CallStatus.COMPLETED) == 1
+
+
+# Live calls, for a reloaded page
+
+
+def test_live_calls_are_the_users_own_newest_first(repos: Repos) -> None:
+    me, other = repos.user(), repos.user()
+    older, newer, ended = repos.call(me, 0), repos.call(me, 10), repos.call(me, 20)
+    repos.call(other, 5)
+    repos.calls.transition(newer.call_id, CallStatus.ACTIVE, repos.at(11))
+    repos.calls.transition(ended.call_id, CallStatus.COMPLETED, repos.at(21), reason=EndReason.CALLER_HUNG_UP)
+    live = repos.calls.live_for_user(Caller(me.user_id))
+    assert [(c.call_id, c.status) for c in live] == [(newer.call_id, CallStatus.ACTIVE), (older.call_id, older.status)]
+    assert repos.calls.live_for_user(Caller(other.user_id))[0].user_id == other.user_id
+
+
+def test_a_call_ended_for_a_silent_page_bills_to_its_last_heartbeat(repos: Repos) -> None:
+    call = repos.call(repos.user())
+    repos.calls.transition(call.call_id, CallStatus.ACTIVE, repos.at(2))
+    ended = repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(42.9), reason=EndReason.PAGE_GONE)
+    assert ended is not None and (ended.call.duration, ended.call.end_reason) == (40, EndReason.PAGE_GONE)
+
+
+# Contacts
+
+
+def contact(repos: Repos, user: User, name: str, number: str = NUMBER, cap: int = 1000) -> Contact:
+    return repos.contacts.add(
+        Caller(user.user_id), Contact.new(user.user_id, name, number, repos.at(0)), name_key(name), cap
+    )
+
+
+def test_contacts_are_per_user_unique_by_number_and_listed_by_name(repos: Repos) -> None:
+    me, other = repos.user(), repos.user()
+    bea = contact(repos, me, "bea", NUMBER)
+    anna = contact(repos, me, "Anna", "+4915123456789")
+    contact(repos, other, "Zed", NUMBER)
+    assert repos.contacts.list(Caller(me.user_id)) == [anna, bea]
+    with pytest.raises(ContactAlreadyExists, match=str(bea.contact_id)):
+        contact(repos, me, "Bea twice", NUMBER)
+    assert len(repos.contacts.list(Caller(me.user_id))) == 2
+
+
+def test_the_contact_cap_holds(repos: Repos) -> None:
+    me = repos.user()
+    contact(repos, me, "A", NUMBER, cap=2)
+    contact(repos, me, "B", "+4915123456789", cap=2)
+    with pytest.raises(TooManyContacts):
+        contact(repos, me, "C", "+4930123456", cap=2)
+    with pytest.raises(ContactAlreadyExists):  # a duplicate is said to be one, even at the cap
+        contact(repos, me, "A again", NUMBER, cap=2)
+
+
+def test_a_contact_changes_only_for_its_owner_and_never_onto_another_contacts_number(repos: Repos) -> None:
+    me, other = repos.user(), repos.user()
+    anna = contact(repos, me, "Anna", NUMBER)
+    bea = contact(repos, me, "Bea", "+4915123456789")
+    me_c = Caller(me.user_id)
+    renamed = repos.contacts.update(me_c, anna.contact_id, "Anna S.", name_key("Anna S."), None, repos.at(5))
+    assert renamed == dataclasses.replace(anna, name="Anna S.", updated_at=repos.at(5))
+    moved = repos.contacts.update(me_c, anna.contact_id, None, None, "+4930123456", repos.at(6))
+    assert moved is not None and (moved.name, moved.phone_number) == ("Anna S.", "+4930123456")
+    with pytest.raises(ContactAlreadyExists):
+        repos.contacts.update(me_c, bea.contact_id, None, None, "+4930123456", repos.at(7))
+    assert repos.contacts.update(Caller(other.user_id), anna.contact_id, "x", "x", None, repos.at(8)) is None
+    assert repos.contacts.update(me_c, uuid.uuid4(), "x", "x", None, repos.at(8)) is None
+    assert not repos.contacts.remove(Caller(other.user_id), anna.contact_id)
+    assert repos.contacts.remove(me_c, anna.contact_id) and not repos.contacts.remove(me_c, anna.contact_id)
+    assert repos.contacts.list(me_c) == [bea]
+
+
+# History: the name beside each number, and search
+
+
+def test_history_names_each_number_and_finds_names_or_digits(repos: Repos) -> None:
+    me, other = repos.user(), repos.user()
+    to_anna = repos.call(me, 0)
+    to_x = Call.start(me.user_id, "+4930123456", build_audio_offer(), repos.at(10))
+    repos.calls.open(Caller(me.user_id), to_x, UNLIMITED, repos.at(-86400))
+    contact(repos, me, "Anna Straße 100%", NUMBER)
+    contact(repos, other, "Other's Anna", "+4930123456")
+    me_c = Caller(me.user_id)
+
+    def found(q: str) -> list[tuple[uuid.UUID, str | None]]:
+        return [(e.call.call_id, e.contact_name) for e in repos.calls.history(me_c, 10, search=parse_search(q))]
+
+    named = (to_anna.call_id, "Anna Straße 100%")
+    assert [(e.call.call_id, e.contact_name) for e in repos.calls.history(me_c, 10)] == [(to_x.call_id, None), named]
+    assert found("STRASSE") == [named]  # case-folded, in every script
+    assert found("100%") == [named] and found("1_0") == []  # LIKE's wildcards are taken literally
+    assert found("30 123") == [(to_x.call_id, None)]  # digits of the number
+    assert found("+49") == [(to_x.call_id, None), named]
+    assert found("anna") == [named]  # another user's contact names nothing here
+    status_and_q = repos.calls.history(me_c, 10, status=CallStatus.FAILED, search=parse_search("anna"))
+    assert status_and_q == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from infra.template import ROOT, function_dir, functions, template
+from infra.template import ROOT, api_routes, function_dir, functions, template
 
 SAM_BIN = ROOT / ".venv-sam" / "bin"
 OFFLINE = {
@@ -88,14 +88,20 @@ def test_least_privilege_table_access():
     assert table_actions["RegisterFunction"] == {limits: {"dynamodb:UpdateItem"}}
     assert table_actions["TerminateCallFunction"] == {sessions: {"dynamodb:DeleteItem"}}
     assert table_actions["TwilioStatusFunction"] == {sessions: {"dynamodb:DeleteItem"}}
-    assert table_actions["SweepFunction"] == {sessions: {"dynamodb:DeleteItem"}}
+    # The sweep scans for silent pages (heartbeats), and reads a provider id back to retry a hang-up with it.
+    assert table_actions["SweepFunction"] == {sessions: {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Scan"}}
+    assert table_actions["GetCallFunction"] == {sessions: {"dynamodb:UpdateItem"}}  # each poll is a heartbeat
     readers_only = {
         "RefreshFunction",
         "LogoutFunction",
         "HealthFunction",
         "CallHistoryFunction",
-        "GetCallFunction",
         "VoiceTokenFunction",
+        "LiveCallsFunction",
+        "CreateContactFunction",
+        "ListContactsFunction",
+        "UpdateContactFunction",
+        "DeleteContactFunction",
         "AnswerCallFunction",
         "MigrateFunction",
     }
@@ -152,6 +158,10 @@ def test_stage_throttling_cors_alarms_and_outputs():
     settings = api["MethodSettings"][0]
     assert settings["ThrottlingRateLimit"] and settings["ThrottlingBurstLimit"]
     assert api["Cors"]["AllowOrigin"]["!If"][0] == "HasAllowedOrigin"
+    # The deployed page is another origin: every method a route takes (PATCH, DELETE for contacts) passes the
+    # browser's preflight.
+    allowed = set(api["Cors"]["AllowMethods"].strip("'").split(","))
+    assert {method for method, _ in api_routes()} | {"OPTIONS"} <= allowed
     assert "MISSING_AUTHENTICATION_TOKEN" in api["GatewayResponses"]
     assert {"VoipErrorRateAlarm", "Api5xxAlarm"} <= set(resources("AWS::CloudWatch::Alarm"))
     assert {"ApiUrl", "TwilioWebhookUrl", "SessionsTableName", "AppSecretArn"} <= set(template()["Outputs"])

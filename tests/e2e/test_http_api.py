@@ -47,3 +47,26 @@ def test_the_page_learns_its_api_from_config_json(base_url):
     config = requests.get(f"{base_url}/config.json", timeout=10)
     assert config.status_code == 200 and config.headers["Content-Type"] == "application/json"
     assert config.json() == {"apiBaseUrl": "", "voipProvider": "mock"}
+
+
+def test_contacts_and_the_live_call_over_http(base_url):
+    """PATCH and DELETE of one path reach their own functions; /api/calls/live is not taken for a call id."""
+    creds = {"email": "contacts@example.com", "password": "password123"}
+    requests.post(f"{base_url}/api/auth/register", json=creds, timeout=10)
+    token = requests.post(f"{base_url}/api/auth/login", json=creds, timeout=10).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    call = requests.post(f"{base_url}/api/calls/initiate", json={"phone_number": NUMBER}, headers=auth, timeout=10)
+    live = requests.get(f"{base_url}/api/calls/live", headers=auth, timeout=10)
+    assert live.status_code == 200 and [c["call_id"] for c in live.json()["calls"]] == [call.json()["call_id"]]
+    body = {"name": "Мама", "phone_number": NUMBER}
+    created = requests.post(f"{base_url}/api/contacts", json=body, headers=auth, timeout=10)
+    assert created.status_code == 201, created.text
+    path = f"{base_url}/api/contacts/{created.json()['contact_id']}"
+    renamed = requests.patch(path, json={"name": "Mum"}, headers=auth, timeout=10)
+    assert renamed.status_code == 200 and renamed.json()["name"] == "Mum"
+    history = requests.get(f"{base_url}/api/calls/history", params={"q": "mum"}, headers=auth, timeout=10).json()
+    assert [c["contact_name"] for c in history["calls"]] == ["Mum"]
+    wrong = requests.put(path, json={"name": "x"}, headers=auth, timeout=10)
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "DELETE, PATCH"
+    assert requests.delete(path, headers=auth, timeout=10).json()["status"] == "deleted"
+    assert requests.get(f"{base_url}/api/contacts", headers=auth, timeout=10).json() == {"contacts": []}

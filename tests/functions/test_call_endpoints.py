@@ -126,6 +126,7 @@ def test_history_lists_own_calls_newest_first(endpoint, user):
         "end_time",
         "duration",
         "end_reason",
+        "contact_name",  # the number's name among the caller's contacts (tests/functions/test_contact_endpoints.py)
     }
     assert all(set(c) == keys for c in calls)
     assert calls[1]["status"] == "completed" and calls[1]["end_time"] is not None

@@ -6,6 +6,7 @@ import pytest
 
 from calls_platform.adapters.postgres.calls import PgCallRepository
 from calls_platform.domain.calls import CallStatus, HistoryPosition
+from calls_platform.domain.history import parse_search
 from calls_platform.domain.users import Caller
 
 
@@ -58,3 +59,38 @@ def test_status_filtered_pages_use_their_index(db, many_calls):
     explaining = Explaining(db)
     PgCallRepository(explaining).list_for_user(Caller(many_calls), 21, status=CallStatus.FAILED)
     assert "calls_user_status_history_idx" in explaining.plan and '"Sort"' not in explaining.plan
+
+
+@pytest.fixture
+def many_contacts(db, many_calls):
+    """200 contacts for each user; the one the bulk calls go to is the first user's "Anna"."""
+    db.run(
+        "INSERT INTO contacts (contact_id, user_id, name, name_key, phone_number, created_at, updated_at)"
+        " SELECT gen_random_uuid(), u.user_id, 'Contact ' || i, 'contact ' || i, '+4930' || (1000000 + i), now(), now()"
+        " FROM users u, generate_series(1, 200) i"
+    )
+    db.run(
+        "INSERT INTO contacts (contact_id, user_id, name, name_key, phone_number, created_at, updated_at)"
+        " VALUES (gen_random_uuid(), :u, 'Anna', 'anna', '+491512345678', now(), now())",
+        u=many_calls,
+    )
+    db.run("ANALYZE contacts")
+    return many_calls
+
+
+@pytest.mark.parametrize("q", ["anna", "1512345", "+49 151"])
+def test_a_search_reads_one_users_calls_through_the_index_and_never_sorts(db, many_contacts, q):
+    page = PgCallRepository(db).history(Caller(many_contacts), 21, search=parse_search(q))
+    assert len(page) == 21 and all(entry.contact_name == "Anna" for entry in page)
+    explaining = Explaining(db)
+    PgCallRepository(explaining).history(Caller(many_contacts), 21, search=parse_search(q))
+    assert "calls_user_history_idx" in explaining.plan and "contacts_user_phone_key" in explaining.plan
+    assert '"Sort"' not in explaining.plan and "Seq Scan" not in explaining.plan
+
+
+def test_a_search_that_finds_nothing_still_reads_only_one_users_calls(db, many_contacts):
+    import time
+
+    started = time.perf_counter()
+    assert PgCallRepository(db).history(Caller(many_contacts), 21, search=parse_search("nobody")) == []
+    assert time.perf_counter() - started < 1.0  # 3,000 index entries with one lookup each, not 63,000 rows

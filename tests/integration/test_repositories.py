@@ -3,7 +3,7 @@ repository promises, fakes included, is in tests/contract/test_repositories.py."
 
 import threading
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pg8000.exceptions import DatabaseError
@@ -125,3 +125,16 @@ def test_a_gone_user_or_a_logged_out_token_is_found_out_by_the_statement_itself(
         assert db.statements - before == 6
     assert calls.list_for_user(Caller(user.user_id), 10) == [call]
     assert calls.get(uuid.uuid4(), Caller(user.user_id)) is None
+
+
+def test_deleting_a_user_deletes_their_contacts_and_nothing_else(db, users):
+    from calls_platform.adapters.postgres.contacts import PgContactRepository
+    from calls_platform.domain.contacts import Contact
+
+    gone, stays = users.add("gone@example.com", "$argon2id$x"), users.add("stays@example.com", "$argon2id$x")
+    contacts = PgContactRepository(db)
+    now = datetime.now(UTC)
+    for owner in (gone, stays):
+        contacts.add(Caller(owner.user_id), Contact.new(owner.user_id, "Anna", "+491512345678", now), "anna", 10)
+    db.run("DELETE FROM users WHERE user_id = :u", u=gone.user_id)
+    assert db.run("SELECT user_id FROM contacts") == [[stays.user_id]]

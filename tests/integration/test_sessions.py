@@ -1,5 +1,6 @@
 """The DynamoDB session store against moto server."""
 
+import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -62,3 +63,19 @@ def test_an_unreachable_store_is_service_unavailable():
     )
     with pytest.raises(ServiceUnavailable, match="session store unavailable"):
         DynamoSessionStore(client, SESSIONS_TABLE).add(session())
+
+
+def test_a_heartbeat_is_one_forward_only_write_on_a_session_still_there(dynamodb):
+    store = DynamoSessionStore(dynamodb, SESSIONS_TABLE)
+    polled, never, gone = session(), session(), session()
+    for live in (polled, never, gone):
+        store.add(live)
+    store.touch(polled.session_id, NOW + timedelta(seconds=10.25))
+    store.touch(polled.session_id, NOW + timedelta(seconds=9))  # an older poll (another tab) does not move it back
+    store.remove(gone.session_id)
+    store.touch(gone.session_id, NOW)  # no stub item brought back for an ended call's session
+    assert stored(dynamodb, gone.session_id) is None
+    ours = {polled.session_id, never.session_id}
+    silent = [s for s in store.silent_since(NOW + timedelta(seconds=11)) if s.session_id in ours]
+    assert silent == [dataclasses.replace(polled, last_seen=NOW + timedelta(seconds=10.25))]  # to the millisecond
+    assert [s for s in store.silent_since(NOW + timedelta(seconds=10)) if s.session_id in ours] == []

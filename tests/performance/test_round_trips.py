@@ -98,10 +98,46 @@ def test_history_is_one_statement(endpoint, user, warm):
     assert counts == {"postgres": 1}
 
 
-def test_a_call_is_one_statement(endpoint, user, warm):
+def test_a_call_is_one_statement_and_a_live_ones_poll_one_heartbeat_write(endpoint, user, warm):
     call = endpoint("initiate_call").call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
     path = f"/api/calls/{call.json['call_id']}"
     counts, _ = counted(warm, lambda: endpoint("get_call").call("GET", path, token=user["token"]))
+    # The page polls its live call about once a second: each poll is its heartbeat, one conditional write to
+    # the session item in DynamoDB (never a Postgres write a second).
+    assert counts == {"postgres": 1, "dynamodb.UpdateItem": 1}
+    endpoint("terminate_call").call(
+        "POST", "/api/calls/terminate", {"call_id": call.json["call_id"]}, token=user["token"]
+    )
+    counts, _ = counted(warm, lambda: endpoint("get_call").call("GET", path, token=user["token"]))
+    assert counts == {"postgres": 1}  # an ended call has no heartbeat
+
+
+def test_live_calls_and_contacts_are_one_statement_each(endpoint, user, warm):
+    counts, _ = counted(warm, lambda: endpoint("live_calls").call("GET", "/api/calls/live", token=user["token"]))
+    assert counts == {"postgres": 1}
+    body = {"name": "Anna", "phone_number": NUMBER}
+    counts, created = counted(
+        warm, lambda: endpoint("create_contact").call("POST", "/api/contacts", body, token=user["token"])
+    )
+    assert counts == {"postgres": 1}  # the cap, the number's uniqueness and the caller's check in one statement
+    path = f"/api/contacts/{created.json['contact_id']}"
+    for method, route, target, payload in (
+        ("GET", "list_contacts", "/api/contacts", None),
+        ("PATCH", "update_contact", path, {"name": "Anna S."}),
+        ("DELETE", "delete_contact", path, None),
+    ):
+
+        def send(method=method, route=route, target=target, payload=payload):
+            return endpoint(route).call(method, target, payload, token=user["token"])
+
+        counts, _ = counted(warm, send)
+        assert counts == {"postgres": 1}, route
+
+
+def test_history_with_a_search_is_one_statement(endpoint, user, warm):
+    counts, _ = counted(
+        warm, lambda: endpoint("call_history").call("GET", "/api/calls/history?q=anna", token=user["token"])
+    )
     assert counts == {"postgres": 1}
 
 

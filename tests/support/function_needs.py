@@ -28,7 +28,10 @@ NEEDS: dict[str, Needs] = {
     "register": Needs(("pg8000.native", "argon2"), ("db",), dynamodb=1, password="hash"),  # per-address limit
     "login": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=2, password="verify"),
     "call_history": Needs(("pg8000.native", "jwt"), ("app", "db")),
-    "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),
+    "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),  # a live call's poll also writes its heartbeat
+    "live_calls": Needs(("pg8000.native", "jwt"), ("app", "db")),
+    "list_contacts": Needs(("pg8000.native", "jwt"), ("app", "db")),
+    "create_contact": Needs(("pg8000.native", "jwt", "phonenumbers"), ("app", "db")),  # the number's E.164 check
     "initiate_call": Needs(
         ("pg8000.native", "jwt", "phonenumbers", "regex", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=1
     ),

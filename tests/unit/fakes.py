@@ -17,21 +17,27 @@ from calls_platform.domain.calls import (
     billed_seconds,
     can_move,
 )
+from calls_platform.domain.contacts import Contact
 from calls_platform.domain.errors import (
     CallInProgress,
+    ContactAlreadyExists,
     DailyMinutesExceeded,
     ServiceUnavailable,
+    TooManyContacts,
     UnknownUser,
     UserAlreadyExists,
     VoipUnavailable,
 )
+from calls_platform.domain.history import HistoryEntry, HistorySearch
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller, User, canonical_email
 from calls_platform.use_cases.auth import AuthDeps
 from calls_platform.use_cases.calls import CallDeps
+from calls_platform.use_cases.contacts import ContactDeps
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
+    ContactRepository,
     Limit,
     Metrics,
     PasswordHasher,
@@ -66,6 +72,14 @@ class FakeAccounts:
     def __init__(self) -> None:
         self.users: dict[uuid.UUID, User] = {}
         self.revoked: dict[uuid.UUID, str] = {}  # token family -> why (logout, reuse)
+        self.contacts: dict[uuid.UUID, tuple[Contact, str]] = {}  # contact id -> (contact, its name key)
+
+    def contact_name(self, user_id: uuid.UUID, number: str) -> tuple[str, str] | None:
+        """(name, name key) of the user's contact for the number (one per number), as history joins it."""
+        found = [
+            (c.name, key) for c, key in self.contacts.values() if c.user_id == user_id and c.phone_number == number
+        ]
+        return found[0] if found else None
 
     def is_signed_in(self, caller: Caller) -> bool:
         return caller.user_id in self.users and caller.family not in self.revoked
@@ -249,16 +263,96 @@ class FakeCalls:
     def list_for_user(
         self, caller: Caller, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
+        return [entry.call for entry in self.history(caller, limit, before, status)]
+
+    def history(
+        self,
+        caller: Caller,
+        limit: int,
+        before: HistoryPosition | None = None,
+        status: CallStatus | None = None,
+        search: HistorySearch | None = None,
+    ) -> list[HistoryEntry]:
         self.accounts.check(caller)
         user_id = caller.user_id
 
         def key(c: Call) -> tuple[datetime, uuid.UUID]:
             return (c.start_time, c.call_id)
 
+        def found(c: Call) -> bool:
+            if search is None:
+                return True
+            named = self.accounts.contact_name(user_id, c.phone_number)
+            by_name = named is not None and search.name_key in named[1]
+            return by_name or (search.digits is not None and search.digits in c.phone_number)
+
         mine = [c for c in self.rows.values() if c.user_id == user_id and (status is None or c.status is status)]
         if before is not None:
             mine = [c for c in mine if key(c) < (before.start_time, before.call_id)]
-        return sorted(mine, key=key, reverse=True)[:limit]
+        page = sorted((c for c in mine if found(c)), key=key, reverse=True)[:limit]
+        return [HistoryEntry(c, (self.accounts.contact_name(user_id, c.phone_number) or (None,))[0]) for c in page]
+
+    def live_for_user(self, caller: Caller) -> list[Call]:
+        self.accounts.check(caller)
+        live = [c for c in self.rows.values() if c.user_id == caller.user_id and c.status in LIVE_STATUSES]
+        return sorted(live, key=lambda c: (c.start_time, c.call_id), reverse=True)
+
+
+class FakeContacts:
+    """Contacts in memory, by the rules of adapters/postgres/contacts.py (tests/contract holds them to it)."""
+
+    def __init__(self, accounts: FakeAccounts | None = None) -> None:
+        self.accounts = accounts or FakeAccounts()
+        self.rows = self.accounts.contacts
+
+    def _mine(self, caller: Caller) -> list[tuple[Contact, str]]:
+        self.accounts.check(caller)
+        return [(c, key) for c, key in self.rows.values() if c.user_id == caller.user_id]
+
+    def add(self, caller: Caller, contact: Contact, name_key: str, cap: int) -> Contact:
+        mine = self._mine(caller)
+        same = [c for c, _ in mine if c.phone_number == contact.phone_number]
+        if same:
+            raise ContactAlreadyExists(f"you already have a contact for this number (contact_id {same[0].contact_id})")
+        if len(mine) >= cap:
+            raise TooManyContacts(f"you have {len(mine)} contacts, the most one account may keep; delete some first")
+        self.rows[contact.contact_id] = (contact, name_key)
+        return contact
+
+    def list(self, caller: Caller) -> list[Contact]:
+        return [c for c, _ in sorted(self._mine(caller), key=lambda pair: (pair[1], str(pair[0].contact_id)))]
+
+    def update(
+        self,
+        caller: Caller,
+        contact_id: uuid.UUID,
+        name: str | None,
+        name_key: str | None,
+        phone_number: str | None,
+        at: datetime,
+    ) -> Contact | None:
+        mine = dict((c.contact_id, (c, key)) for c, key in self._mine(caller))
+        if contact_id not in mine:
+            return None
+        contact, key = mine[contact_id]
+        if phone_number is not None and any(
+            c.phone_number == phone_number and c.contact_id != contact_id for c, _ in mine.values()
+        ):
+            raise ContactAlreadyExists("you already have a contact for this number")
+        changed = dataclasses.replace(
+            contact,
+            name=name if name is not None else contact.name,
+            phone_number=phone_number if phone_number is not None else contact.phone_number,
+            updated_at=max(at, contact.created_at),
+        )
+        self.rows[contact_id] = (changed, name_key if name_key is not None else key)
+        return changed
+
+    def remove(self, caller: Caller, contact_id: uuid.UUID) -> bool:
+        if not any(c.contact_id == contact_id for c, _ in self._mine(caller)):
+            return False
+        del self.rows[contact_id]
+        return True
 
 
 class FakeSessions:
@@ -266,6 +360,7 @@ class FakeSessions:
         self.items: dict[str, LiveSession] = {}
         self.fail_adds = False
         self.fail_removes = False
+        self.fail_touches = False
 
     def add(self, session: LiveSession) -> None:
         if self.fail_adds:
@@ -281,6 +376,16 @@ class FakeSessions:
     def provider_call_id(self, session_id: str) -> str | None:
         found = self.items.get(session_id)
         return found.provider_call_id if found else None
+
+    def touch(self, session_id: str, at: datetime) -> None:
+        if self.fail_touches:
+            raise ServiceUnavailable("session store unavailable")
+        found = self.items.get(session_id)
+        if found is not None and (found.last_seen is None or found.last_seen < at):
+            self.items[session_id] = dataclasses.replace(found, last_seen=at)
+
+    def silent_since(self, before: datetime) -> list[LiveSession]:
+        return [s for s in self.items.values() if s.last_seen is not None and s.last_seen < before]
 
 
 class FakeVoip:
@@ -393,6 +498,10 @@ class World:
     metrics: FakeMetrics = dataclasses.field(default_factory=FakeMetrics)
     limiter: FakeLimiter = dataclasses.field(default_factory=FakeLimiter)
     refresh_tokens: FakeRefreshTokens = dataclasses.field(default_factory=FakeRefreshTokens)
+    contacts: FakeContacts = dataclasses.field(default_factory=FakeContacts)
+
+    def contact_deps(self, max_contacts: int = 1000) -> ContactDeps:
+        return ContactDeps(self.contacts, self.clock, max_contacts)
 
     def call_deps(self) -> CallDeps:
         return CallDeps(
@@ -420,6 +529,7 @@ def world() -> World:
         FakePasswords(),
         FakeClock(),
         refresh_tokens=FakeRefreshTokens(accounts),
+        contacts=FakeContacts(accounts),
     )
 
 
@@ -428,6 +538,7 @@ _users: UserRepository = FakeUsers()
 _calls: CallRepository = FakeCalls()
 _refresh_tokens: RefreshTokenStore = FakeRefreshTokens()
 _sessions: SessionStore = FakeSessions()
+_contacts: ContactRepository = FakeContacts()
 _voip: VoipProvider = FakeVoip()
 _passwords: PasswordHasher = FakePasswords()
 _limiter: RateLimiter = FakeLimiter()

@@ -17,3 +17,25 @@ def test_make_invoke_sees_every_resource_name_a_function_reads(monkeypatch):
     assert {"APP_SECRET_ID", "DB_SECRET_ID", "SESSIONS_TABLE", "IDEMPOTENCY_TABLE", "RATE_LIMIT_TABLE"} <= set(
         local.function_environment()
     )
+
+
+def test_make_run_runs_the_templates_scheduled_functions_on_their_rate():
+    import threading
+
+    from infra.schedules import Schedules, scheduled
+
+    assert scheduled() == {"sweep": 60}  # rate(1 minute): a closed tab's call ends within grace + a minute
+    assert Schedules.from_template({"LOCAL_SCHEDULE_SECONDS": "5"})._every == {"sweep": 5.0}
+    ran = threading.Semaphore(0)
+    runs: list[str] = []
+
+    def run(folder: str) -> None:
+        runs.append(folder)
+        ran.release()
+        if len(runs) == 1:
+            raise RuntimeError("a failed run is logged; the next one still comes")
+
+    schedules = Schedules({"sweep": 0.01}, run).start()
+    assert ran.acquire(timeout=5) and ran.acquire(timeout=5)
+    schedules.stop()
+    assert runs[:2] == ["sweep", "sweep"]

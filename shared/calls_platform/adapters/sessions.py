@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -25,6 +26,15 @@ def _unavailable_on_error() -> Iterator[None]:
 
 def _epoch(moment: datetime) -> str:
     return str(int(moment.timestamp()))
+
+
+def _epoch_ms(moment: datetime) -> str:
+    """To the millisecond: a heartbeat is what a call is billed to."""
+    return f"{moment.timestamp():.3f}"
+
+
+def _moment(raw: str) -> datetime:
+    return datetime.fromtimestamp(float(raw), UTC)
 
 
 class DynamoSessionStore:
@@ -59,6 +69,60 @@ class DynamoSessionStore:
                 TableName=self._table, Key={"session_id": {"S": session_id}}, ConsistentRead=True
             )
         return _provider_call_id(found.get("Item"))
+
+    def touch(self, session_id: str, at: datetime) -> None:
+        """One conditional write: only on a session still there (a removed one is not brought back as a stub),
+        and only forward (two tabs polling at once)."""
+        try:
+            with _unavailable_on_error():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key={"session_id": {"S": session_id}},
+                    UpdateExpression="SET last_seen = :at",
+                    ConditionExpression="attribute_exists(session_id) AND "
+                    "(attribute_not_exists(last_seen) OR last_seen < :at)",
+                    ExpressionAttributeValues={":at": {"N": _epoch_ms(at)}},
+                )
+        except ServiceUnavailable as error:
+            if _is_condition_failure(error.__cause__):
+                return  # the session is gone (its call ended) or a later heartbeat is already there
+            raise
+
+    def silent_since(self, before: datetime) -> list[LiveSession]:
+        """A scan, filtered: the table holds live sessions only (each removed when its call ends), so it stays
+        small, and the scheduled sweep reads it once a run."""
+        sessions: list[LiveSession] = []
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "last_seen < :before",
+            "ExpressionAttributeValues": {":before": {"N": _epoch_ms(before)}},
+            "ConsistentRead": True,
+        }
+        while True:
+            with _unavailable_on_error():
+                page = self._client.scan(**request)
+            sessions.extend(_session(item) for item in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return sessions
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _is_condition_failure(error: BaseException | None) -> bool:
+    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") == (
+        "ConditionalCheckFailedException"
+    )
+
+
+def _session(item: dict[str, Any]) -> LiveSession:
+    return LiveSession(
+        session_id=item["session_id"]["S"],
+        call_id=uuid.UUID(item["call_id"]["S"]),
+        user_id=uuid.UUID(item["user_id"]["S"]),
+        created_at=_moment(item["created_at"]["N"]),
+        expires_at=_moment(item[TTL_ATTRIBUTE]["N"]),
+        provider_call_id=_provider_call_id(item),
+        last_seen=_moment(item["last_seen"]["N"]) if "last_seen" in item else None,
+    )
 
 
 def _provider_call_id(item: dict[str, Any] | None) -> str | None:

@@ -35,6 +35,7 @@ class EndReason(enum.StrEnum):
     TIMEOUT = "timeout"
     CANCELED = "canceled"
     BROWSER_NOT_ANSWERED = "browser_not_answered"  # the caller's browser never took its leg: nothing dialled
+    PAGE_GONE = "page_gone"  # the page showing the call stopped polling (closed, crashed, offline): its heartbeat
 
 
 FINAL_STATUSES = frozenset(

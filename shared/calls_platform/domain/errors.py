@@ -91,6 +91,23 @@ class CallAlreadyEnded(DomainError):
         self.status = status
 
 
+class ContactNotFound(DomainError):
+    code = "contact_not_found"
+
+    def __init__(self) -> None:
+        super().__init__("contact not found")
+
+
+class ContactAlreadyExists(DomainError):
+    """The user already has a contact for this number (one name per number)."""
+
+    code = "contact_already_exists"
+
+
+class TooManyContacts(DomainError):
+    code = "too_many_contacts"
+
+
 class VoipUnavailable(DomainError):
     """The VoIP provider could not place or end a call (credentials, outage, timeout)."""
 

@@ -4,15 +4,28 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import json
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 
 from calls_platform.domain.calls import Call, CallStatus, HistoryPosition
+from calls_platform.domain.contacts import REFUSED_CATEGORIES, name_key
 from calls_platform.domain.errors import ValidationError
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+MAX_QUERY_LENGTH = 100
+_PHONE_PUNCTUATION = frozenset(" +-().")
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryEntry:
+    """One row of history: the call, and the name its number has among the caller's contacts, if any."""
+
+    call: Call
+    contact_name: str | None = None
 
 
 def parse_limit(raw: str | None) -> int:
@@ -53,3 +66,27 @@ def decode_cursor(raw: str | None) -> HistoryPosition | None:
     except (ValueError, TypeError, OverflowError, RecursionError, binascii.Error, UnicodeDecodeError):
         raise invalid from None
     return position
+
+
+@dataclasses.dataclass(frozen=True)
+class HistorySearch:
+    """What `q` of the history asks for: calls whose contact's name holds `name_key`, or (when `q` reads as a
+    number: digits and phone punctuation only) whose number holds `digits`."""
+
+    name_key: str
+    digits: str | None
+
+
+def parse_search(raw: str | None) -> HistorySearch | None:
+    if raw is None:
+        return None
+    query = unicodedata.normalize("NFC", raw).strip()
+    if not query:
+        return None
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ValidationError(f"q must be at most {MAX_QUERY_LENGTH} characters")
+    if any(unicodedata.category(ch) in REFUSED_CATEGORIES for ch in query):
+        raise ValidationError("q must not contain control characters")
+    digits = "".join(ch for ch in query if ch.isascii() and ch.isdigit())
+    numberish = bool(digits) and all(ch in _PHONE_PUNCTUATION or (ch.isascii() and ch.isdigit()) for ch in query)
+    return HistorySearch(name_key(query), digits if numberish else None)

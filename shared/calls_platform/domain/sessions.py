@@ -16,6 +16,9 @@ class LiveSession:
     # The provider's id for the call: kept here, not in Postgres, so initiate writes the call only once; hang-ups
     # read it back when no status callback has stored it on the call yet.
     provider_call_id: str | None = None
+    # When a page showing the call last polled it (its heartbeat); None until the first poll. A call whose page
+    # falls silent longer than the grace is ended by the sweep, billed to this moment (use_cases/live.py).
+    last_seen: datetime | None = None
 
     @classmethod
     def for_call(

@@ -22,6 +22,7 @@ from calls_platform.domain.phone import check_destination, mask, mask_numbers, p
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller
+from calls_platform.use_cases import live
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
@@ -46,6 +47,7 @@ class CallDeps:
     session_ttl: timedelta
     metrics: Metrics
     limits: CallLimits = dataclasses.field(default_factory=CallLimits)
+    heartbeat_grace: timedelta = timedelta(seconds=30)  # a live call's page silent longer than this: ended
 
 
 @dataclasses.dataclass(frozen=True)
@@ -252,15 +254,20 @@ UNANSWERED_TIMEOUT = timedelta(minutes=3)
 
 
 def sweep_stale_calls(deps: CallDeps) -> list[Call]:
-    """No call stays live forever: those nobody reported on are failed (timeout), hung up, and their
-    sessions dropped. Runs on a schedule; also reports how many calls are live."""
+    """No call stays live forever: those whose page stopped polling end (`page_gone`, billed to the last
+    heartbeat); those nobody reported on are failed (timeout). Each is hung up and its session dropped. Runs
+    on a schedule; also reports how many calls are live."""
     now = deps.clock.now()
+    silent = live.end_silent_calls(deps, now)
+    for moved in silent:
+        _end_at_provider(deps, moved.call, moved.previous)
     closed = deps.calls.fail_stale(now - UNANSWERED_TIMEOUT, now - deps.session_ttl, now)
     for call in closed:
         log.warning(
             "stale call closed", extra={"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
         )
         _end_at_provider(deps, call, CallStatus.ACTIVE if call.answer_time else CallStatus.RINGING)
+    closed = [moved.call for moved in silent] + closed
     retry_pending_hang_ups(deps)
     deps.metrics.count("ActiveCalls", deps.calls.count_live())
     return closed
@@ -282,25 +289,40 @@ def voice_token(tokens: VoiceTokens, users: UserRepository, caller: Caller) -> V
 
 @dataclasses.dataclass(frozen=True)
 class HistoryPage:
-    calls: list[Call]
+    entries: list[history.HistoryEntry]
     next_cursor: str | None
+
+    @property
+    def calls(self) -> list[Call]:
+        return [entry.call for entry in self.entries]
 
 
 def call_history(
-    deps: CallDeps, caller: Caller, limit: str | None = None, cursor: str | None = None, status: str | None = None
+    deps: CallDeps,
+    caller: Caller,
+    limit: str | None = None,
+    cursor: str | None = None,
+    status: str | None = None,
+    q: str | None = None,
 ) -> HistoryPage:
+    """A page of the caller's history, each call with its contact's name; `q` finds a contact's name or digits
+    of the number."""
     size = history.parse_limit(limit)
     # One row more than asked says whether another page follows, without a count query.
-    rows = deps.calls.list_for_user(caller, size + 1, history.decode_cursor(cursor), history.parse_status(status))
+    rows = deps.calls.history(
+        caller, size + 1, history.decode_cursor(cursor), history.parse_status(status), history.parse_search(q)
+    )
     page = rows[:size]
-    return HistoryPage(page, history.encode_cursor(page[-1]) if len(rows) > size else None)
+    return HistoryPage(page, history.encode_cursor(page[-1].call) if len(rows) > size else None)
 
 
 def get_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
-    """The caller's own call; someone else's is reported as not found, revealing nothing."""
+    """The caller's own call; someone else's is reported as not found, revealing nothing. The page polls its
+    live call with this: each poll is the page's heartbeat (use_cases/live.py)."""
     call = deps.calls.get(parse_call_id(call_id), caller)
     if call is None or call.user_id != caller.user_id:
         raise CallNotFound()
+    live.page_seen(deps, call)
     return call
 
 

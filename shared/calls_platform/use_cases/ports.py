@@ -13,6 +13,8 @@ from calls_platform.domain.provider_status import Leg
 
 if TYPE_CHECKING:  # named in annotations only: a function loads the domain modules its use case needs, no more
     from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
+    from calls_platform.domain.contacts import Contact
+    from calls_platform.domain.history import HistoryEntry, HistorySearch
     from calls_platform.domain.sessions import LiveSession
     from calls_platform.domain.users import Caller, User
 
@@ -101,6 +103,44 @@ class CallRepository(Protocol):
         """The caller's calls, newest first (start_time, then call_id), strictly older than `before`;
         UnknownUser if the caller is not signed in."""
 
+    def history(
+        self,
+        caller: Caller,
+        limit: int,
+        before: HistoryPosition | None = None,
+        status: CallStatus | None = None,
+        search: HistorySearch | None = None,
+    ) -> list[HistoryEntry]:
+        """As list_for_user, each call with its number's name among the caller's contacts, narrowed by
+        `search` (the contact's name, or digits of the number); the same one statement."""
+
+    def live_for_user(self, caller: Caller) -> list[Call]:
+        """The caller's live calls, newest first; UnknownUser if the caller is not signed in."""
+
+
+class ContactRepository(Protocol):
+    def add(self, caller: Caller, contact: Contact, name_key: str, cap: int) -> Contact:
+        """Store the caller's new contact if they hold fewer than `cap` (ContactAlreadyExists for a number they
+        have a contact for, TooManyContacts, UnknownUser)."""
+
+    def list(self, caller: Caller) -> list[Contact]:
+        """The caller's contacts, by name (case-folded), then id; UnknownUser if not signed in."""
+
+    def update(
+        self,
+        caller: Caller,
+        contact_id: uuid.UUID,
+        name: str | None,
+        name_key: str | None,
+        phone_number: str | None,
+        at: datetime,
+    ) -> Contact | None:
+        """Change what is given of the caller's own contact; None if they have no such contact
+        (ContactAlreadyExists if the new number is another contact's)."""
+
+    def remove(self, caller: Caller, contact_id: uuid.UUID) -> bool:
+        """Delete the caller's own contact; whether there was one."""
+
 
 class SessionStore(Protocol):
     def add(self, session: LiveSession) -> None: ...
@@ -110,6 +150,13 @@ class SessionStore(Protocol):
 
     def provider_call_id(self, session_id: str) -> str | None:
         """The provider's id the session holds, if it is still there."""
+
+    def touch(self, session_id: str, at: datetime) -> None:
+        """The page's heartbeat: note that a page showing the call saw it `at` (one write; never moves back, and
+        never brings back a session already removed)."""
+
+    def silent_since(self, before: datetime) -> list[LiveSession]:
+        """The sessions whose page had a heartbeat and none since `before` (never-polled ones are not listed)."""
 
 
 class VoipProvider(Protocol):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from calls_platform.domain.calls import Call
+from calls_platform.domain.contacts import Contact
 from calls_platform.domain.users import User
 from calls_platform.use_cases.calls import HistoryPage, InitiatedCall
 from calls_platform.use_cases.ports import VoiceToken
@@ -65,4 +66,23 @@ def call_json(call: Call) -> dict[str, Any]:
 
 
 def history_page_json(page: HistoryPage) -> dict[str, Any]:
-    return {"calls": [history_item_json(call) for call in page.calls], "next_cursor": page.next_cursor}
+    rows = [{**history_item_json(entry.call), "contact_name": entry.contact_name} for entry in page.entries]
+    return {"calls": rows, "next_cursor": page.next_cursor}
+
+
+def live_calls_json(calls: list[Call]) -> dict[str, Any]:
+    return {"calls": [call_json(call) for call in calls]}
+
+
+def contact_json(contact: Contact) -> dict[str, Any]:
+    return {
+        "contact_id": str(contact.contact_id),
+        "name": contact.name,
+        "phone_number": contact.phone_number,
+        "created_at": rfc3339(contact.created_at),
+        "updated_at": rfc3339(contact.updated_at),
+    }
+
+
+def contacts_json(contacts: list[Contact]) -> dict[str, Any]:
+    return {"contacts": [contact_json(contact) for contact in contacts]}

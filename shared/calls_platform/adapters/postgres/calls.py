@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from calls_platform.adapters.postgres.database import Database
+from calls_platform.adapters.postgres.history import history_statement
 from calls_platform.adapters.postgres.rows import (
     SIGNED_IN,
     caller_params,
@@ -26,6 +27,7 @@ from calls_platform.domain.calls import (
     statuses_that_may_become,
 )
 from calls_platform.domain.errors import CallInProgress, DailyMinutesExceeded, UnknownUser
+from calls_platform.domain.history import HistoryEntry, HistorySearch
 from calls_platform.domain.users import Caller
 from calls_platform.use_cases.ports import Transition
 
@@ -327,25 +329,29 @@ class PgCallRepository:
     def list_for_user(
         self, caller: Caller, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
     ) -> list[Call]:
-        # Keyset pagination on (start_time, call_id), newest first: served by calls_user_history_idx
-        # (or calls_user_status_history_idx with a status), no sort and no OFFSET at any depth.
-        conditions = ["c.user_id = u.user_id"]
-        params: dict[str, Any] = {**caller_params(caller), "limit": limit}
-        if before is not None:
-            conditions.append("(c.start_time, c.call_id) < (:before_time, :before_id)")
-            params.update(before_time=before.start_time, before_id=before.call_id)
-        if status is not None:
-            conditions.append("c.status = :status")
-            params["status"] = status.value
-        # Led by the user's row, if the caller is signed in: no row at all means it is not (user gone,
-        # or logged out).
-        records = self._db.records(
-            f"SELECT page.* FROM users u LEFT JOIN LATERAL ("
-            f" SELECT {_C_COLUMNS} FROM calls c WHERE {' AND '.join(conditions)}"
-            " ORDER BY c.start_time DESC, c.call_id DESC LIMIT :limit) page ON true"
-            f" WHERE u.user_id = :user_id AND {SIGNED_IN}",
-            **params,
-        )
+        return [entry.call for entry in self.history(caller, limit, before, status)]
+
+    def history(
+        self,
+        caller: Caller,
+        limit: int,
+        before: HistoryPosition | None = None,
+        status: CallStatus | None = None,
+        search: HistorySearch | None = None,
+    ) -> list[HistoryEntry]:
+        sql, params = history_statement(_C_COLUMNS, caller, limit, before, status, search)
+        records = self._db.records(sql, **params)
         if not records:
             raise UnknownUser()
-        return [_call(record) for record in records if record["call_id"] is not None]
+        return [HistoryEntry(_call(r), r["contact_name"]) for r in records if r["call_id"] is not None]
+
+    def live_for_user(self, caller: Caller) -> list[Call]:
+        """Served by calls_live_slot_key, whose predicate is the live statuses spelled as here."""
+        records = self._db.records(
+            with_caller_check(
+                f"SELECT {_CALL_COLUMNS} FROM calls WHERE user_id = :user_id AND status IN ({_LIVE})"
+                " ORDER BY start_time DESC, call_id DESC"
+            ),
+            **caller_params(caller),
+        )
+        return [_call(record) for record in checked(records, "call_id")]
