@@ -149,3 +149,57 @@ def test_the_pages_files_are_read_only_and_exact(base_url):
     put = requests.put(f"{base_url}/", data=b"x", timeout=10)
     assert put.status_code == 405 and put.headers["Allow"] == "GET" and put.json()["error"] == "method_not_allowed"
     assert requests.get(f"{base_url}/index.html/", timeout=10).status_code == 404
+
+
+# Found by attacking `make run`: a lone surrogate reached PyJWT (UnicodeEncodeError) and a NUL or a
+# surrogate in an SDP answer reached Postgres (22021): both were 500s. Every string is checked at the edge.
+_LONE_SURROGATE = '"\\ud800"'
+_NUL = '"a\\u0000b"'
+
+
+@pytest.mark.parametrize("value", [_LONE_SURROGATE, _NUL, '"\\udfff tail"'], ids=["surrogate", "nul", "low"])
+@pytest.mark.parametrize("function,path", [("refresh", "/api/auth/refresh"), ("logout", "/api/auth/logout")])
+def test_a_refresh_token_that_is_not_text_is_400(endpoint, function, path, value):
+    response = endpoint(function).call("POST", path, raw='{"refresh_token": ' + value + "}")
+    assert_error(response, 400, "validation_error", "'refresh_token' must be valid UTF-8 text")
+
+
+@pytest.mark.parametrize("value", [_LONE_SURROGATE, _NUL], ids=["surrogate", "nul"])
+def test_an_sdp_answer_that_is_not_text_is_400_and_stores_nothing(endpoint, user, db, value):
+    call = (
+        endpoint("initiate_call")
+        .call("POST", "/api/calls/initiate", {"phone_number": NUMBER}, token=user["token"])
+        .json
+    )
+    raw = f'{{"call_id": "{call["call_id"]}", "sdp_answer": {value}}}'
+    response = endpoint("answer_call").call("POST", "/api/calls/answer", token=user["token"], raw=raw)
+    assert_error(response, 400, "validation_error", "'sdp_answer'")
+    assert db.run("SELECT sdp_answer FROM calls") == [[None]]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"email": "a\\ud800@example.com", "password": "password123"}',
+        '{"email": "a@example.com", "password": "pass\\u0000word123"}',
+        '{"email": "a@example.com", "password": "password123", "extra": {"deep": ["\\ud800"]}}',
+        '{"\\ud800": 1, "email": "a@example.com", "password": "password123"}',
+    ],
+    ids=["email", "password", "nested", "key"],
+)
+def test_any_string_anywhere_in_a_body_that_is_not_text_is_400(endpoint, db, raw):
+    response = endpoint("register").call("POST", "/api/auth/register", raw=raw)
+    assert_error(response, 400, "validation_error", "must be valid UTF-8 text")
+    assert db.run("SELECT count(*) FROM users") == [[0]]
+
+
+def test_a_nul_in_a_query_parameter_or_a_form_field_is_400(endpoint, user):
+    history = endpoint("call_history").call("GET", "/api/calls/history?status=a%00b", token=user["token"])
+    assert_error(history, 400, "validation_error", "query parameter 'status'")
+    form = endpoint("twilio_status").call(
+        "POST",
+        "/api/webhooks/twilio/status",
+        raw="CallSid=CA1%00&CallStatus=completed",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert_error(form, 400, "validation_error", "field 'CallSid'")
