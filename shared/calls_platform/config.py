@@ -35,7 +35,9 @@ class Environment:
     registrations_per_address: int = 10  # an hour
     max_live_calls: int = 1  # per user at a time
     daily_call_minutes: int = 120  # per user per UTC day
-    call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: any
+    call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: all not denied
+    call_denied_countries: str = ""  # without an allow-list, refused ones; empty: domain.destinations', "none": none
+    call_attempts_per_hour: int = 30  # per user, placed or not
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -56,6 +58,8 @@ class Environment:
             "max_live_calls": "MAX_LIVE_CALLS_PER_USER",
             "daily_call_minutes": "DAILY_CALL_MINUTES_PER_USER",
             "call_countries": "CALL_ALLOWED_COUNTRIES",
+            "call_denied_countries": "CALL_DENIED_COUNTRIES",
+            "call_attempts_per_hour": "CALL_ATTEMPTS_PER_USER_PER_HOUR",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

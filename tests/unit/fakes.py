@@ -403,6 +403,7 @@ class World:
             self.clock,
             timedelta(hours=4),
             self.metrics,
+            self.limiter,
             CallLimits(live_calls=100),  # tests of the limits themselves pass their own
         )
 

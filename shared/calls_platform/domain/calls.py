@@ -8,6 +8,7 @@ import secrets
 import uuid
 from datetime import datetime
 
+from calls_platform.domain.destinations import HIGH_RISK_COUNTRIES
 from calls_platform.domain.errors import ValidationError
 
 
@@ -45,11 +46,14 @@ LIVE_STATUSES = frozenset(CallStatus) - FINAL_STATUSES
 
 @dataclasses.dataclass(frozen=True)
 class CallLimits:
-    """What one user may spend: calls live at once, and minutes of calls a UTC day (checked at initiate)."""
+    """What one user may spend: calls live at once, minutes of calls a UTC day, attempts an hour, and where
+    (checked at initiate)."""
 
     live_calls: int = 1
     daily_minutes: int = 120
-    countries: frozenset[str] = frozenset()  # destination regions allowed (ISO codes); empty: any
+    countries: frozenset[str] = frozenset()  # destination regions allowed (ISO codes); empty: all not denied
+    denied_countries: frozenset[str] = HIGH_RISK_COUNTRIES  # refused unless `countries` is set
+    attempts_per_hour: int = 30  # calls a user may start an hour, placed or not (robocalling)
 
 
 # Which status may follow which. Nothing follows a final status, and a call never moves backwards.

@@ -22,10 +22,12 @@ from calls_platform.domain.phone import check_destination, mask, mask_numbers, p
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller
+from calls_platform.use_cases.call_limits import count_attempt
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
     Metrics,
+    RateLimiter,
     SessionStore,
     UserRepository,
     VoiceToken,
@@ -45,6 +47,7 @@ class CallDeps:
     clock: Clock
     session_ttl: timedelta
     metrics: Metrics
+    limiter: RateLimiter
     limits: CallLimits = dataclasses.field(default_factory=CallLimits)
 
 
@@ -59,7 +62,8 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     id in the live session (no second statement: status callbacks name the call and store the id)."""
     _check_provider_configured(deps)
     number = parse_e164(phone_number)
-    check_destination(number, deps.limits.countries)
+    check_destination(number, deps.limits.countries, deps.limits.denied_countries)
+    count_attempt(deps.limiter, deps.limits, caller)
     now = deps.clock.now()
     call = Call.start(caller.user_id, number, build_audio_offer(), now)
     seconds_left = deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
