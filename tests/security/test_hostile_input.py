@@ -203,3 +203,41 @@ def test_a_nul_in_a_query_parameter_or_a_form_field_is_400(endpoint, user):
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert_error(form, 400, "validation_error", "field 'CallSid'")
+
+
+@pytest.mark.parametrize("email", ["a@x..y", ".a@example.com", "a,b@example.com", "a..b@example.com", "a@-x.com"])
+def test_addresses_that_are_no_addresses_are_400(endpoint, db, email):
+    """Found by attacking `make run`: these were accepted at sign-up. email-validator (no DNS) checks them."""
+    response = endpoint("register").call("POST", "/api/auth/register", {"email": email, "password": "password123"})
+    assert_error(response, 400, "validation_error", "valid address")
+    assert db.run("SELECT count(*) FROM users") == [[0]]
+
+
+@pytest.mark.parametrize("mark", ["\ufe0f", "\ufe00", "\u034f", "\U000e0100", "\u17b4", "\u180b"])
+def test_an_invisible_mark_does_not_make_a_second_account(endpoint, db, mark):
+    """Found by attacking `make run`: x@example.com with any of these marks (category Mn, default-ignorable)
+    registered as a new account."""
+    register = endpoint("register")
+    assert register.call("POST", "/api/auth/register", {"email": "x@example.com", "password": "password123"}).json
+    response = register.call("POST", "/api/auth/register", {"email": f"x{mark}@example.com", "password": "pass1234"})
+    assert_error(response, 400, "validation_error", "invisible")
+    assert db.run("SELECT count(*) FROM users") == [[1]]
+
+
+@pytest.mark.parametrize(
+    "victim,lookalike",
+    [
+        ("ceo@cocoa.co", "\u0441\u0435\u043e@\u0441\u043e\u0441\u043e\u0430.\u0441\u043e"),  # all Cyrillic
+        ("paypal@example.com", "paypa1@example.com"),  # digit one for l
+        ("modern@example.com", "rnodern@example.com"),  # r n for m
+    ],
+    ids=["cyrillic", "digit", "rn"],
+)
+def test_a_lookalike_of_an_existing_address_is_refused(endpoint, db, victim, lookalike):
+    register = endpoint("register")
+    assert register.call("POST", "/api/auth/register", {"email": victim, "password": "password123"}).status_code == 201
+    response = register.call("POST", "/api/auth/register", {"email": lookalike, "password": "password123"})
+    assert_error(response, 409, "user_already_exists", "looks the same")
+    assert db.run("SELECT count(*) FROM users") == [[1]]
+    again = register.call("POST", "/api/auth/register", {"email": victim.upper(), "password": "password123"})
+    assert_error(again, 409, "user_already_exists", "with this email")  # the same address says so

@@ -26,7 +26,7 @@ from calls_platform.domain.errors import (
     VoipUnavailable,
 )
 from calls_platform.domain.sessions import LiveSession
-from calls_platform.domain.users import Caller, User, canonical_email
+from calls_platform.domain.users import Caller, User, canonical_email, email_skeleton
 from calls_platform.use_cases.auth import AuthDeps
 from calls_platform.use_cases.calls import CallDeps
 from calls_platform.use_cases.ports import (
@@ -83,6 +83,8 @@ class FakeUsers:
     def add(self, email: str, password_hash: str) -> User:
         if self.get_by_email(email):
             raise UserAlreadyExists()
+        if any(email_skeleton(u.email) == email_skeleton(email) for u in self.by_id.values()):
+            raise UserAlreadyExists(lookalike=True)
         user = User(uuid.uuid4(), email, password_hash, datetime.now(UTC))
         self.by_id[user.user_id] = user
         return user

@@ -7,11 +7,12 @@ from typing import Any
 
 from pg8000.exceptions import DatabaseError
 
-from calls_platform.adapters.postgres.database import Database, sqlstate
+from calls_platform.adapters.postgres.database import Database, constraint, sqlstate
 from calls_platform.adapters.postgres.rows import SIGNED_IN, UNIQUE_VIOLATION, caller_params
 from calls_platform.domain.errors import UserAlreadyExists
-from calls_platform.domain.users import Caller, User, canonical_email
+from calls_platform.domain.users import Caller, User, canonical_email, email_skeleton
 
+_SKELETON_INDEX = "users_email_skeleton_key"  # migrations/030_email_skeleton.sql
 _USER_COLUMNS = "user_id, email, password_hash, created_at"
 
 
@@ -26,15 +27,16 @@ class PgUserRepository:
     def add(self, email: str, password_hash: str) -> User:
         try:
             records = self._db.records(
-                f"INSERT INTO users (email, email_key, password_hash) VALUES (:email, :key, :hash)"
-                f" RETURNING {_USER_COLUMNS}",
+                f"INSERT INTO users (email, email_key, email_skeleton, password_hash)"
+                f" VALUES (:email, :key, :skeleton, :hash) RETURNING {_USER_COLUMNS}",
                 email=email,
                 key=canonical_email(email),
+                skeleton=email_skeleton(email),
                 hash=password_hash,
             )
         except DatabaseError as error:
             if sqlstate(error) == UNIQUE_VIOLATION:
-                raise UserAlreadyExists() from None
+                raise UserAlreadyExists(lookalike=constraint(error) == _SKELETON_INDEX) from None
             raise
         return _user(records[0])
 
