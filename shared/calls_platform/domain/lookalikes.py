@@ -12,19 +12,23 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
-from importlib import resources
-
-import regex
+from typing import Any
 
 # Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties): code points that render as nothing when
 # unsupported, e.g. variation selectors U+FE00..U+FE0F and U+E0100.., U+034F, U+17B4, U+180B. The Mn marks
 # among them are not caught by a category check for control or format characters.
-_IGNORABLE = regex.compile(r"\p{Default_Ignorable_Code_Point}")
 _LRM = "\u200e"  # the package's data wraps right-to-left characters in LRMs for display
 
 
 def has_ignorable(text: str) -> bool:
-    return _IGNORABLE.search(text) is not None
+    return _ignorable().search(text) is not None
+
+
+@functools.cache
+def _ignorable() -> Any:
+    import regex  # on first use: most functions never read an address
+
+    return regex.compile(r"\p{Default_Ignorable_Code_Point}")
 
 
 def skeleton(text: str) -> str:
@@ -41,6 +45,8 @@ def _prototypes() -> dict[str, str]:
     source is never a prototype, so a character listed with exactly one partner that lists it among several
     (or a partner of several characters) is a source. A pair that only list each other is one source and its
     prototype, which of them is not recorded: both map to the smaller, which keeps them equal."""
+    from importlib import resources
+
     raw = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8")
     table: dict[str, list[dict[str, str]]] = json.loads(raw)
     partners = {key: [_strip(entry["c"]) for entry in entries] for key, entries in table.items()}
