@@ -16,6 +16,7 @@ from calls_platform.domain.calls import (
     HistoryPosition,
     billed_seconds,
     can_move,
+    day_share,
 )
 from calls_platform.domain.errors import (
     CallInProgress,
@@ -117,9 +118,12 @@ class FakeCalls:
         self.accounts.check(caller)
         mine = [c for c in self.rows.values() if c.user_id == caller.user_id]
         spent = sum(
-            c.duration if c.duration is not None else billed_seconds(c.answer_time, call.start_time)
+            day_share(
+                c.answer_time or c.start_time,
+                c.duration if c.duration is not None else billed_seconds(c.answer_time, call.start_time),
+                day_start,
+            )
             for c in mine
-            if c.start_time >= day_start
         )
         live = sorted((c for c in mine if c.status in LIVE_STATUSES), key=lambda c: str(c.call_id))
         held = sum(1 for c in live if c.call_id in self.opened)

@@ -5,7 +5,7 @@ import logging
 from datetime import timedelta
 
 from calls_platform.domain import history
-from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, parse_call_id
+from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, call_time_limit, parse_call_id
 from calls_platform.domain.errors import (
     CallAlreadyAnswered,
     CallAlreadyEnded,
@@ -66,11 +66,13 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     count_attempt(deps.limiter, deps.limits, caller)
     now = deps.clock.now()
     call = Call.start(caller.user_id, number, build_audio_offer(), now)
-    seconds_left = deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    left_today = deps.calls.open(caller, call, deps.limits, day_start)
+    seconds_left = call_time_limit(left_today, now, day_start, deps.limits.daily_minutes)
     deps.metrics.count("CallAttempts")
     try:
-        # The provider ends the call when today's minutes run out: the limit holds during the call, not only
-        # when it starts.
+        # The provider ends the call when today's minutes run out (or, past midnight, tomorrow's): the limit
+        # holds during the call, not only when it starts.
         call = call.placed(deps.voip.place_call(call, max_seconds=seconds_left))
     except VoipUnavailable as error:
         deps.metrics.count("VoipErrors")
