@@ -2,6 +2,7 @@
 
 import json
 import socket
+import time
 
 import pytest
 import requests
@@ -241,3 +242,82 @@ def test_a_lookalike_of_an_existing_address_is_refused(endpoint, db, victim, loo
     assert db.run("SELECT count(*) FROM users") == [[1]]
     again = register.call("POST", "/api/auth/register", {"email": victim.upper(), "password": "password123"})
     assert_error(again, 409, "user_already_exists", "with this email")  # the same address says so
+
+
+def _exchange(base_url: str, request: bytes, wait_s: float = 5) -> bytes:
+    """Everything the gateway answers to `request` until it closes the connection (or falls silent)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    received = b""
+    with socket.create_connection((host, int(port)), timeout=wait_s) as conn:
+        conn.sendall(request)
+        try:
+            while chunk := conn.recv(65536):
+                received += chunk
+        except TimeoutError:
+            pass
+    return received
+
+
+def test_content_length_with_transfer_encoding_is_400_and_nothing_is_smuggled(base_url):
+    """Found by attacking `make run` (run behind a tunnel): the gateway read the Content-Length, and answered
+    the second request hidden in the chunked body."""
+    smuggled = b"GET /api/nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+    body = b"0\r\n\r\n" + smuggled
+    request = (
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\nTransfer-Encoding: chunked\r\n\r\n" % len(body) + body
+    )
+    answer = _exchange(base_url, request)
+    assert answer.startswith(b"HTTP/1.1 400") and b"Content-Length and Transfer-Encoding" in answer
+    assert answer.count(b"HTTP/1.1") == 1  # the smuggled GET got no answer of its own
+    assert b"Connection: close" in answer
+
+
+def test_a_body_over_64_kib_is_refused_before_it_is_read(base_url):
+    head = b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+    started = time.monotonic()
+    answer = _exchange(base_url, head + b"Content-Length: 10485760\r\n\r\n")  # 10 MiB announced, none sent
+    assert answer.startswith(b"HTTP/1.1 413") and b'"payload_too_large"' in answer
+    assert time.monotonic() - started < 4  # answered at once, not after waiting for 10 MiB
+    chunk = b"%x\r\n" % 40_000 + b"x" * 40_000 + b"\r\n"
+    chunked = _exchange(base_url, head + b"Transfer-Encoding: chunked\r\n\r\n" + chunk * 2 + b"0\r\n\r\n")
+    assert chunked.startswith(b"HTTP/1.1 413")
+
+
+def test_a_chunked_body_within_the_limit_is_served(base_url):
+    body = json.dumps({"email": "chunked@example.com", "password": "password123"}).encode()
+    request = (
+        b"POST /api/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        + b"%x\r\n" % len(body[:10])
+        + body[:10]
+        + b"\r\n"
+        + b"%x\r\n" % len(body[10:])
+        + body[10:]
+        + b"\r\n0\r\n\r\n"
+    )
+    assert _exchange(base_url, request).startswith(b"HTTP/1.1 201")
+
+
+@pytest.mark.parametrize(
+    "method,path,headers,status",
+    [
+        ("GET", "/api/nowhere", {}, 404),
+        ("GET", "/nowhere.html", {}, 404),
+        ("PUT", "/", {}, 405),
+        ("POST", "/api/auth/login", {"Content-Length": "999999"}, 413),
+        ("POST", "/api/auth/login", {"Content-Length": "-1"}, 400),
+    ],
+)
+def test_the_gateways_own_answers_are_neither_sniffed_nor_cached(base_url, method, path, headers, status):
+    lines = "".join(f"{k}: {v}\r\n" for k, v in {"Host": "x", "Connection": "close", **headers}.items())
+    answer = _exchange(base_url, f"{method} {path} HTTP/1.1\r\n{lines}\r\n".encode())
+    head = answer.split(b"\r\n\r\n", 1)[0].decode().lower()
+    assert head.startswith(f"http/1.1 {status}")
+    assert "x-content-type-options: nosniff" in head and "cache-control: no-store" in head
+
+
+def test_http_servers_own_refusals_are_neither_sniffed_nor_cached(base_url):
+    answer = _exchange(base_url, b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    head = answer.split(b"\r\n\r\n", 1)[0].decode().lower()
+    assert head.startswith("http/1.1 414") and "x-content-type-options: nosniff" in head
