@@ -20,7 +20,7 @@ from infra.http_handler import http_server
 from infra.page import TWILIO_ORIGINS, page_headers, static_file
 from infra.proxy_events import lambda_context, proxy_event
 from infra.routes import Endpoint, routes_table
-from infra.workers import WorkerPool
+from infra.workers import WorkerPool, reserved_functions
 
 # What the other modules of the local stack, the tests and the benchmarks import from here.
 __all__ = [
@@ -81,4 +81,4 @@ class LocalGateway:
 def concurrent_gateway(size: int | None = None) -> LocalGateway:
     """The gateway `make run` serves: every route, each request in its own warm worker process."""
     endpoints = routes_table()
-    return LocalGateway(endpoints, WorkerPool(sorted({e.function for e in endpoints}), size))
+    return LocalGateway(endpoints, WorkerPool(sorted({e.function for e in endpoints}), size, reserved_functions()))
