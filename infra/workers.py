@@ -30,6 +30,26 @@ def max_workers(env: Mapping[str, str] = os.environ) -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_WORKERS
 
 
+def hashing_workers(env: Mapping[str, str] = os.environ) -> int:
+    """How many requests of a function with a reserved concurrency (those that hash passwords) run at once:
+    GATEWAY_HASHING_WORKERS, by default half the cores. On Lambda each container has CPU of its own; here all
+    share this machine's, so a flood of sign-ins with long passwords would take every core from other users."""
+    raw = env.get("GATEWAY_HASHING_WORKERS", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else max(1, (os.cpu_count() or 2) // 2)
+
+
+def reserved_functions() -> dict[str, int]:
+    """function folder -> its ReservedConcurrentExecutions in template.yaml, capped by `hashing_workers`."""
+    from infra.template import function_dir, functions
+
+    cap = hashing_workers()
+    return {
+        function_dir(props): min(int(props["ReservedConcurrentExecutions"]), cap)
+        for props in functions().values()
+        if "ReservedConcurrentExecutions" in props
+    }
+
+
 def _serve(conn: Connection, environment: dict[str, str]) -> None:
     """A worker's life: invoke each (function, event) it is sent, until its pipe closes or it gets None."""
     import importlib
@@ -92,8 +112,13 @@ class Worker:
 
 
 class WorkerPool:
-    def __init__(self, functions: list[str], size: int | None = None) -> None:
+    def __init__(
+        self, functions: list[str], size: int | None = None, reserved: Mapping[str, int] | None = None
+    ) -> None:
         self.size = size or max_workers()
+        # Like a reserved concurrency on Lambda: at most that many of the function's requests in flight; the
+        # others wait for one of them before taking a worker, so other functions' requests keep theirs.
+        self._reserved = {name: threading.BoundedSemaphore(n) for name, n in (reserved or {}).items()}
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["calls_platform.web.api", *(f"functions.{f}.app" for f in functions)])
         self._idle: list[Worker] = []
@@ -112,7 +137,8 @@ class WorkerPool:
             self._release(worker, healthy)
 
     def invoke(self, function: str, event: Mapping[str, Any]) -> Mapping[str, Any]:
-        with self.worker() as worker:
+        gate = self._reserved.get(function)
+        with gate if gate is not None else contextlib.nullcontext(), self.worker() as worker:
             return worker.invoke(function, event)
 
     def _acquire(self) -> Worker:

@@ -4,6 +4,7 @@ Invoked by the deploy (a CloudFormation custom resource: a failed migration fail
 (`sam remote invoke MigrateFunction`, `make invoke FN=migrate`), and by `make run` at start.
 """
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,9 @@ from typing import Any
 from calls_platform import bootstrap
 from calls_platform.adapters import custom_resource
 from calls_platform.adapters.migrations import migrate_database
+from calls_platform.adapters.postgres.users import fill_missing_skeletons
+
+log = logging.getLogger(__name__)
 
 
 def migrations_dir() -> Path:
@@ -25,7 +29,11 @@ def migrations_dir() -> Path:
 
 
 def migrate() -> dict[str, Any]:
-    return migrate_database(bootstrap.container().db_settings(), migrations_dir())
+    result = migrate_database(bootstrap.container().db_settings(), migrations_dir())
+    filled = fill_missing_skeletons(bootstrap.container().database)  # accounts made before 030_email_skeleton
+    if filled:
+        log.info("email skeletons filled", extra={"accounts": filled})
+    return result
 
 
 def _for_cloudformation() -> dict[str, str]:

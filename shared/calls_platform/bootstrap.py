@@ -207,6 +207,7 @@ class Container:
         """What the call use cases need (`call_deps.calls` is the call repository)."""
         from calls_platform.adapters.postgres.calls import PgCallRepository
         from calls_platform.domain.calls import CallLimits
+        from calls_platform.domain.destinations import HIGH_RISK_COUNTRIES, countries
         from calls_platform.use_cases.calls import CallDeps
 
         return CallDeps(
@@ -221,8 +222,13 @@ class Container:
             limits=CallLimits(
                 live_calls=self.env.max_live_calls,
                 daily_minutes=self.env.daily_call_minutes,
-                countries=frozenset(c.strip().upper() for c in self.env.call_countries.split(",") if c.strip()),
+                countries=countries(self.env.call_countries, "CALL_ALLOWED_COUNTRIES"),
+                denied_countries=countries(self.env.call_denied_countries, "CALL_DENIED_COUNTRIES")
+                if self.env.call_denied_countries
+                else HIGH_RISK_COUNTRIES,
+                attempts_per_hour=self.env.call_attempts_per_hour,
             ),
+            limiter=self.limiter,
         )
 
     @functools.cached_property

@@ -35,7 +35,9 @@ class Environment:
     registrations_per_address: int = 10  # an hour
     max_live_calls: int = 1  # per user at a time
     daily_call_minutes: int = 120  # per user per UTC day
-    call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: any
+    call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: all not denied
+    call_denied_countries: str = ""  # without an allow-list, refused ones; empty: domain.destinations', "none": none
+    call_attempts_per_hour: int = 30  # per user, placed or not
     heartbeat_grace: int = 30  # seconds a live call's page may stay silent before the sweep ends the call
     max_contacts: int = 1000  # per user
 
@@ -58,6 +60,8 @@ class Environment:
             "max_live_calls": "MAX_LIVE_CALLS_PER_USER",
             "daily_call_minutes": "DAILY_CALL_MINUTES_PER_USER",
             "call_countries": "CALL_ALLOWED_COUNTRIES",
+            "call_denied_countries": "CALL_DENIED_COUNTRIES",
+            "call_attempts_per_hour": "CALL_ATTEMPTS_PER_USER_PER_HOUR",
             "heartbeat_grace": "CALL_HEARTBEAT_GRACE_SECONDS",
             "max_contacts": "MAX_CONTACTS_PER_USER",
         }

@@ -161,6 +161,22 @@ def test_the_daily_minutes_count_live_calls_by_the_same_rule(repos: Repos) -> No
         )
 
 
+def test_a_call_across_midnight_counts_each_days_share(repos: Repos) -> None:
+    """Found by attacking `make run`: a call counted wholly toward the day it started, so 23:59 -> 03:59
+    spent 240 minutes from one day's 120 and left the next day's untouched."""
+    user = repos.user()
+    midnight = repos.at(0)
+    call = repos.call(user, seconds_later=-60)  # a minute before midnight
+    repos.calls.transition(call.call_id, CallStatus.ACTIVE, midnight - timedelta(seconds=60))
+    repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(239 * 60), reason=EndReason.CALLER_HUNG_UP)
+    limits = CallLimits(live_calls=5, daily_minutes=240)
+    today = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(240 * 60))
+    assert repos.calls.open(Caller(user.user_id), today, limits, midnight) == 60  # 239 of today's 240 spent
+    yesterday = Call.start(user.user_id, NUMBER, build_audio_offer(), midnight - timedelta(seconds=30))
+    left_then = repos.calls.open(Caller(user.user_id), yesterday, limits, midnight - timedelta(days=1))
+    assert left_then == 240 * 60 - 60  # the day before holds the call's first minute only
+
+
 def test_a_provider_figure_is_billed_as_given(repos: Repos) -> None:
     call = repos.call(repos.user())
     pid = call.provider_call_id or ""

@@ -69,6 +69,12 @@ def statements(props: dict) -> list[dict]:
     return [s for policy in props.get("Policies", []) for s in policy.get("Statement", [])]
 
 
+def test_the_functions_that_hash_passwords_have_a_reserved_concurrency():
+    reserved = {name: props.get("ReservedConcurrentExecutions") for name, props in functions().items()}
+    assert reserved["LoginFunction"] == reserved["RegisterFunction"] == 10
+    assert all(reserved[name] is None for name in reserved if name not in ("LoginFunction", "RegisterFunction"))
+
+
 def test_least_privilege_table_access():
     table_actions = {}
     for name, props in functions().items():
@@ -81,6 +87,7 @@ def test_least_privilege_table_access():
     assert table_actions["InitiateCallFunction"] == {
         sessions: {"dynamodb:PutItem"},
         idempotency: {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"},
+        limits: {"dynamodb:UpdateItem"},  # call attempts per user an hour
     }
     # Limits are counted by conditional updates in TransactWriteItems (which needs UpdateItem on each item).
     # Login also notes the addresses an account signed in from (a Put in the same transaction) and reads them.

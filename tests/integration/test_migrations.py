@@ -8,6 +8,7 @@ import pytest
 from calls_platform import bootstrap
 from calls_platform.adapters.migrations import MigrationError, apply_migrations, discover
 from calls_platform.adapters.postgres.database import open_connection
+from calls_platform.domain.users import email_skeleton
 from functions.migrate import app as migrate_function
 from infra.settings import ROOT
 from tests.fakes.cloudformation import ResponseUrl
@@ -141,3 +142,15 @@ def test_concurrent_runners_apply_each_migration_once(stack, tmp_path):
         [c.close() for c in connections]
         setup.run(f"DROP SCHEMA {race} CASCADE")
         setup.close()
+
+
+def test_the_migration_function_gives_older_accounts_their_email_skeleton(stack, db):
+    """Accounts made before 030_email_skeleton have none; a look-alike pair made then keeps one skeleton."""
+    for email in ("older@example.com", "paypal@example.com", "paypa1@example.com"):
+        db.run("INSERT INTO users (email, password_hash) VALUES (:e, '$argon2id$x')", e=email)
+    bootstrap.reset()
+    migrate_function.handler({}, None)
+    rows = dict(db.run("SELECT email, email_skeleton FROM users"))
+    assert rows["older@example.com"] == email_skeleton("older@example.com")  # "older@exarnple.corn"
+    assert rows["paypal@example.com"] == email_skeleton("paypal@example.com")
+    assert rows["paypa1@example.com"] is None  # the later look-alike: left for an operator (logged)

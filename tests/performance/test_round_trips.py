@@ -61,8 +61,9 @@ def test_initiate_is_one_statement_and_the_session_write(endpoint, user, warm):
     )
     # One statement records the call within every limit (live calls, daily minutes, the user's existence)
     # before dialling; the provider's id, known only after dialling, goes into the session item written then
-    # (status callbacks name the call and store the id on it).
-    assert counts == {"postgres": 1, "dynamodb.PutItem": 1}
+    # (status callbacks name the call and store the id on it). Before either, the hour's attempts are counted
+    # (one conditional write: parallel initiates cannot all slip under the ceiling).
+    assert counts == {"postgres": 1, "dynamodb.PutItem": 1, "dynamodb.TransactWriteItems": 1}
 
 
 def test_initiate_with_an_idempotency_key_adds_only_the_idempotency_record(endpoint, user, warm):

@@ -9,6 +9,7 @@ import requests
 
 from infra.settings import ROOT
 
+HOOKS = "tests.support.hostile_strings"  # strings that are not text, which schemathesis never makes itself
 CHECKS = ",".join(
     [
         "not_a_server_error",
@@ -51,7 +52,24 @@ def test_the_api_keeps_to_its_spec_under_generated_input(base_url):
         capture_output=True,
         text=True,
         timeout=600,
-        env={**os.environ, "NO_COLOR": "1"},
+        env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": HOOKS},
         check=False,
     )
     assert result.returncode == 0, result.stdout[-8000:] + result.stderr[-2000:]
+
+
+def test_the_fuzzer_sends_strings_that_are_not_text():
+    """The hooks are what make schemathesis try lone surrogates and NUL; without them it never does."""
+    from hypothesis import given, settings
+
+    from tests.support.hostile_strings import HOSTILE, flatmap_body
+
+    seen: set[bool] = set()
+
+    @settings(max_examples=60, database=None)
+    @given(flatmap_body(None, {"refresh_token": "abc"}))
+    def draw(body: dict[str, str]) -> None:
+        seen.add(any(value in HOSTILE or key in HOSTILE for key, value in body.items()))
+
+    draw()
+    assert seen == {True, False}

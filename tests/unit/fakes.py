@@ -16,6 +16,7 @@ from calls_platform.domain.calls import (
     HistoryPosition,
     billed_seconds,
     can_move,
+    day_share,
 )
 from calls_platform.domain.contacts import Contact
 from calls_platform.domain.errors import (
@@ -30,7 +31,7 @@ from calls_platform.domain.errors import (
 )
 from calls_platform.domain.history import HistoryEntry, HistorySearch
 from calls_platform.domain.sessions import LiveSession
-from calls_platform.domain.users import Caller, User, canonical_email
+from calls_platform.domain.users import Caller, User, canonical_email, email_skeleton
 from calls_platform.use_cases.auth import AuthDeps
 from calls_platform.use_cases.calls import CallDeps
 from calls_platform.use_cases.contacts import ContactDeps
@@ -97,6 +98,8 @@ class FakeUsers:
     def add(self, email: str, password_hash: str) -> User:
         if self.get_by_email(email):
             raise UserAlreadyExists()
+        if any(email_skeleton(u.email) == email_skeleton(email) for u in self.by_id.values()):
+            raise UserAlreadyExists(lookalike=True)
         user = User(uuid.uuid4(), email, password_hash, datetime.now(UTC))
         self.by_id[user.user_id] = user
         return user
@@ -129,9 +132,12 @@ class FakeCalls:
         self.accounts.check(caller)
         mine = [c for c in self.rows.values() if c.user_id == caller.user_id]
         spent = sum(
-            c.duration if c.duration is not None else billed_seconds(c.answer_time, call.start_time)
+            day_share(
+                c.answer_time or c.start_time,
+                c.duration if c.duration is not None else billed_seconds(c.answer_time, call.start_time),
+                day_start,
+            )
             for c in mine
-            if c.start_time >= day_start
         )
         live = sorted((c for c in mine if c.status in LIVE_STATUSES), key=lambda c: str(c.call_id))
         held = sum(1 for c in live if c.call_id in self.opened)
@@ -512,6 +518,7 @@ class World:
             self.clock,
             timedelta(hours=4),
             self.metrics,
+            self.limiter,
             CallLimits(live_calls=100),  # tests of the limits themselves pass their own
         )
 

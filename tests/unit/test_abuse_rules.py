@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from calls_platform.domain.errors import DestinationNotAllowed, ValidationError
+from calls_platform.domain.destinations import countries
+from calls_platform.domain.errors import ConfigurationError, DestinationNotAllowed, ValidationError
 from calls_platform.domain.history import decode_cursor
 from calls_platform.domain.phone import check_destination
 from calls_platform.domain.users import canonical_email, check_new_password, login_password, normalize_email
@@ -48,6 +49,20 @@ def test_ordinary_numbers_pass_and_an_allow_list_limits_countries():
     check_destination("+491512345678", frozenset({"DE"}))
     with pytest.raises(DestinationNotAllowed, match="DE"):
         check_destination("+14155552671", frozenset({"DE"}))
+
+
+@pytest.mark.parametrize("number", ["+5351234567", "+25271123456", "+8501921234567", "+688901234", "+24740123"])
+def test_high_risk_countries_are_denied_unless_an_allow_list_or_another_deny_list_is_set(number):
+    with pytest.raises(DestinationNotAllowed, match="high-risk"):
+        check_destination(number)
+    check_destination(number, frozenset({"CU", "SO", "KP", "TV", "AC"}))
+    check_destination(number, denied=frozenset())
+
+
+def test_country_lists_from_the_environment():
+    assert countries(" de, at ", "X") == {"DE", "AT"} and countries("none", "X") == frozenset()
+    with pytest.raises(ConfigurationError, match="X must list two-letter"):
+        countries("DE,Germany", "X")
 
 
 def test_one_canonical_spelling_of_an_email():

@@ -3,6 +3,7 @@
 import dataclasses
 import logging
 import uuid
+from datetime import timedelta
 
 import pytest
 
@@ -34,6 +35,30 @@ def fakes():
         user_id = caller.user_id
         made.users.by_id[user_id] = User(user_id, f"{user_id.hex}@example.com", "fake$", made.clock.now())
     return made
+
+
+@pytest.mark.parametrize(
+    "clock,left_minutes,expected_s",
+    [
+        ("23:00:00", 10, 600),  # today's minutes run out before midnight: they bound the call
+        ("23:55:00", 120, 300 + 120 * 60),  # they outlast today: the rest of today, then tomorrow's allowance
+        ("12:00:00", 120, 120 * 60),
+    ],
+)
+def test_the_time_limit_is_what_is_left_today_and_past_midnight_tomorrows(fakes, clock, left_minutes, expected_s):
+    hour, minute, second = map(int, clock.split(":"))
+    fakes.clock.current = fakes.clock.current.replace(hour=hour, minute=minute, second=second)
+    if left_minutes < 120:  # a call earlier today spent the rest
+        spent = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+        fakes.calls.rows[spent.call_id] = dataclasses.replace(
+            fakes.calls.rows[spent.call_id],
+            status=CallStatus.COMPLETED,
+            answer_time=fakes.clock.now() - timedelta(hours=2),
+            duration=(120 - left_minutes) * 60,
+        )
+        fakes.voip.max_seconds.clear()
+    calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    assert fakes.voip.max_seconds == [expected_s]
 
 
 def test_initiate_places_the_call_records_it_and_adds_a_session(fakes, caplog):

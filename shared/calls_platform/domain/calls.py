@@ -6,8 +6,9 @@ import dataclasses
 import enum
 import secrets
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from calls_platform.domain.destinations import HIGH_RISK_COUNTRIES
 from calls_platform.domain.errors import ValidationError
 
 
@@ -46,11 +47,14 @@ LIVE_STATUSES = frozenset(CallStatus) - FINAL_STATUSES
 
 @dataclasses.dataclass(frozen=True)
 class CallLimits:
-    """What one user may spend: calls live at once, and minutes of calls a UTC day (checked at initiate)."""
+    """What one user may spend: calls live at once, minutes of calls a UTC day, attempts an hour, and where
+    (checked at initiate)."""
 
     live_calls: int = 1
     daily_minutes: int = 120
-    countries: frozenset[str] = frozenset()  # destination regions allowed (ISO codes); empty: any
+    countries: frozenset[str] = frozenset()  # destination regions allowed (ISO codes); empty: all not denied
+    denied_countries: frozenset[str] = HIGH_RISK_COUNTRIES  # refused unless `countries` is set
+    attempts_per_hour: int = 30  # calls a user may start an hour, placed or not (robocalling)
 
 
 # Which status may follow which. Nothing follows a final status, and a call never moves backwards.
@@ -120,6 +124,25 @@ def billed_seconds(answer_time: datetime | None, end: datetime) -> int:
     adapter runs the same rule inside the statements that end calls (adapters/postgres/calls.py,
     `_BILLED_SECONDS`); tests/contract proves the two agree."""
     return duration_seconds(answer_time, end) if answer_time else 0
+
+
+# A call's minutes count toward each UTC day by the share of them that day holds, from its answer (or start)
+# for its billed seconds: 23:59 -> 03:59 spends 1 minute of one day and 239 of the next, not 240 of the first.
+# The Postgres adapter's `_DAY_SHARE` is the same rule in SQL; tests/contract proves the two agree.
+DAY = timedelta(days=1)
+
+
+def day_share(base: datetime, billed: int, day_start: datetime) -> int:
+    """Whole seconds of `billed` seconds from `base` that fall within the UTC day from `day_start`."""
+    overlap = min(base + timedelta(seconds=billed), day_start + DAY) - max(base, day_start)
+    return max(0, int(overlap.total_seconds()))
+
+
+def call_time_limit(left_today: int, now: datetime, day_start: datetime, daily_minutes: int) -> int:
+    """How long a call starting `now` may run (the provider's time limit): today's seconds left, or, when they
+    outlast today, the rest of today and then tomorrow's whole allowance."""
+    to_midnight = max(1, int((day_start + DAY - now).total_seconds()))
+    return left_today if left_today <= to_midnight else to_midnight + daily_minutes * 60
 
 
 def duration_seconds(start: datetime, end: datetime) -> int:

@@ -51,8 +51,10 @@ class InvalidCredentials(DomainError):
 class UserAlreadyExists(DomainError):
     code = "user_already_exists"
 
-    def __init__(self) -> None:
-        super().__init__("a user with this email already exists")
+    def __init__(self, lookalike: bool = False) -> None:
+        # A look-alike (same TS #39 skeleton) could pass for the other account: refused the same way.
+        message = "a user with an email that looks the same already exists" if lookalike else None
+        super().__init__(message or "a user with this email already exists")
 
 
 class CallNotFound(DomainError):

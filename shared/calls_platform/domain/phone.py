@@ -3,6 +3,7 @@
 import re
 from typing import TYPE_CHECKING
 
+from calls_platform.domain.destinations import HIGH_RISK_COUNTRIES
 from calls_platform.domain.errors import DestinationNotAllowed, ValidationError
 
 if TYPE_CHECKING:
@@ -42,8 +43,11 @@ _HIGH_COST_TYPES = ("PREMIUM_RATE", "SHARED_COST", "PERSONAL_NUMBER", "UAN")
 _INTERNATIONAL_NETWORKS = "001"
 
 
-def check_destination(number: str, countries: frozenset[str] = frozenset()) -> None:
-    """DestinationNotAllowed for a high-cost number, or one outside `countries` (ISO regions) when given."""
+def check_destination(
+    number: str, countries: frozenset[str] = frozenset(), denied: frozenset[str] = HIGH_RISK_COUNTRIES
+) -> None:
+    """DestinationNotAllowed for a high-cost number, or one outside `countries` (ISO regions) when given, or,
+    without an allow-list, one in a `denied` country (by default the high-risk ones, domain.destinations)."""
     import phonenumbers
 
     parsed = phonenumbers.parse(number, None)
@@ -55,8 +59,11 @@ def check_destination(number: str, countries: frozenset[str] = frozenset()) -> N
         parsed, region
     ):
         raise DestinationNotAllowed("calls to premium-rate, shared-cost and personal numbers are not allowed")
-    if countries and (phonenumbers.region_code_for_number(parsed) or region) not in countries:
+    country = phonenumbers.region_code_for_number(parsed) or region
+    if countries and country not in countries:
         raise DestinationNotAllowed(f"calls to this country are not allowed; allowed: {', '.join(sorted(countries))}")
+    if not countries and country in denied:
+        raise DestinationNotAllowed("calls to this country are not allowed: a high-risk destination for toll fraud")
 
 
 def _in_high_cost_range(parsed: "phonenumbers.PhoneNumber", main_region: str) -> bool:

@@ -7,14 +7,14 @@ import uuid
 from datetime import datetime
 
 from calls_platform.domain.errors import ValidationError
+from calls_platform.domain.lookalikes import has_ignorable, skeleton
 
 MIN_PASSWORD_CHARS = 8
 # Long enough for any passphrase (ASVS asks to accept at least 64) yet bounded, so hashing cannot be abused.
 MAX_PASSWORD_CHARS = 1024
 MAX_EMAIL_CHARS = 254  # RFC 5321 path limit
 
-# A pragmatic shape check: one @, no spaces or control characters, a dot in the domain.
-_EMAIL = re.compile(r"[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+")
+_INVALID = "email must be a valid address, e.g. user@example.com"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,16 +33,30 @@ def normalize_email(raw: object) -> str:
         raise ValidationError("email must be a string")
     email = raw.strip()
     canonical = canonical_email(email)
-    if (
-        len(email) > MAX_EMAIL_CHARS
-        or not _EMAIL.fullmatch(canonical)
-        or any(map(_invisible, email + canonical))
-        or canonical.endswith(".")
-    ):
-        raise ValidationError("email must be a valid address, e.g. user@example.com")
+    if len(email) > MAX_EMAIL_CHARS or any(map(_invisible, email + canonical)) or canonical.endswith("."):
+        raise ValidationError(_INVALID)
+    if has_ignorable(email + canonical):  # variation selectors and other marks that render as nothing
+        raise ValidationError("email must not contain invisible characters")
+    _check_syntax(canonical)
     if any(len(_scripts(label)) > 1 for label in re.split(r"[@.]", canonical)):
         raise ValidationError("email must not mix scripts (e.g. Latin and Cyrillic) within one part")
     return unicodedata.normalize("NFKC", email)  # fullwidth and other compatibility forms folded, case kept
+
+
+def _check_syntax(address: str) -> None:
+    """RFC 5321/5322 syntax (with internationalised addresses) by `email-validator`, without DNS: `a@x..y`,
+    `.a@example.com` and `a,b@example.com` are no addresses."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValidationError(f"{_INVALID}: {error}") from None
+
+
+def email_skeleton(email: str) -> str:
+    """What the address looks like (TS #39 skeleton of its canonical form): two accounts never share one."""
+    return skeleton(canonical_email(email))
 
 
 def canonical_email(email: str) -> str:

@@ -5,7 +5,7 @@ import logging
 from datetime import timedelta
 
 from calls_platform.domain import history
-from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, parse_call_id
+from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, call_time_limit, parse_call_id
 from calls_platform.domain.errors import (
     CallAlreadyAnswered,
     CallAlreadyEnded,
@@ -22,11 +22,13 @@ from calls_platform.domain.phone import check_destination, mask, mask_numbers, p
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller
+from calls_platform.use_cases.call_limits import count_attempt
 from calls_platform.use_cases import live
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
     Metrics,
+    RateLimiter,
     SessionStore,
     UserRepository,
     VoiceToken,
@@ -46,6 +48,7 @@ class CallDeps:
     clock: Clock
     session_ttl: timedelta
     metrics: Metrics
+    limiter: RateLimiter
     limits: CallLimits = dataclasses.field(default_factory=CallLimits)
     heartbeat_grace: timedelta = timedelta(seconds=30)  # a live call's page silent longer than this: ended
 
@@ -61,14 +64,17 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     id in the live session (no second statement: status callbacks name the call and store the id)."""
     _check_provider_configured(deps)
     number = parse_e164(phone_number)
-    check_destination(number, deps.limits.countries)
+    check_destination(number, deps.limits.countries, deps.limits.denied_countries)
+    count_attempt(deps.limiter, deps.limits, caller)
     now = deps.clock.now()
     call = Call.start(caller.user_id, number, build_audio_offer(), now)
-    seconds_left = deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    left_today = deps.calls.open(caller, call, deps.limits, day_start)
+    seconds_left = call_time_limit(left_today, now, day_start, deps.limits.daily_minutes)
     deps.metrics.count("CallAttempts")
     try:
-        # The provider ends the call when today's minutes run out: the limit holds during the call, not only
-        # when it starts.
+        # The provider ends the call when today's minutes run out (or, past midnight, tomorrow's): the limit
+        # holds during the call, not only when it starts.
         call = call.placed(deps.voip.place_call(call, max_seconds=seconds_left))
     except VoipUnavailable as error:
         deps.metrics.count("VoipErrors")

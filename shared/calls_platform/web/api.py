@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 from chalice import Chalice, Response
 
@@ -22,11 +22,10 @@ from calls_platform import bootstrap, logs
 from calls_platform.domain.errors import (
     DomainError,
     MethodNotAllowed,
-    PayloadTooLarge,
     RetryLater,
-    UnsupportedMediaType,
     ValidationError,
 )
+from calls_platform.web.bodies import form, json_object, text_fields
 from calls_platform.web.errors import error_body, error_for_status, internal_error, status_of
 
 if TYPE_CHECKING:
@@ -34,8 +33,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES = 64 * 1024
-MAX_JSON_DEPTH = 32
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")  # all API Gateway routes
 _HEADERS = {"Content-Type": "application/json", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
@@ -166,12 +163,12 @@ def _parse(request: Any, route: Route, path_params: Mapping[str, str], context: 
         caller = signed_in(bootstrap.container().tokens, headers.get("authorization"))
     raw = request.raw_body or b""
     if route.body == "json":
-        body = _json_object(raw, headers.get("content-type"))
+        body = json_object(raw, headers.get("content-type"))
     elif route.body == "form":
-        body = _form(raw, headers.get("content-type"))
+        body = form(raw, headers.get("content-type"))
     else:
         body = {}
-    query = dict(request.query_params or {})
+    query = text_fields(dict(request.query_params or {}), "query parameter")
     call_id = body.get("call_id") or path_params.get("call_id")
     logs.call_id.set(call_id if isinstance(call_id, str) else None)
     source_ip = ((request.context or {}).get("identity") or {}).get("sourceIp") or "unknown"
@@ -185,17 +182,6 @@ def _public_url(route: Route, path_params: Mapping[str, str], query: Mapping[str
     return url + ("?" + urlencode(query) if query else "")
 
 
-def _form(raw: bytes, content_type: str | None) -> Mapping[str, str]:
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"request body must be at most {MAX_BODY_BYTES} bytes")
-    if not content_type or content_type.split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
-        raise UnsupportedMediaType("Content-Type must be application/x-www-form-urlencoded")
-    try:
-        return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
-    except (UnicodeDecodeError, ValueError):
-        raise ValidationError("request body must be form-encoded") from None
-
-
 _IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
 
@@ -207,55 +193,6 @@ def idempotency_key(request: ApiRequest) -> str | None:
     if not _IDEMPOTENCY_KEY.fullmatch(key):
         raise ValidationError("Idempotency-Key must be 1 to 255 visible ASCII characters")
     return key
-
-
-def _json_object(raw: bytes, content_type: str | None) -> Mapping[str, Any]:
-    if len(raw) > MAX_BODY_BYTES:
-        raise PayloadTooLarge(f"request body must be at most {MAX_BODY_BYTES} bytes")
-    # Required, not assumed: a cross-site form can POST text/plain or no type at all without a CORS preflight.
-    if not content_type or content_type.split(";")[0].strip().lower() != "application/json":
-        raise UnsupportedMediaType("Content-Type must be application/json")
-    if not raw.strip():
-        raise ValidationError("request body must be a JSON object")
-    try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-    except _DuplicateKey as error:
-        raise ValidationError(f"request body has the key {error.args[0]!r} twice") from None
-    except (UnicodeDecodeError, ValueError, RecursionError):
-        raise ValidationError("request body must be valid JSON") from None
-    if not isinstance(value, dict):
-        raise ValidationError("request body must be a JSON object")
-    if _depth(value) > MAX_JSON_DEPTH:  # deep bodies break what recurses later (idempotency's deepcopy)
-        raise ValidationError(f"request body must nest at most {MAX_JSON_DEPTH} levels")
-    return value
-
-
-class _DuplicateKey(ValueError):
-    """Two values for one key: which one is meant is ambiguous (and proxies may read the other one)."""
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    value: dict[str, Any] = {}
-    for key, item in pairs:
-        if key in value:
-            raise _DuplicateKey(key[:64])
-        value[key] = item
-    return value
-
-
-def _depth(value: Any) -> int:
-    """How deeply a parsed JSON value nests (without recursion: the value may be thousands deep)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        deepest = max(deepest, level)
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
-    return deepest
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
 
 
 def _api_shape(allowed: Mapping[str, Sequence[str]]) -> Callable[[Any, Callable[[Any], Response]], Response]:

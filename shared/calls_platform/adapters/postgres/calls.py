@@ -17,6 +17,7 @@ from calls_platform.adapters.postgres.rows import (
     with_caller_check,
 )
 from calls_platform.domain.calls import (
+    DAY,
     FINAL_STATUSES,
     LIVE_STATUSES,
     Call,
@@ -115,6 +116,13 @@ def _call(record: Mapping[str, Any]) -> Call:
     return Call(**{**fields, "status": CallStatus(fields["status"])}, end_reason=EndReason(reason) if reason else None)
 
 
+# domain.calls.day_share as SQL: the seconds of call `c`'s billed time (its duration, or for a live call the
+# billing rule up to the new call's start) that fall within today, counted from its answer (or its start).
+_DAY_SHARE = f"""GREATEST(0, floor(extract(epoch FROM (
+        LEAST(COALESCE(c.answer_time, c.start_time)
+              + make_interval(secs => COALESCE(c.duration, {_BILLED_SECONDS.format(at=":start_time")})), :day_end)
+        - GREATEST(COALESCE(c.answer_time, c.start_time), :day_start)))))::int"""
+
 # Opening a call within limits. `slot` is the lowest live slot free in this statement's snapshot; a
 # parallel statement that took it first makes ON CONFLICT skip the insert (it waits for that one to commit),
 # so a user never holds more live calls than slots. Seconds spent today: billed durations of ended calls,
@@ -125,8 +133,8 @@ _OPEN_CALL = f"""
         WHERE user_id = :user_id AND status IN ({_LIVE})
     ),
     spent AS (
-        SELECT COALESCE(sum(COALESCE(c.duration, {_BILLED_SECONDS.format(at=":start_time")})), 0) AS seconds
-        FROM calls c WHERE c.user_id = :user_id AND c.start_time >= :day_start
+        SELECT COALESCE(sum({_DAY_SHARE}), 0) AS seconds
+        FROM calls c WHERE c.user_id = :user_id AND c.start_time >= :lookback AND c.start_time < :day_end
     ),
     slot AS (
         SELECT s FROM generate_series(0, CAST(:live_slots AS int) - 1) AS s
@@ -174,6 +182,8 @@ class PgCallRepository:
             start_time=call.start_time,
             live_slots=limits.live_calls,
             day_start=day_start,
+            day_end=day_start + DAY,
+            lookback=day_start - DAY,  # no call lasts a day (MAX_CALL_SECONDS, the sweep): none before counts
             daily_seconds=limits.daily_minutes * 60,
         )
         if found["opened"]:

@@ -50,6 +50,12 @@ def sqlstate(error: DatabaseError) -> str:
     return detail.get("C", "") if isinstance(detail, dict) else ""
 
 
+def constraint(error: DatabaseError) -> str:
+    """The name of the constraint (or unique index) a statement violated, if Postgres said."""
+    detail = error.args[0] if error.args else None
+    return detail.get("n", "") if isinstance(detail, dict) else ""
+
+
 def open_connection(settings: DbSettings) -> pg8000.native.Connection:
     """A new connection with bounded connect and statement times; ServiceUnavailable if none can be had."""
     try:
