@@ -22,8 +22,11 @@ if TYPE_CHECKING:  # for their types only: each adapter is imported where it is 
     from calls_platform.adapters.metrics import EmfMetrics
     from calls_platform.adapters.postgres.database import Database, DbSettings
     from calls_platform.adapters.secrets import SecretsConfig
+    from calls_platform.use_cases.account_ports import Mailer, VerifiedEmails
+    from calls_platform.use_cases.accounts import AccountDeps
     from calls_platform.use_cases.auth import AuthDeps
     from calls_platform.use_cases.calls import CallDeps
+    from calls_platform.use_cases.login_codes import LoginCodes
     from calls_platform.use_cases.ports import (
         RateLimiter,
         RefreshTokenStore,
@@ -130,7 +133,43 @@ class Container:
             refresh_tokens=self.refresh_tokens,
             limiter=self.limiter,
             registrations_per_address=self.env.registrations_per_address,
+            codes=self._login_codes(),
         )
+
+    def _login_codes(self) -> LoginCodes:
+        from calls_platform.use_cases.login_codes import LoginCodes
+
+        return LoginCodes(self.accounts)
+
+    @functools.cached_property
+    def accounts(self) -> AccountDeps:
+        """What the account use cases need (use_cases/accounts.py, recovery.py, login_codes.py)."""
+        from calls_platform.adapters.passwords import Argon2Passwords
+        from calls_platform.adapters.postgres.accounts import PgAccounts
+        from calls_platform.use_cases.accounts import AccountDeps
+
+        env = self.env
+        return AccountDeps(
+            accounts=PgAccounts(self.database),
+            passwords=Argon2Passwords(),
+            limiter=self.limiter,
+            mailer=self.mailer,
+            calls=self.call_deps,
+            page_url=env.page_url or env.public_base_url,
+            emails_per_address=env.account_emails_per_hour,
+            emails_per_client=env.account_emails_per_client_per_hour,
+            reset_answer_seconds=env.password_reset_answer_ms / 1000,
+        )
+
+    @functools.cached_property
+    def mailer(self) -> Mailer:
+        def build() -> Mailer:
+            from calls_platform.adapters.email import DevLogMailer, SesMailer
+
+            ses = SesMailer(self._client("sesv2"), self.env.email_sender)
+            return DevLogMailer(ses) if self.env.email_dev_log == "1" else ses
+
+        return lazy(build)
 
     @functools.cached_property
     def refresh_tokens(self) -> RefreshTokenStore:
@@ -216,12 +255,21 @@ class Container:
             clock=SystemClock(),
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,
+            verified_emails=self._verified_emails(),
             limits=CallLimits(
                 live_calls=self.env.max_live_calls,
                 daily_minutes=self.env.daily_call_minutes,
                 countries=frozenset(c.strip().upper() for c in self.env.call_countries.split(",") if c.strip()),
             ),
         )
+
+    def _verified_emails(self) -> VerifiedEmails | None:
+        """Calls that cost money need a verified email: Twilio mode only (mock mode places no real calls)."""
+        if self.env.voip_provider != "twilio":
+            return None
+        from calls_platform.adapters.postgres.accounts import PgAccounts
+
+        return PgAccounts(self.database)
 
     @functools.cached_property
     def metrics(self) -> EmfMetrics:  # a Metrics port for the use cases; the container also flushes it

@@ -36,6 +36,13 @@ class Environment:
     max_live_calls: int = 1  # per user at a time
     daily_call_minutes: int = 120  # per user per UTC day
     call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: any
+    # Accounts (docs/accounts.md): the emails' sender and the page their links lead to.
+    email_sender: str = "no-reply@calls.localhost"
+    email_dev_log: str = ""  # "1": log each email sent with its link (the local stack only; never deployed)
+    page_url: str = ""  # empty: PUBLIC_BASE_URL (locally the gateway serves the page itself)
+    account_emails_per_hour: int = 5  # per email address and per account
+    account_emails_per_client_per_hour: int = 20
+    password_reset_answer_ms: int = 200  # every password-reset request answers no sooner (no timing leak)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -56,6 +63,12 @@ class Environment:
             "max_live_calls": "MAX_LIVE_CALLS_PER_USER",
             "daily_call_minutes": "DAILY_CALL_MINUTES_PER_USER",
             "call_countries": "CALL_ALLOWED_COUNTRIES",
+            "email_sender": "EMAIL_SENDER",
+            "email_dev_log": "EMAIL_DEV_LOG",
+            "page_url": "PAGE_URL",
+            "account_emails_per_hour": "ACCOUNT_EMAILS_PER_HOUR",
+            "account_emails_per_client_per_hour": "ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR",
+            "password_reset_answer_ms": "PASSWORD_RESET_ANSWER_MS",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

@@ -14,6 +14,7 @@ from calls_platform.domain.errors import (
     CallTerminationForbidden,
     ConfigurationError,
     DomainError,
+    EmailNotVerified,
     UnknownUser,
     VoipNotConfigured,
     VoipUnavailable,
@@ -22,6 +23,7 @@ from calls_platform.domain.phone import check_destination, mask, mask_numbers, p
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller
+from calls_platform.use_cases.account_ports import VerifiedEmails
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
@@ -46,6 +48,7 @@ class CallDeps:
     session_ttl: timedelta
     metrics: Metrics
     limits: CallLimits = dataclasses.field(default_factory=CallLimits)
+    verified_emails: VerifiedEmails | None = None  # set where calls cost money (Twilio): they need a verified email
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,6 +61,8 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     """Check the number, record the call within the user's limits (one statement), dial, keep the provider's
     id in the live session (no second statement: status callbacks name the call and store the id)."""
     _check_provider_configured(deps)
+    if deps.verified_emails is not None and not deps.verified_emails.is_verified(caller):
+        raise EmailNotVerified()
     number = parse_e164(phone_number)
     check_destination(number, deps.limits.countries)
     now = deps.clock.now()
