@@ -10,6 +10,8 @@ from datetime import datetime
 from calls_platform.domain.accounts import TokenPurpose, new_token, parse_token, token_hash
 from calls_platform.domain.calls import LIVE_STATUSES, Call, HistoryPosition
 from calls_platform.domain.errors import (
+    CallAlreadyEnded,
+    CallNotFound,
     DomainError,
     InvalidAccountToken,
     InvalidCredentials,
@@ -153,8 +155,8 @@ def delete_account(deps: AccountDeps, caller: Caller, password: object) -> None:
     for status in sorted(LIVE_STATUSES, key=lambda s: s.value):
         for call in deps.calls.calls.list_for_user(caller, deps.calls.limits.live_calls + 1, status=status):
             try:
-                calls.terminate_call(deps.calls, caller, call.call_id)
-            except DomainError as error:  # ended meanwhile: nothing left to hang up
+                calls.terminate_call(deps.calls, caller, str(call.call_id))
+            except (CallAlreadyEnded, CallNotFound) as error:  # ended meanwhile: nothing left to hang up
                 log.info("live call ended before deletion", extra={"call_id": str(call.call_id), "cause": error.code})
     if not deps.accounts.delete(caller.user_id, account.user.password_hash):
         raise UnknownUser()  # deleted meanwhile, or its password changed in between: nothing is half-done
