@@ -6,10 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
+import random
+import statistics
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from tests.conftest import unique_email
@@ -312,3 +317,53 @@ def test_unknown_tokens_and_fields(base_url):
     random_token = uuid.uuid4().hex + "abcdefghijk"
     assert_refused(post(base_url, "/api/auth/verify-email", {"token": random_token}), 400, "invalid_token")
     assert_refused(post(base_url, "/api/auth/password-reset", {"email": "not an email"}), 400, "validation_error")
+
+
+@pytest.fixture
+def lenient_email_limits(monkeypatch):
+    """Limits high enough for hundreds of reset requests (the workers read the environment when they start)."""
+    monkeypatch.setenv("ACCOUNT_EMAILS_PER_HOUR", "100000")
+    monkeypatch.setenv("ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR", "100000")
+
+
+def test_reset_requests_reveal_no_account_by_status_body_or_time(lenient_email_limits, base_url):
+    """200 samples, interleaved: addresses with an account (each request sends a link) and without."""
+    known = [sign_up(base_url) for _ in range(10)]
+    samples = [(True, known[i % 10]) if i % 2 else (False, unique_email()) for i in range(200)]
+    random.Random(19).shuffle(samples)
+
+    def timed(sample):
+        started = time.perf_counter()
+        answer = post(base_url, "/api/auth/password-reset", {"email": sample[1]})
+        return sample[0], answer.status_code, answer.text, time.perf_counter() - started
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(timed, samples))
+    assert {(status, text) for _, status, text, _ in results} == {(202, results[0][2])}  # one answer for all
+    has = [t for exists, _, _, t in results if exists]
+    hasnt = [t for exists, _, _, t in results if not exists]
+    gap = statistics.median(has) - statistics.median(hasnt)
+    assert abs(gap) < 0.015, (statistics.median(has), statistics.median(hasnt))
+    assert sum(len(sent_to(address)) for address in known) == 10 + 100  # sign-up links, then a reset link each
+
+
+@pytest.mark.parametrize("dev_log", ["1", ""])
+def test_no_log_line_holds_a_token_but_the_development_one(endpoint, caplog, monkeypatch, dev_log):
+    """Through the functions' own apps, every log record formatted as the functions write it."""
+    from calls_platform import bootstrap
+    from calls_platform.logs import JsonFormatter
+
+    monkeypatch.setenv("EMAIL_DEV_LOG", dev_log)
+    bootstrap.reset()
+    caplog.set_level(logging.DEBUG)
+    email = unique_email()
+    endpoint("register").call("POST", "/api/auth/register", {"email": email, "password": PASSWORD})
+    endpoint("password_reset").call("POST", "/api/auth/password-reset", {"email": email})
+    verify, reset = token_in(sent_to(email)[0], "verify"), token_in(last(email), "reset")
+    endpoint("verify_email").call("POST", "/api/auth/verify-email", {"token": verify})
+    endpoint("password_reset_confirm").call(
+        "POST", "/api/auth/password-reset/confirm", {"token": reset, "password": "x" * 10}
+    )
+    lines = [(r.name, JsonFormatter().format(r)) for r in caplog.records]
+    holding = [name for name, line in lines if verify in line or reset in line]
+    assert holding == (["email-dev", "email-dev"] if dev_log else [])
