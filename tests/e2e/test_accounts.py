@@ -367,3 +367,12 @@ def test_no_log_line_holds_a_token_but_the_development_one(endpoint, caplog, mon
     lines = [(r.name, JsonFormatter().format(r)) for r in caplog.records]
     holding = [name for name, line in lines if verify in line or reset in line]
     assert holding == (["email-dev", "email-dev"] if dev_log else [])
+
+
+def test_reset_requests_are_limited_per_address_alike_for_every_address(base_url):
+    known, unknown = sign_up(base_url), unique_email()
+    for address in (known, unknown):
+        answers = [post(base_url, "/api/auth/password-reset", {"email": address}) for _ in range(6)]
+        assert [a.status_code for a in answers] == [202] * 5 + [429]
+        assert int(answers[-1].headers["Retry-After"]) > 0
+    assert len(sent_to(known)) == 1 + 5
