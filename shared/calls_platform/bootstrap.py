@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # for their types only: each adapter is imported where it is 
     from calls_platform.use_cases.calls import CallDeps
     from calls_platform.use_cases.login_codes import LoginCodes
     from calls_platform.use_cases.ports import (
+        PasswordHasher,
         RateLimiter,
         RefreshTokenStore,
         SessionStore,
@@ -122,13 +123,21 @@ class Container:
         return JwtTokens(self.app_secret().get("jwt_secret", ""), self.env.access_token_ttl)
 
     @functools.cached_property
+    def passwords(self) -> PasswordHasher:
+        def build() -> PasswordHasher:
+            from calls_platform.adapters.passwords import Argon2Passwords
+
+            return Argon2Passwords()
+
+        return lazy(build)  # verifying an email or exporting calls hashes nothing
+
+    @functools.cached_property
     def auth(self) -> AuthDeps:
-        from calls_platform.adapters.passwords import Argon2Passwords
         from calls_platform.use_cases.auth import AuthDeps
 
         return AuthDeps(
             users=self.users,
-            passwords=Argon2Passwords(),
+            passwords=self.passwords,
             tokens=lazy(lambda: self.tokens),  # registering needs no token key
             refresh_tokens=self.refresh_tokens,
             limiter=self.limiter,
@@ -144,14 +153,13 @@ class Container:
     @functools.cached_property
     def accounts(self) -> AccountDeps:
         """What the account use cases need (use_cases/accounts.py, recovery.py, login_codes.py)."""
-        from calls_platform.adapters.passwords import Argon2Passwords
         from calls_platform.adapters.postgres.accounts import PgAccounts
         from calls_platform.use_cases.accounts import AccountDeps
 
         env = self.env
         return AccountDeps(
             accounts=PgAccounts(self.database),
-            passwords=Argon2Passwords(),
+            passwords=self.passwords,
             limiter=self.limiter,
             mailer=self.mailer,
             calls=self.call_deps,

@@ -84,3 +84,10 @@ def test_each_email_names_its_link_once_in_both_languages(language):
         assert email.text.count(link) == 1 and email.link == link
     code = emails.login_code("a@example.com", language, "01234567")
     assert code.text.count("01234567") == 1 and code.code == "01234567" and code.link is None
+
+
+def test_a_revoked_family_stays_revoked_as_long_as_a_refresh_token_lives():
+    from calls_platform.adapters import tokens
+    from calls_platform.adapters.postgres import accounts
+
+    assert accounts.REFRESH_TTL_SECONDS == tokens.REFRESH_TTL_SECONDS

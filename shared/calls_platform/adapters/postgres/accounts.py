@@ -10,10 +10,13 @@ from typing import Any
 
 from calls_platform.adapters.postgres.database import Database
 from calls_platform.adapters.postgres.rows import SIGNED_IN, caller_params, checked, with_caller_check
-from calls_platform.adapters.tokens import REFRESH_TTL_SECONDS
 from calls_platform.domain.accounts import TokenPurpose
 from calls_platform.domain.users import Caller, User, canonical_email
 from calls_platform.use_cases.account_ports import Account
+
+# How long a revoked family must stay revoked: the longest a refresh token lives (adapters/tokens.py's
+# REFRESH_TTL_SECONDS, not imported: that would load PyJWT into functions that never touch a token).
+REFRESH_TTL_SECONDS = 30 * 24 * 3600
 
 _ACCOUNT_COLUMNS = (
     "user_id, email, password_hash, created_at, email_verified_at IS NOT NULL AS email_verified, failed_logins"
