@@ -50,6 +50,22 @@ SAMPLES: dict[str, tuple[str, dict[str, str], str]] = {
     "refresh": ("/api/auth/refresh", {}, '{"refresh_token": "<refresh_token from POST /api/auth/login>"}'),
     "logout": ("/api/auth/logout", {}, '{"refresh_token": "<refresh_token from POST /api/auth/login>"}'),
     "voice_token": ("/api/voice/token", {"Authorization": SAMPLE_TOKEN}, ""),
+    "verify_email": ("/api/auth/verify-email", {}, '{"token": "<token from the link\'s #verify=>"}'),
+    "resend_verification": ("/api/auth/verify-email/resend", {"Authorization": SAMPLE_TOKEN}, ""),
+    "get_account": ("/api/account", {"Authorization": SAMPLE_TOKEN}, ""),
+    "delete_account": ("/api/account", {"Authorization": SAMPLE_TOKEN}, '{"password": "password123"}'),
+    "password_reset": ("/api/auth/password-reset", {}, '{"email": "test@example.com"}'),
+    "password_reset_confirm": (
+        "/api/auth/password-reset/confirm",
+        {},
+        '{"token": "<token from the link\'s #reset=>", "password": "a new passphrase"}',
+    ),
+    "change_password": (
+        "/api/auth/password",
+        {"Authorization": SAMPLE_TOKEN},
+        '{"current_password": "password123", "new_password": "a new passphrase"}',
+    ),
+    "export_calls": ("/api/calls/export", {"Authorization": SAMPLE_TOKEN}, ""),
     "twilio_status": (
         "/api/webhooks/twilio/status",
         {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "<signature>"},

@@ -1,4 +1,5 @@
-"""Creates what the functions expect to find in AWS: the app and database secrets, the sessions table."""
+"""Creates what the functions expect to find in AWS: the app and database secrets, the tables, the verified
+email sender."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ def seed(
     sessions_table: str,
     idempotency_table: str,
     rate_limit_table: str,
+    email_sender: str,
 ) -> None:
     session = boto3.session.Session()
     secrets = session.client("secretsmanager")
@@ -37,6 +39,15 @@ def seed(
         (rate_limit_table, "key", "expires_at"),
     ):
         create_table(dynamodb, table, key, ttl)
+    verify_sender(session.client("sesv2"), email_sender)
+
+
+def verify_sender(client: Any, sender: str) -> None:
+    """SES sends only from a verified identity (moto checks it as SES does); in AWS the deployer verifies it."""
+    try:
+        client.create_email_identity(EmailIdentity=sender)
+    except client.exceptions.AlreadyExistsException:
+        return
 
 
 def create_table(client: Any, table: str, key: str, ttl_attribute: str) -> None:

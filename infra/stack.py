@@ -11,6 +11,8 @@ from infra.embedded_postgres import EmbeddedPostgres
 from infra.local_aws import MotoServer, configured_endpoint, use_local_credentials
 from infra.settings import LOCAL_DIR, LocalSettings
 
+EMAIL_SENDER = "no-reply@calls.localhost"  # verified in moto's SES by the seed
+
 __all__ = ["APP_SECRET_ID", "DB_SECRET_ID", "IDEMPOTENCY_TABLE", "RATE_LIMIT_TABLE", "SESSIONS_TABLE", "LocalStack"]
 
 
@@ -73,6 +75,8 @@ class LocalStack:
             "RATE_LIMIT_TABLE": RATE_LIMIT_TABLE,
             "VOIP_PROVIDER": self.settings.voip_provider,
             "PUBLIC_BASE_URL": self.settings.public_base_url,
+            "EMAIL_SENDER": EMAIL_SENDER,
+            "EMAIL_DEV_LOG": "1",  # `make run` logs each email with its link (docs/accounts.md); never deployed
             **({"MAX_CALL_SECONDS": self.settings.max_call_seconds} if self.settings.max_call_seconds else {}),
         }
 
@@ -116,6 +120,7 @@ class LocalStack:
             SESSIONS_TABLE,
             IDEMPOTENCY_TABLE,
             RATE_LIMIT_TABLE,
+            EMAIL_SENDER,
         )
 
     def migrate(self) -> dict[str, Any]:

@@ -22,10 +22,14 @@ if TYPE_CHECKING:  # for their types only: each adapter is imported where it is 
     from calls_platform.adapters.metrics import EmfMetrics
     from calls_platform.adapters.postgres.database import Database, DbSettings
     from calls_platform.adapters.secrets import SecretsConfig
+    from calls_platform.use_cases.account_ports import Mailer, VerifiedEmails
+    from calls_platform.use_cases.accounts import AccountDeps
     from calls_platform.use_cases.auth import AuthDeps
     from calls_platform.use_cases.calls import CallDeps
     from calls_platform.use_cases.contacts import ContactDeps
+    from calls_platform.use_cases.login_codes import LoginCodes
     from calls_platform.use_cases.ports import (
+        PasswordHasher,
         RateLimiter,
         RefreshTokenStore,
         SessionStore,
@@ -120,18 +124,61 @@ class Container:
         return JwtTokens(self.app_secret().get("jwt_secret", ""), self.env.access_token_ttl)
 
     @functools.cached_property
+    def passwords(self) -> PasswordHasher:
+        def build() -> PasswordHasher:
+            from calls_platform.adapters.passwords import Argon2Passwords
+
+            return Argon2Passwords()
+
+        return lazy(build)  # verifying an email or exporting calls hashes nothing
+
+    @functools.cached_property
     def auth(self) -> AuthDeps:
-        from calls_platform.adapters.passwords import Argon2Passwords
         from calls_platform.use_cases.auth import AuthDeps
 
         return AuthDeps(
             users=self.users,
-            passwords=Argon2Passwords(),
+            passwords=self.passwords,
             tokens=lazy(lambda: self.tokens),  # registering needs no token key
             refresh_tokens=self.refresh_tokens,
             limiter=self.limiter,
             registrations_per_address=self.env.registrations_per_address,
+            codes=self._login_codes(),
         )
+
+    def _login_codes(self) -> LoginCodes:
+        from calls_platform.use_cases.login_codes import LoginCodes
+
+        return LoginCodes(self.accounts)
+
+    @functools.cached_property
+    def accounts(self) -> AccountDeps:
+        """What the account use cases need (use_cases/accounts.py, recovery.py, login_codes.py)."""
+        from calls_platform.adapters.postgres.accounts import PgAccounts
+        from calls_platform.use_cases.accounts import AccountDeps
+
+        env = self.env
+        return AccountDeps(
+            accounts=PgAccounts(self.database),
+            passwords=self.passwords,
+            limiter=self.limiter,
+            mailer=self.mailer,
+            calls=self.call_deps,
+            page_url=env.page_url or env.public_base_url,
+            emails_per_address=env.account_emails_per_hour,
+            emails_per_client=env.account_emails_per_client_per_hour,
+            reset_answer_seconds=env.password_reset_answer_ms / 1000,
+        )
+
+    @functools.cached_property
+    def mailer(self) -> Mailer:
+        def build() -> Mailer:
+            from calls_platform.adapters.email import DevLogMailer, SesMailer
+
+            ses = SesMailer(self._client("sesv2"), self.env.email_sender)
+            return DevLogMailer(ses) if self.env.email_dev_log == "1" else ses
+
+        return lazy(build)
 
     @functools.cached_property
     def refresh_tokens(self) -> RefreshTokenStore:
@@ -219,6 +266,7 @@ class Container:
             session_ttl=timedelta(seconds=self.env.session_ttl),
             metrics=self.metrics,
             heartbeat_grace=timedelta(seconds=self.env.heartbeat_grace),
+            verified_emails=self._verified_emails(),
             limits=CallLimits(
                 live_calls=self.env.max_live_calls,
                 daily_minutes=self.env.daily_call_minutes,
@@ -230,6 +278,14 @@ class Container:
             ),
             limiter=self.limiter,
         )
+
+    def _verified_emails(self) -> VerifiedEmails | None:
+        """Calls that cost money need a verified email: Twilio mode only (mock mode places no real calls)."""
+        if self.env.voip_provider != "twilio":
+            return None
+        from calls_platform.adapters.postgres.accounts import PgAccounts
+
+        return PgAccounts(self.database)
 
     @functools.cached_property
     def contact_deps(self) -> ContactDeps:

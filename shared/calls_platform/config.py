@@ -40,6 +40,13 @@ class Environment:
     call_attempts_per_hour: int = 30  # per user, placed or not
     heartbeat_grace: int = 30  # seconds a live call's page may stay silent before the sweep ends the call
     max_contacts: int = 1000  # per user
+    # Accounts (docs/accounts.md): the emails' sender and the page their links lead to.
+    email_sender: str = "no-reply@calls.localhost"
+    email_dev_log: str = ""  # "1": log each email sent with its link (the local stack only; never deployed)
+    page_url: str = ""  # empty: PUBLIC_BASE_URL (locally the gateway serves the page itself)
+    account_emails_per_hour: int = 5  # per email address and per account
+    account_emails_per_client_per_hour: int = 20
+    password_reset_answer_ms: int = 200  # every password-reset request answers no sooner (no timing leak)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -64,6 +71,12 @@ class Environment:
             "call_attempts_per_hour": "CALL_ATTEMPTS_PER_USER_PER_HOUR",
             "heartbeat_grace": "CALL_HEARTBEAT_GRACE_SECONDS",
             "max_contacts": "MAX_CONTACTS_PER_USER",
+            "email_sender": "EMAIL_SENDER",
+            "email_dev_log": "EMAIL_DEV_LOG",
+            "page_url": "PAGE_URL",
+            "account_emails_per_hour": "ACCOUNT_EMAILS_PER_HOUR",
+            "account_emails_per_client_per_hour": "ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR",
+            "password_reset_answer_ms": "PASSWORD_RESET_ANSWER_MS",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

@@ -111,10 +111,37 @@ def test_least_privilege_table_access():
         "DeleteContactFunction",
         "AnswerCallFunction",
         "MigrateFunction",
+        "VerifyEmailFunction",
+        "GetAccountFunction",
+        "PasswordResetConfirmFunction",
+        "ExportCallsFunction",
+    }
+    # Emailed tokens and password checks are limited (docs/accounts.md); deletion hangs up a live call first.
+    for name in ("ResendVerificationFunction", "PasswordResetFunction", "ChangePasswordFunction"):
+        assert table_actions[name] == {limits: {"dynamodb:UpdateItem"}}
+    assert table_actions["DeleteAccountFunction"] == {
+        limits: {"dynamodb:UpdateItem"},
+        sessions: {"dynamodb:DeleteItem"},
     }
     assert not readers_only & set(table_actions)
     for props in functions().values():  # nothing gets a wildcard
         assert all("*" not in json.dumps(s["Resource"]) for s in statements(props))
+
+
+def test_only_the_functions_that_email_may_send_and_only_from_the_sender():
+    senders = {
+        name
+        for name, props in functions().items()
+        for statement in statements(props)
+        if "ses:SendEmail" in statement["Action"]
+    }
+    expected = {"Register", "Login", "ResendVerification", "PasswordReset", "ChangePassword"}
+    assert senders == {f"{name}Function" for name in expected}
+    for name in senders:
+        [statement] = [s for s in statements(functions()[name]) if "ses:SendEmail" in s["Action"]]
+        assert statement["Action"] == ["ses:SendEmail"]
+        assert "${EmailSender}" in json.dumps(statement["Resource"])
+    assert template()["Globals"]["Function"]["Environment"]["Variables"]["EMAIL_SENDER"] == {"!Ref": "EmailSender"}
 
 
 def test_each_function_reads_only_the_secrets_it_uses():

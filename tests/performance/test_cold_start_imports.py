@@ -5,11 +5,17 @@ import json
 import pytest
 
 from infra.template import ROOT
-from tests.support.function_needs import HEAVY, NEEDS
+from tests.support.function_needs import ACCOUNT_NEEDS, HEAVY, NEEDS
 from tests.support.probes import cold_start, run_probe
 
-# The samples name a call nobody has: those functions answer "no such call", which is still a served request.
-CALL_NOT_FOUND = {"get_call": "call_not_found", "terminate_call": "call_not_found"}
+# The samples name a call nobody has, or a token nobody was sent: those functions answer "no such call" or
+# "invalid token", which is still a served request.
+CALL_NOT_FOUND = {
+    "get_call": "call_not_found",
+    "terminate_call": "call_not_found",
+    "verify_email": "invalid_token",
+    "password_reset_confirm": "invalid_token",
+}
 
 
 def sample_event(function: str, user: dict) -> dict:
@@ -28,14 +34,14 @@ def assert_served(function: str, probe: dict) -> None:
     assert probe["status"] < 300 or probe["error"] == CALL_NOT_FOUND.get(function), probe
 
 
-@pytest.mark.parametrize("function", sorted(NEEDS))
+@pytest.mark.parametrize("function", sorted({**NEEDS, **ACCOUNT_NEEDS}))
 def test_a_cold_start_loads_only_what_the_function_uses(stack, db, user, function, tmp_path):
     event_file = tmp_path / "event.json"
     event_file.write_text(json.dumps(sample_event(function, user)))
     probe = cold_start(function, "app", str(event_file), json.dumps(HEAVY), VOIP_PROVIDER="mock")
     assert_served(function, probe)
     assert "twilio" not in probe["loaded"]
-    assert set(probe["loaded"]) <= NEEDS[function].heavy, probe["loaded"]
+    assert set(probe["loaded"]) <= {**NEEDS, **ACCOUNT_NEEDS}[function].heavy, probe["loaded"]
 
 
 def test_a_wrongly_routed_request_is_not_taken_for_served(stack, db, user, tmp_path):

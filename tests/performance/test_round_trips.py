@@ -38,7 +38,8 @@ def test_register_is_one_statement_and_the_address_limit(endpoint, warm):
             "POST", "/api/auth/register", {"email": "rt@example.com", "password": "password123"}
         ),
     )
-    assert counts == {"postgres": 1, "dynamodb.TransactWriteItems": 1}  # registrations per address
+    # The user, then its verification token; the address limit; the verification email.
+    assert counts == {"postgres": 2, "dynamodb.TransactWriteItems": 1, "sesv2.SendEmail": 1}
 
 
 def test_login_is_one_statement_and_the_limit_reserved_then_given_back(endpoint, user, warm):
@@ -48,8 +49,9 @@ def test_login_is_one_statement_and_the_limit_reserved_then_given_back(endpoint,
             "POST", "/api/auth/login", {"email": user["email"], "password": user["password"]}
         ),
     )
-    # The attempt is counted before the password is checked (atomically), and given back once it succeeds.
-    assert counts == {"postgres": 1, "dynamodb.TransactWriteItems": 2}
+    # The attempt is counted before the password is checked (atomically), and given back once it succeeds; the
+    # account is read, then its new token family noted (so that a password change can end it).
+    assert counts == {"postgres": 2, "dynamodb.TransactWriteItems": 2}
 
 
 def test_initiate_is_one_statement_and_the_session_write(endpoint, user, warm):

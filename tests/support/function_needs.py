@@ -40,3 +40,16 @@ NEEDS: dict[str, Needs] = {
     # was logged out before handing one out).
     "voice_token": Needs(("jwt",), ("app",), postgres=False),
 }
+
+# The account's own functions (docs/accounts.md), checked by the cold-start test (the benchmark has no sample
+# request for them yet). Emails go through SES: boto3, which every secret brings anyway.
+ACCOUNT_NEEDS: dict[str, Needs] = {
+    "verify_email": Needs(("pg8000.native",), ("db",)),
+    "password_reset": Needs(("pg8000.native",), ("db",), dynamodb=1),  # emails asked for
+    "password_reset_confirm": Needs(("pg8000.native", "argon2"), ("db",), password="hash"),
+    "resend_verification": Needs(("pg8000.native", "jwt"), ("app", "db"), dynamodb=1),
+    "get_account": Needs(("pg8000.native", "jwt"), ("app", "db")),
+    "change_password": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=2, password="verify"),
+    "delete_account": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=2, password="verify"),
+    "export_calls": Needs(("pg8000.native", "jwt"), ("app", "db")),
+}

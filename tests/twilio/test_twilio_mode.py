@@ -124,8 +124,9 @@ def test_the_same_key_with_another_body_is_422(twilio_mode, fake_twilio, endpoin
     assert len(fake_twilio.creates()) == 1
 
 
-def test_keys_are_per_user(twilio_mode, fake_twilio, endpoint, user):
+def test_keys_are_per_user(twilio_mode, fake_twilio, endpoint, user, db):
     endpoint("register").call("POST", "/api/auth/register", {"email": "second@example.com", "password": "password123"})
+    db.run("UPDATE users SET email_verified_at = now()")  # Twilio mode calls from verified accounts only
     token = endpoint("login").call(
         "POST", "/api/auth/login", {"email": "second@example.com", "password": "password123"}
     )
@@ -335,3 +336,21 @@ def test_a_signed_callback_with_a_30_digit_duration_is_400(twilio_mode, endpoint
     params = {"CallSid": sid, "CallStatus": "completed", "CallDuration": "9" * 30}
     assert_error(status_callback(endpoint, twilio_mode, params), 400, "validation_error", "CallDuration")
     assert stored(db, call["call_id"])[0] != "completed"
+
+
+def test_an_unverified_account_dials_nothing(twilio_mode, fake_twilio, endpoint, db):
+    """Calls cost money in Twilio mode: an account whose email is not verified is refused before any dialling,
+    and once it follows its link it can call."""
+    from tests.conftest import unique_email
+    from tests.support.emails import last, token_in
+
+    email = unique_email()
+    endpoint("register").call("POST", "/api/auth/register", {"email": email, "password": "password123"})
+    token = endpoint("login").call("POST", "/api/auth/login", {"email": email, "password": "password123"}).json
+    unverified = {"token": token["access_token"]}
+    assert_error(initiate(endpoint, unverified), 403, "email_not_verified")
+    assert fake_twilio.creates() == [] and db.run("SELECT count(*) FROM calls") == [[0]]
+    verify = {"token": token_in(last(email), "verify")}
+    assert endpoint("verify_email").call("POST", "/api/auth/verify-email", verify).status_code == 200
+    assert initiate(endpoint, unverified).status_code == 201
+    assert len(fake_twilio.creates()) == 1

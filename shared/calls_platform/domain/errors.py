@@ -180,6 +180,33 @@ class DailyMinutesExceeded(RetryLater):
     code = "daily_minutes_exceeded"
 
 
+class EmailNotVerified(DomainError):
+    """Calls that cost money (Twilio mode) need a verified email address: refused before anything is dialled."""
+
+    code = "email_not_verified"
+
+    def __init__(self) -> None:
+        super().__init__("verify your email address before placing calls; we sent you a link (you can ask again)")
+
+
+class InvalidAccountToken(DomainError):
+    """A verification or reset token that is unknown, used, expired, or was issued under another password."""
+
+    code = "invalid_token"
+
+    def __init__(self) -> None:
+        super().__init__("this link is invalid or has expired; ask for a new one")
+
+
+class LoginCodeRequired(DomainError):
+    """After many failed logins, a sign-in from an address the account never used needs the emailed code."""
+
+    code = "login_code_required"
+
+    def __init__(self) -> None:
+        super().__init__("a sign-in code was sent to the account's email address; enter it as login_code")
+
+
 class SignatureRejected(DomainError):
     """A provider webhook whose signature is missing or wrong."""
 

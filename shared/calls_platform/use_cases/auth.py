@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from typing import TYPE_CHECKING
 
+from calls_platform.domain.accounts import parse_login_code
 from calls_platform.domain.errors import InvalidCredentials, TooManyRequests, Unauthorized
 from calls_platform.domain.users import (
     Caller,
@@ -26,6 +28,9 @@ from calls_platform.use_cases.ports import (
     UserRepository,
 )
 
+if TYPE_CHECKING:
+    from calls_platform.use_cases.login_codes import LoginCodes
+
 log = logging.getLogger(__name__)
 
 # Failed logins. Each attempt is counted before the password is checked (atomically: parallel guesses cannot
@@ -42,6 +47,9 @@ ACCOUNT_WINDOW_S = 60
 FAILURES_PER_ACCOUNT = 10
 REGISTRATION_WINDOW_S = 3600
 KNOWN_ADDRESS_S = 30 * 24 * 3600
+# NIST SP 800-63B: after this many consecutive failures, a sign-in from an address the account never signed
+# in from also needs a one-time code emailed to the owner (use_cases/login_codes.py); known addresses do not.
+FAILURES_BEFORE_CODE = 100
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,6 +60,7 @@ class AuthDeps:
     refresh_tokens: RefreshTokenStore
     limiter: RateLimiter
     registrations_per_address: int = 10  # an hour
+    codes: LoginCodes | None = None  # consecutive failures and emailed sign-in codes (None: not counted)
 
 
 def register(deps: AuthDeps, email: object, password: object, client_ip: str | None = None) -> User:
@@ -80,9 +89,17 @@ def _login_limits(address: str, client_ip: str) -> list[Limit]:
     ]
 
 
-def login(deps: AuthDeps, email: object, password: object, client_ip: str = "unknown") -> IssuedToken:
+def login(
+    deps: AuthDeps,
+    email: object,
+    password: object,
+    client_ip: str = "unknown",
+    login_code: object = None,
+    language: str = "en",
+) -> IssuedToken:
     address = normalize_email(email)
     secret = login_password(password)
+    code = parse_login_code(login_code)
     limits = _login_limits(address, client_ip)
     known = f"login:known:{client_ip}:{_account_key(address)}"
     decision = deps.limiter.reserve(limits)  # counted as a failure until it proves otherwise
@@ -93,13 +110,20 @@ def login(deps: AuthDeps, email: object, password: object, client_ip: str = "unk
         # A defender's signal: guessing at an account, or someone keeping its owner out (README, lock-out).
         log.warning("login throttled", extra={"client_ip": client_ip, "retry_after": decision.retry_after})
         raise TooManyRequests("too many failed logins; try again later", decision.retry_after)
-    user = deps.users.get_by_email(address)
+    user, failures = deps.codes.find(address) if deps.codes else (deps.users.get_by_email(address), 0)
     if user is None:
         deps.passwords.burn(secret)  # as slow as a wrong password: the answer must not reveal the address
-    if user is None or not deps.passwords.verify(user.password_hash, secret):
+    right = user is not None and deps.passwords.verify(user.password_hash, secret)
+    if deps.codes and user is not None and failures >= FAILURES_BEFORE_CODE and not deps.limiter.remembered(known):
+        deps.codes.require(user, right, code, language)  # the same refusal whether the password was right or not
+    if user is None or not right:
         log.info("login failed", extra={"user_id": str(user.user_id) if user else None})
+        if deps.codes and user is not None:
+            deps.codes.failed(user)
         raise InvalidCredentials()
     deps.limiter.release(limits, remember=(known, KNOWN_ADDRESS_S))
+    if deps.codes:
+        return deps.codes.signed_in(user, deps.tokens)
     return deps.tokens.issue(user.user_id)
 
 

@@ -14,6 +14,7 @@ from calls_platform.domain.errors import (
     CallTerminationForbidden,
     ConfigurationError,
     DomainError,
+    EmailNotVerified,
     UnknownUser,
     VoipNotConfigured,
     VoipUnavailable,
@@ -22,8 +23,9 @@ from calls_platform.domain.phone import check_destination, mask, mask_numbers, p
 from calls_platform.domain.sdp import build_audio_offer, check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases.call_limits import count_attempt
 from calls_platform.use_cases import live
+from calls_platform.use_cases.account_ports import VerifiedEmails
+from calls_platform.use_cases.call_limits import count_attempt
 from calls_platform.use_cases.ports import (
     CallRepository,
     Clock,
@@ -51,6 +53,7 @@ class CallDeps:
     limiter: RateLimiter
     limits: CallLimits = dataclasses.field(default_factory=CallLimits)
     heartbeat_grace: timedelta = timedelta(seconds=30)  # a live call's page silent longer than this: ended
+    verified_emails: VerifiedEmails | None = None  # set where calls cost money (Twilio): they need a verified email
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,6 +66,8 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     """Check the number, record the call within the user's limits (one statement), dial, keep the provider's
     id in the live session (no second statement: status callbacks name the call and store the id)."""
     _check_provider_configured(deps)
+    if deps.verified_emails is not None and not deps.verified_emails.is_verified(caller):
+        raise EmailNotVerified()
     number = parse_e164(phone_number)
     check_destination(number, deps.limits.countries, deps.limits.denied_countries)
     count_attempt(deps.limiter, deps.limits, caller)

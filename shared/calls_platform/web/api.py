@@ -63,6 +63,22 @@ View = Callable[[ApiRequest], tuple[int, Any]]
 
 
 @dataclasses.dataclass(frozen=True)
+class TextBody:
+    """A view's payload that is not JSON (the CSV export), sent as it is, as a download named `filename`."""
+
+    text: str
+    content_type: str
+    filename: str
+
+
+def email_language(request: ApiRequest) -> str:
+    """The language of the emails a request sends: its `language` field, else its Accept-Language."""
+    from calls_platform.domain.accounts import choose_language
+
+    return choose_language(request.field("language"), request.headers.get("accept-language"))
+
+
+@dataclasses.dataclass(frozen=True)
 class Route:
     method: str
     path: str
@@ -106,6 +122,16 @@ def json_response(status: int, payload: Any, headers: Mapping[str, str] | None =
     return Response(body=json.dumps(payload, default=str), status_code=status, headers={**_HEADERS, **(headers or {})})
 
 
+def text_response(status: int, payload: TextBody) -> Response:
+    disposition = f'attachment; filename="{payload.filename}"'
+    headers: dict[str, str | list[str]] = {
+        **_HEADERS,
+        "Content-Type": payload.content_type,
+        "Content-Disposition": disposition,
+    }
+    return Response(body=payload.text, status_code=status, headers=headers)
+
+
 def error_response(error: DomainError) -> Response:
     """The error in the API's shape, with its status and the headers it calls for (Retry-After, Allow)."""
     headers: dict[str, str | list[str]] = {**_HEADERS}
@@ -130,6 +156,8 @@ def _handler(app: Chalice, name: str, route: Route) -> Callable[..., Response]:
             return error_response(internal_error())
         finally:
             _end_of_invocation()
+        if isinstance(payload, TextBody):
+            return text_response(status, payload)
         return json_response(status, payload)
 
     handle.__name__ = route.view.__name__

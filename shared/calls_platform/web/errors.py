@@ -12,12 +12,15 @@ from calls_platform.domain import errors as e
 # For a status that several errors share, the first listed is the generic one `error_for_status` returns.
 STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.ValidationError: 400,
+    e.InvalidAccountToken: 400,
     e.Unauthorized: 401,
     e.InvalidCredentials: 401,
+    e.LoginCodeRequired: 401,
     e.SignatureRejected: 403,
     e.CallTerminationForbidden: 403,
     e.CallAnswerForbidden: 403,
     e.DestinationNotAllowed: 403,
+    e.EmailNotVerified: 403,
     e.NotFound: 404,
     e.CallNotFound: 404,
     e.ContactNotFound: 404,
