@@ -36,6 +36,7 @@ class Environment:
     max_live_calls: int = 1  # per user at a time
     daily_call_minutes: int = 120  # per user per UTC day
     call_countries: str = ""  # ISO region codes allowed as destinations, comma-separated; empty: any
+    media_peer_url: str = ""  # mock mode: the local media service (set by the local stack only); empty: none
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -56,6 +57,7 @@ class Environment:
             "max_live_calls": "MAX_LIVE_CALLS_PER_USER",
             "daily_call_minutes": "DAILY_CALL_MINUTES_PER_USER",
             "call_countries": "CALL_ALLOWED_COUNTRIES",
+            "media_peer_url": "MEDIA_PEER_URL",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

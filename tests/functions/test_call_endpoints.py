@@ -3,6 +3,7 @@ history and health, their errors, metrics and log lines."""
 
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -160,13 +161,34 @@ def answer(endpoint, token, call_id, sdp=CHROMIUM_ANSWER):
     )
 
 
-def test_answer_stores_the_sdp_and_connects_a_mock_call(endpoint, user):
+def test_answer_stores_the_sdp_and_the_media_peer_answers_after_ringing(endpoint, user):
+    """The stack's media peer (infra/media/) holds the offer: real ICE candidates on loopback; the browser's
+    answer only stores the SDP, and the mock callee answering (its report, ~2 s of ringing later) makes the
+    call active and stamps the answer time."""
     call = initiate(endpoint, user["token"]).json
+    assert "a=candidate:" in call["sdp_offer"] and "127.0.0.1" in call["sdp_offer"]
     response = answer(endpoint, user["token"], call["call_id"])
     assert response.status_code == 200, response.body
     body = response.json
+    assert body["status"] in ("connecting", "ringing") and body["sdp_answer"] == CHROMIUM_ANSWER
+    assert body["sdp_offer"] == call["sdp_offer"] and body["answer_time"] is None
+    deadline = time.monotonic() + 6
+    while body["status"] != "active" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        body = endpoint("get_call").call("GET", f"/api/calls/{call['call_id']}", token=user["token"]).json
+    assert body["status"] == "active" and body["answer_time"]
+
+
+def test_without_a_media_peer_the_offer_is_synthesized_and_the_answer_connects(endpoint, user, monkeypatch):
+    """Mock mode deployed (no media service): today's synthesized offer, and the answer connects the call."""
+    from calls_platform import bootstrap
+
+    monkeypatch.delenv("MEDIA_PEER_URL")
+    bootstrap.reset()
+    call = initiate(endpoint, user["token"]).json
+    assert "a=candidate:" not in call["sdp_offer"]
+    body = answer(endpoint, user["token"], call["call_id"]).json
     assert body["status"] == "active" and body["answer_time"] and body["sdp_answer"] == CHROMIUM_ANSWER
-    assert body["sdp_offer"] == call["sdp_offer"]
 
 
 def test_answer_errors(endpoint, user):

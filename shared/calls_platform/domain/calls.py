@@ -35,6 +35,7 @@ class EndReason(enum.StrEnum):
     TIMEOUT = "timeout"
     CANCELED = "canceled"
     BROWSER_NOT_ANSWERED = "browser_not_answered"  # the caller's browser never took its leg: nothing dialled
+    CONNECTION_LOST = "connection_lost"  # the call's media failed or its peer went away
 
 
 FINAL_STATUSES = frozenset(
@@ -96,6 +97,9 @@ class Call:
             sdp_offer=sdp_offer,
             start_time=now,
         )
+
+    def with_offer(self, sdp_offer: str) -> Call:
+        return dataclasses.replace(self, sdp_offer=sdp_offer)
 
     def placed(self, provider_call_id: str) -> Call:
         return dataclasses.replace(self, provider_call_id=provider_call_id)

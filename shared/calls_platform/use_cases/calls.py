@@ -19,7 +19,7 @@ from calls_platform.domain.errors import (
     VoipUnavailable,
 )
 from calls_platform.domain.phone import check_destination, mask, mask_numbers, parse_e164
-from calls_platform.domain.sdp import build_audio_offer, check_answer
+from calls_platform.domain.sdp import check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller
 from calls_platform.use_cases.ports import (
@@ -61,7 +61,8 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     number = parse_e164(phone_number)
     check_destination(number, deps.limits.countries)
     now = deps.clock.now()
-    call = Call.start(caller.user_id, number, build_audio_offer(), now)
+    call = Call.start(caller.user_id, number, "", now)
+    call = call.with_offer(deps.voip.audio_offer(call))  # before anything is recorded: no offer, no call
     seconds_left = deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
     deps.metrics.count("CallAttempts")
     try:
@@ -320,6 +321,7 @@ def answer_call(deps: CallDeps, caller: Caller, call_id: object, sdp_answer: obj
         raise CallNotFound()
     if not stored.moved:  # another request answered or ended it in between
         _check_answerable(stored.call)
+    deps.voip.accept_answer(stored.call, answer)
     log.info("call answered", extra={"call_id": str(call.call_id), "status": stored.call.status.value})
     return stored.call
 
