@@ -95,7 +95,9 @@ async function end(reason) {
   }
   live.terminating = reason;
   try {
-    await deps.api("POST", "/api/calls/terminate", { call_id: call.call_id });
+    // A lost media connection is said so: history then shows why, not "you hung up".
+    const why = reason === "connection_lost" ? { reason } : {};
+    await deps.api("POST", "/api/calls/terminate", { call_id: call.call_id, ...why });
   } catch (error) {
     if (error.type !== "call_already_ended") deps.say(errorText(error.type));
     const known = await deps.api("GET", `/api/calls/${call.call_id}`).catch(() => null);
@@ -145,7 +147,7 @@ function onEngine(event) {
     show("active");
     startTimer(null);
   } else if (event.type === "ended" && live.call) {
-    if (event.reason === "connection_failed") deps.say(errorText("connection_failed"));
+    if (event.reason === "connection_failed" || event.reason === "connection_lost") deps.say(errorText("connection_failed"));
     end(event.reason || "unknown");
   } else if (event.type === "warning" && event.code === "network" && live.call) {
     deps.say(t("warning.network")); // call quality, not a lost connection

@@ -127,7 +127,8 @@ async function main() {
   session.configure({ apiBaseUrl: config.apiBaseUrl, expired: onExpired });
   const create = config.voipProvider === "twilio" ? twilioEngine : browserEngine;
   const ended = () => loadHistory(0).catch(failed);
-  engine = setupCall(session.api, (emit) => create({ api: session.api, emit }), say, ended);
+  const realMedia = Boolean(config.realMedia);
+  engine = setupCall(session.api, (emit) => create({ api: session.api, emit, realMedia }), say, ended);
   setupDialer((number) => ($("call-button").disabled = !number));
   setupHistory(session.api, (e164) => {
     setNumber(e164);

@@ -145,6 +145,16 @@ def parse_call_id(raw: object) -> uuid.UUID:
         raise ValidationError("call_id must be a UUID, e.g. 3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c") from None
 
 
+def parse_hang_up_reason(raw: object) -> EndReason:
+    """Why the caller's page ends its own call: it hung up, or (its only other word) the media connection was
+    lost. Nothing else: a caller cannot say the callee hung up."""
+    if raw is None:
+        return EndReason.CALLER_HUNG_UP
+    if raw != EndReason.CONNECTION_LOST.value:
+        raise ValidationError("reason, when given, must be 'connection_lost'")
+    return EndReason.CONNECTION_LOST
+
+
 @dataclasses.dataclass(frozen=True)
 class HistoryPosition:
     """Where a page of history ends: the next page holds calls strictly older than this one."""

@@ -5,7 +5,14 @@ import logging
 from datetime import timedelta
 
 from calls_platform.domain import history
-from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, parse_call_id
+from calls_platform.domain.calls import (
+    Call,
+    CallLimits,
+    CallStatus,
+    EndReason,
+    parse_call_id,
+    parse_hang_up_reason,
+)
 from calls_platform.domain.errors import (
     CallAlreadyAnswered,
     CallAlreadyEnded,
@@ -131,11 +138,11 @@ def _mark_failed(deps: CallDeps, call: Call) -> None:
         log.error("could not mark unplaced call as failed", extra=extra)
 
 
-def terminate_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
+def terminate_call(deps: CallDeps, caller: Caller, call_id: object, reason: object = None) -> Call:
+    """The caller ends the call: hung up, or (said by its page) its media connection was lost."""
     cid = parse_call_id(call_id)
-    moved = deps.calls.transition(
-        cid, CallStatus.COMPLETED, deps.clock.now(), owner=caller, reason=EndReason.CALLER_HUNG_UP
-    )
+    why = parse_hang_up_reason(reason)
+    moved = deps.calls.transition(cid, CallStatus.COMPLETED, deps.clock.now(), owner=caller, reason=why)
     if moved is None:
         raise CallNotFound()
     call = moved.call
