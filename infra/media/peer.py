@@ -50,6 +50,7 @@ class CallPeer:
         await self.close()
 
     async def close(self) -> None:
+        self.ended = True  # a close of ours is no lost connection
         self.track.silence()
         for task in list(self._tasks):
             if task is not asyncio.current_task():
@@ -98,7 +99,9 @@ class CallPeer:
     async def _on_state(self) -> None:
         state = self.pc.connectionState
         log.info("media connection %s", state, extra={"call_id": self.call_id})
-        if state == "failed" and not self.ended:
+        # Failed (ICE, DTLS, or the browser's consent expired: aioice checks it every 5 s), or closed by the
+        # browser (its DTLS close alert: the tab went away): the call lost its media.
+        if state in ("failed", "closed") and not self.ended:
             await self._end("connection-lost")
 
     def _on_digit(self, digit: str) -> None:

@@ -135,6 +135,27 @@ async def send_digit(sender, pc, digit: str) -> None:
         await sender.transport._send_rtp(bytes(packet.serialize()))
 
 
+def test_a_caller_that_goes_away_mid_call_is_a_lost_connection(run):
+    async def scenario():
+        reports: list[tuple[str, str, float]] = []
+        service, runner, base = await started(reports)
+        async with aiohttp.ClientSession() as http:
+            client = Client(base, http)
+            await client.call("c-gone", "+4915123456789")
+            while len(reports) < 2:
+                await asyncio.sleep(0.05)
+            gone = time.monotonic()
+            await client.pc.close()  # the tab closed: no hang-up request, only its DTLS close alert
+            while len(reports) < 3 and time.monotonic() < gone + 5:
+                await asyncio.sleep(0.05)
+            assert [w for _, w, _ in reports] == ["ringing", "in-progress", "connection-lost"]
+            assert reports[2][2] - gone < 2.0
+            assert "c-gone" not in service.peers
+        await runner.cleanup()
+
+    run(scenario())
+
+
 @pytest.mark.parametrize(
     ("number", "words"),
     [
