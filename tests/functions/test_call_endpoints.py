@@ -74,6 +74,18 @@ def test_terminate_completes_with_duration(endpoint, user, dynamodb):
     assert call["session_id"] not in session_ids(dynamodb)
 
 
+def test_terminate_says_why_when_the_pages_media_connection_was_lost(endpoint, user):
+    """The only reason a caller may give; anything else is refused before the call changes."""
+    terminate = endpoint("terminate_call")
+    call = initiate(endpoint, user["token"]).json
+    bad = {"call_id": call["call_id"], "reason": "callee_hung_up"}
+    assert_error(terminate.call("POST", "/api/calls/terminate", bad, token=user["token"]), 400, "validation_error")
+    lost = {"call_id": call["call_id"], "reason": "connection_lost"}
+    assert terminate.call("POST", "/api/calls/terminate", lost, token=user["token"]).status_code == 200
+    mine = endpoint("get_call").call("GET", f"/api/calls/{call['call_id']}", token=user["token"]).json
+    assert (mine["status"], mine["end_reason"]) == ("completed", "connection_lost")
+
+
 def test_terminate_errors(endpoint, user):
     other = user["token"]
     call = initiate(endpoint, other).json
