@@ -294,11 +294,14 @@ class FakeVoip:
         self.fail_place: str | None = None
         self.fail_hang_up = False
         self.answers: list[tuple[uuid.UUID, str]] = []  # the browser's answers, as handed to the provider
+        self.fail_offer: str | None = None  # the media peer holding the offer is down
 
     def ensure_configured(self) -> None:
         pass
 
     def audio_offer(self, call: Call) -> str:
+        if self.fail_offer:
+            raise VoipUnavailable(self.fail_offer)
         return build_audio_offer()
 
     def accept_answer(self, call: Call, sdp_answer: str) -> None:

@@ -68,8 +68,7 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     number = parse_e164(phone_number)
     check_destination(number, deps.limits.countries)
     now = deps.clock.now()
-    call = Call.start(caller.user_id, number, "", now)
-    call = call.with_offer(deps.voip.audio_offer(call))  # before anything is recorded: no offer, no call
+    call = _with_offer(deps, Call.start(caller.user_id, number, "", now))
     seconds_left = deps.calls.open(caller, call, deps.limits, now.replace(hour=0, minute=0, second=0, microsecond=0))
     deps.metrics.count("CallAttempts")
     try:
@@ -91,6 +90,17 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     deps.metrics.count("CallsInitiated")
     log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
     return InitiatedCall(call, deps.voice_tokens.issue(caller.user_id))
+
+
+def _with_offer(deps: CallDeps, call: Call) -> Call:
+    """The media's offer comes first: without one (the media peer down), nothing is recorded or dialled."""
+    try:
+        return call.with_offer(deps.voip.audio_offer(call))
+    except VoipUnavailable as error:
+        deps.metrics.count("VoipErrors")
+        extra = {"call_id": str(call.call_id), "phone_number": mask(call.phone_number), "cause": error.cause}
+        log.error("failed to initiate voip call", extra=extra)
+        raise
 
 
 def _check_provider_configured(deps: CallDeps) -> None:
