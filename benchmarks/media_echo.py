@@ -45,11 +45,11 @@ async def _listen(track: Any, onsets: list[float]) -> None:
 async def _one_call(base: str, post_answer: str, offer_body: dict, settle: float, bursts: int) -> list[float]:
     """One call: offer from `base`, answer, wait `settle`, then `bursts` bursts; the round trip of each."""
     import aiohttp
-    from aiortc import RTCPeerConnection, RTCSessionDescription
+    from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
     from tests.support.audio import BurstTrack
 
-    pc = RTCPeerConnection()
+    pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     mic = BurstTrack(ON, OFF)
     mic.muted = True
     heard: list[float] = []
@@ -152,7 +152,7 @@ def _wait(url: str) -> None:
 def relay_main(port: int) -> None:
     """The floor: aiortc's own relay, nothing else (the received track is the sender's track)."""
     from aiohttp import web
-    from aiortc import RTCPeerConnection, RTCSessionDescription
+    from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
     from infra.media import dtmf, loopback
 
@@ -161,7 +161,7 @@ def relay_main(port: int) -> None:
     peers: list[RTCPeerConnection] = []
 
     async def offer(request: web.Request) -> web.Response:
-        pc = RTCPeerConnection()
+        pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         sender = pc.addTransceiver("audio", direction="sendrecv").sender
         pc.on("track", sender.replaceTrack)
         peers[:] = [pc]

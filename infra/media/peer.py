@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
+from aiortc import MediaStreamTrack, RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError
 
 from infra.media import dtmf
@@ -26,7 +26,8 @@ class CallPeer:
         self.ended = False
         self.digits: list[str] = []
         self.track = CalleeTrack()
-        self.pc = RTCPeerConnection()
+        # No ICE servers: aiortc would otherwise ask Google's STUN server and offer a public address.
+        self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.pc.addTrack(self.track)
         self.pc.on("track", self._on_track)
         self.pc.on("connectionstatechange", self._on_state)

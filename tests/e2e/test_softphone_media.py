@@ -145,26 +145,43 @@ def test_each_scripted_callee_ends_with_its_own_words_on_the_page_and_in_history
     page.context.close()
 
 
+# The browser's connection fails `ms` after it is made (as Firefox's ICE does when nobody answers it).
+FAIL_AFTER = """(ms) => {
+  const Real = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Real {
+    constructor(...args) {
+      super(...args);
+      setTimeout(() => {
+        Object.defineProperty(this, "connectionState", { value: "failed" });
+        this.dispatchEvent(new Event("connectionstatechange"));
+      }, ms);
+    }
+  };
+}"""
+
+
+def test_a_connection_the_browser_loses_mid_call_is_lost_in_history_not_hung_up(browser, base_url, db):
+    page = signed_in(browser, base_url)
+    by = page.get_by_test_id
+    page.evaluate(FAIL_AFTER, 4000)  # after the callee answered (2 s of ringing)
+    call(page, "(415) 555-0199")
+    expect(by("call-status")).to_have_text("Talking", timeout=10000)
+    expect(by("call-status")).to_have_text("Call ended: the connection was lost", timeout=10000)
+    expect(by("history").locator("li").first).to_contain_text("the connection was lost")
+    [(status, reason)] = db.run("SELECT status, end_reason FROM calls")
+    assert (status, reason) == ("completed", "connection_lost")  # the page said why on terminate
+    shot(page, "lost-by-the-browser")
+    assert not page.errors
+    page.context.close()
+
+
 def test_without_a_media_peer_ice_that_cannot_complete_ends_nothing(browser, base_url, db, monkeypatch):
     """Mock mode deployed: the offer has no peer behind it, config.json says media is not real, and a browser
     whose ICE gives up (Firefox does after ~6 s; here it is made to at once) keeps the call."""
     monkeypatch.delenv("MEDIA_PEER_URL")  # before the gateway's first request: its workers read it then
     page = signed_in(browser, base_url)
     assert page.evaluate("async () => (await (await fetch('config.json')).json()).realMedia") is False
-    page.evaluate(
-        """() => {
-      const Real = window.RTCPeerConnection;
-      window.RTCPeerConnection = class extends Real {
-        constructor(...args) {
-          super(...args);
-          setTimeout(() => {
-            Object.defineProperty(this, "connectionState", { value: "failed" });
-            this.dispatchEvent(new Event("connectionstatechange"));
-          }, 500);
-        }
-      };
-    }"""
-    )
+    page.evaluate(FAIL_AFTER, 500)
     call(page, "(415) 555-0199")
     expect(page.get_by_test_id("call-status")).to_have_text("Talking")  # the answer connects a mock call
     page.wait_for_timeout(2000)
