@@ -402,6 +402,13 @@ def password_hashing(runs: int) -> dict[str, float]:
 # ---- the run ---------------------------------------------------------------------------------------------
 
 
+def media_echo(stack: Any, quick: bool) -> dict[str, Any]:
+    """The echo round trip through mock mode's media peer beside a bare aiortc relay (benchmarks/media_echo.py)."""
+    from benchmarks.media_echo import measure
+
+    return {**measure(stack.media.url, rounds=1 if quick else 3, bursts=8), "machine": machine()}
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -429,14 +436,19 @@ def main() -> int:
 
         logging.disable(logging.INFO)  # log lines would be measured as well; Lambda ships them asynchronously
         api = Api()
-        results: dict[str, Any] = {"machine": machine()}
+        # BENCH_ONLY=media_echo (comma-separated sections) re-takes those and keeps the other figures of the last run.
+        only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
+        results: dict[str, Any] = json.loads(RESULTS.read_text()) if only else {"machine": machine()}
         sections = {
             "cold_start": lambda: cold_start_runs(api, 3 if quick else 11),
             "warm": lambda: warm_overhead(api, 10 if quick else 40),
             "history_at_scale": lambda: history_at_scale(api, 10 if quick else 30),
             "password_hashing": lambda: password_hashing(3 if quick else 7),
+            "media_echo": lambda: media_echo(stack, quick),
         }
         for name, measure in sections.items():
+            if only and name not in only:
+                continue
             results[name] = measure()
             PARTIAL.write_text(json.dumps(results, indent=2) + "\n")  # a long run keeps what it measured
     finally:
@@ -465,6 +477,10 @@ def print_table(results: dict) -> None:
         print(f"  {page:<20} {row['small']:>8} ms {row['large']:>8} ms   ratio {row['ratio']}")
     hashing = results["password_hashing"]
     print(f"\npassword hashing ({hashing['params']}): hash {hashing['hash_ms']} ms, verify {hashing['verify_ms']} ms")
+    echo = results["media_echo"]
+    print(f"\necho round trip through the mock media peer, loopback ({echo['goal']}; {echo['samples']} bursts)")
+    print(f"  median {echo['median_ms']} ms, p95 {echo['p95_ms']} ms; bare aiortc relay (floor) median")
+    print(f"  {echo['floor_median_ms']} ms, p95 {echo['floor_p95_ms']} ms; ratio {echo['ratio']}")
     print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
 
 

@@ -68,4 +68,6 @@ def voip_provider() -> str:
 
 def page_config() -> bytes:
     """What the page needs to know about its API; in AWS the stack writes the same file next to the page."""
-    return json.dumps({"apiBaseUrl": "", "voipProvider": voip_provider()}).encode()
+    # realMedia: a media peer answers mock calls (the local stack's), so a failed connection is a lost call.
+    real_media = voip_provider() == "twilio" or bool(os.environ.get("MEDIA_PEER_URL"))
+    return json.dumps({"apiBaseUrl": "", "voipProvider": voip_provider(), "realMedia": real_media}).encode()

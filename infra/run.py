@@ -77,6 +77,7 @@ def main() -> int:
             postgres=f"{stack.db_host}:{stack.db_port}",
             aws=os.environ["AWS_ENDPOINT_URL"],
             migrations=stack.migrated,
+            media_peer=stack.media.url if stack.media else "none (Twilio mode)",
         )
         gateway = concurrent_gateway()
         try:

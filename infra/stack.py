@@ -9,6 +9,7 @@ from typing import Any
 from calls_platform.config import APP_SECRET_ID, DB_SECRET_ID, IDEMPOTENCY_TABLE, RATE_LIMIT_TABLE, SESSIONS_TABLE
 from infra.embedded_postgres import EmbeddedPostgres
 from infra.local_aws import MotoServer, configured_endpoint, use_local_credentials
+from infra.media.process import MediaPeerProcess
 from infra.settings import LOCAL_DIR, LocalSettings
 
 EMAIL_SENDER = "no-reply@calls.localhost"  # verified in moto's SES by the seed
@@ -26,6 +27,7 @@ class LocalStack:
         self.pg_port = pg_port or settings.postgres_port
         self.postgres: EmbeddedPostgres | None = None
         self.moto: MotoServer | None = None
+        self.media: MediaPeerProcess | None = None
         self.migrated: dict[str, Any] = {}
 
     @property
@@ -43,6 +45,7 @@ class LocalStack:
             self.configure_functions()
             self.seed()
             self.migrated = self.migrate()
+            self._start_media()
         except BaseException:
             self.stop()
             raise
@@ -65,6 +68,14 @@ class LocalStack:
             endpoint = self.moto.endpoint
         use_local_credentials(endpoint)
 
+    def _start_media(self) -> None:
+        """Mock mode's callee: a real WebRTC peer (infra/media/), after the database it reports calls to."""
+        if self.settings.voip_provider != "mock":
+            return
+        self.media = MediaPeerProcess()
+        self.media.start()
+        self.configure_functions()
+
     def functions_config(self) -> dict[str, str]:
         """What each deployed function reads from its environment: secret ids, table names, provider."""
         return {
@@ -78,6 +89,7 @@ class LocalStack:
             "EMAIL_SENDER": EMAIL_SENDER,
             "EMAIL_DEV_LOG": "1",  # `make run` logs each email with its link (docs/accounts.md); never deployed
             **({"MAX_CALL_SECONDS": self.settings.max_call_seconds} if self.settings.max_call_seconds else {}),
+            **({"MEDIA_PEER_URL": self.media.url} if self.media else {}),
         }
 
     def configure_functions(self) -> None:
@@ -141,6 +153,10 @@ class LocalStack:
         """Stops what it started: the database first (it would outlive this process), even if moto fails."""
         postgres, self.postgres = self.postgres, None
         moto, self.moto = self.moto, None
+        media, self.media = self.media, None
+        if media is not None:
+            media.stop()
+            os.environ.pop("MEDIA_PEER_URL", None)
         try:
             if postgres is not None:
                 postgres.stop()

@@ -9,7 +9,8 @@ from calls_platform.web.presenters import ended_call_json
 
 
 def terminate_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
-    call = calls.terminate_call(bootstrap.container().call_deps, request.caller, request.field("call_id"))
+    deps = bootstrap.container().call_deps
+    call = calls.terminate_call(deps, request.caller, request.field("call_id"), request.field("reason"))
     return 200, ended_call_json(call)
 
 

@@ -220,9 +220,9 @@ class Container:
             from calls_platform.adapters.voip.twilio import twilio_provider
 
             return twilio_provider(self.app_secret(), self.env.public_base_url, self.env.max_call_seconds)
-        from calls_platform.adapters.voip.mock import MockVoipProvider
+        from calls_platform.adapters.voip.mock import MediaPeerProvider, MockVoipProvider
 
-        return MockVoipProvider()
+        return MediaPeerProvider(self.env.media_peer_url) if self.env.media_peer_url else MockVoipProvider()
 
     @functools.cached_property
     def voice_tokens(self) -> VoiceTokens:

@@ -47,6 +47,7 @@ class Environment:
     account_emails_per_hour: int = 5  # per email address and per account
     account_emails_per_client_per_hour: int = 20
     password_reset_answer_ms: int = 200  # every password-reset request answers no sooner (no timing leak)
+    media_peer_url: str = ""  # mock mode: the local media service (set by the local stack only); empty: none
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -77,6 +78,7 @@ class Environment:
             "account_emails_per_hour": "ACCOUNT_EMAILS_PER_HOUR",
             "account_emails_per_client_per_hour": "ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR",
             "password_reset_answer_ms": "PASSWORD_RESET_ANSWER_MS",
+            "media_peer_url": "MEDIA_PEER_URL",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

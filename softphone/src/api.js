@@ -58,7 +58,8 @@ export function client(request) {
     call: (callId) => request("GET", `/api/calls/${encodeURIComponent(callId)}`),
     answer: (callId, sdpAnswer) =>
       request("POST", "/api/calls/answer", { body: { call_id: callId, sdp_answer: sdpAnswer } }),
-    terminate: (callId) => request("POST", "/api/calls/terminate", { body: { call_id: callId } }),
+    terminate: (callId, reason) =>
+      request("POST", "/api/calls/terminate", { body: { call_id: callId, ...(reason ? { reason } : {}) } }),
     history: ({ limit, cursor, status }) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor) query.set("cursor", cursor);

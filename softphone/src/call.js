@@ -108,7 +108,8 @@ async function terminate(reason) {
   const call = live.call;
   live.reason = reason;
   try {
-    await deps.api.terminate(call.call_id);
+    // A lost media connection is said so: history then shows why, not "you hung up".
+    await deps.api.terminate(call.call_id, reason === "connection_lost" ? reason : undefined);
   } catch (error) {
     if (error.type !== "call_already_ended") deps.say(errorText(error.type));
     const report = await known(call);
@@ -167,7 +168,8 @@ function onEngine(event) {
     if (ours) fire(event.type === "ringing" ? "ringing" : "answered");
   } else if (event.type === "ended") {
     if (!ours) return;
-    if (event.reason === "connection_failed") deps.say(errorText("connection_failed"));
+    if (event.reason === "connection_failed" || event.reason === "connection_lost")
+      deps.say(errorText("connection_failed"));
     lost(event.reason || "unknown");
   } else if (event.type === "warning" && event.code === "network") {
     if (ours) deps.say(t("warning.network")); // call quality, not a lost connection

@@ -131,7 +131,8 @@ async function main() {
   const create = config.voipProvider === "twilio" ? twilioEngine : browserEngine;
   const api = client(session.request);
   const ended = () => loadHistory(0).catch(failed);
-  engine = setupCall(api, (emit) => checked(create({ api, emit })), say, ended);
+  const realMedia = Boolean(config.realMedia);
+  engine = setupCall(api, (emit) => checked(create({ api, emit, realMedia })), say, ended);
   setupDialer((number) => ($("call-button").disabled = !number));
   setupHistory(
     api,

@@ -37,8 +37,14 @@ class NoHangUp:  # a provider adapter that forgot hang_up
     def ensure_configured(self) -> None:
         pass
 
+    def audio_offer(self, call: Call) -> str:
+        return "v=0"
+
     def place_call(self, call: Call) -> str:
         return "id"
+
+    def accept_answer(self, call: Call, sdp_answer: str) -> None:
+        pass
 """
 
 

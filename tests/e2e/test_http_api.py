@@ -46,7 +46,8 @@ def test_query_strings_do_not_change_routing(base_url):
 def test_the_page_learns_its_api_from_config_json(base_url):
     config = requests.get(f"{base_url}/config.json", timeout=10)
     assert config.status_code == 200 and config.headers["Content-Type"] == "application/json"
-    assert config.json() == {"apiBaseUrl": "", "voipProvider": "mock"}
+    # realMedia: the stack's media peer answers mock calls (docs/mock-media.md)
+    assert config.json() == {"apiBaseUrl": "", "voipProvider": "mock", "realMedia": True}
 
 
 def test_contacts_and_the_live_call_over_http(base_url):

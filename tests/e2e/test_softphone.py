@@ -178,12 +178,13 @@ def test_a_person_signs_up_calls_browses_history_and_signs_out(browser, base_url
     audit(page, f"{shot}-4-dialler")
 
     by("call-button").click()
-    expect(by("call-status")).to_have_text(words["talking"])  # the server accepted Chromium's answer
+    # The media peer's callee rings (~2 s), then answers: the server's status says so.
+    expect(by("call-status")).to_have_text(words["talking"], timeout=10000)
     expect(by("call-timer")).to_have_text("0:01", timeout=3000)
     by("mute-button").click()
     expect(by("mute-button")).to_have_attribute("aria-pressed", "true")
     by("dtmf-1").click()
-    expect(by("dtmf-1")).to_be_disabled()  # the mock's media sends no tones: the keypad says so
+    expect(by("dtmf-1")).to_be_enabled()  # the media peer negotiated telephone-event: the tone went out
     audit(page, f"{shot}-5-in-call")
     by("hangup-button").click()
     expect(by("call-status")).to_contain_text(words["hung_up"])
@@ -326,7 +327,7 @@ def test_keyboard_only_call_that_the_other_side_ends_is_shown_ended_with_the_rea
     page.keyboard.press("Enter")
     expect(page.locator("#mic-status")).not_to_be_empty()
     page.keyboard.press("Escape")
-    expect(by("call-status")).to_have_text("Talking")
+    expect(by("call-status")).to_have_text("Talking", timeout=10000)
     expect(by("hangup-button")).to_be_focused()
     db.run(
         "UPDATE calls SET status = 'completed', end_time = now(), duration = 1, end_reason = 'callee_hung_up'"

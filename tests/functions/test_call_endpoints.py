@@ -3,6 +3,7 @@ history and health, their errors, metrics and log lines."""
 
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -71,6 +72,18 @@ def test_terminate_completes_with_duration(endpoint, user, dynamodb):
     assert response.status_code == 200
     assert response.json == {"call_id": call["call_id"], "duration": 0, "status": "completed"}
     assert call["session_id"] not in session_ids(dynamodb)
+
+
+def test_terminate_says_why_when_the_pages_media_connection_was_lost(endpoint, user):
+    """The only reason a caller may give; anything else is refused before the call changes."""
+    terminate = endpoint("terminate_call")
+    call = initiate(endpoint, user["token"]).json
+    bad = {"call_id": call["call_id"], "reason": "callee_hung_up"}
+    assert_error(terminate.call("POST", "/api/calls/terminate", bad, token=user["token"]), 400, "validation_error")
+    lost = {"call_id": call["call_id"], "reason": "connection_lost"}
+    assert terminate.call("POST", "/api/calls/terminate", lost, token=user["token"]).status_code == 200
+    mine = endpoint("get_call").call("GET", f"/api/calls/{call['call_id']}", token=user["token"]).json
+    assert (mine["status"], mine["end_reason"]) == ("completed", "connection_lost")
 
 
 def test_terminate_errors(endpoint, user):
@@ -161,13 +174,34 @@ def answer(endpoint, token, call_id, sdp=CHROMIUM_ANSWER):
     )
 
 
-def test_answer_stores_the_sdp_and_connects_a_mock_call(endpoint, user):
+def test_answer_stores_the_sdp_and_the_media_peer_answers_after_ringing(endpoint, user):
+    """The stack's media peer (infra/media/) holds the offer: real ICE candidates on loopback; the browser's
+    answer only stores the SDP, and the mock callee answering (its report, ~2 s of ringing later) makes the
+    call active and stamps the answer time."""
     call = initiate(endpoint, user["token"]).json
+    assert "a=candidate:" in call["sdp_offer"] and "127.0.0.1" in call["sdp_offer"]
     response = answer(endpoint, user["token"], call["call_id"])
     assert response.status_code == 200, response.body
     body = response.json
+    assert body["status"] in ("connecting", "ringing") and body["sdp_answer"] == CHROMIUM_ANSWER
+    assert body["sdp_offer"] == call["sdp_offer"] and body["answer_time"] is None
+    deadline = time.monotonic() + 6
+    while body["status"] != "active" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        body = endpoint("get_call").call("GET", f"/api/calls/{call['call_id']}", token=user["token"]).json
+    assert body["status"] == "active" and body["answer_time"]
+
+
+def test_without_a_media_peer_the_offer_is_synthesized_and_the_answer_connects(endpoint, user, monkeypatch):
+    """Mock mode deployed (no media service): today's synthesized offer, and the answer connects the call."""
+    from calls_platform import bootstrap
+
+    monkeypatch.delenv("MEDIA_PEER_URL")
+    bootstrap.reset()
+    call = initiate(endpoint, user["token"]).json
+    assert "a=candidate:" not in call["sdp_offer"]
+    body = answer(endpoint, user["token"], call["call_id"]).json
     assert body["status"] == "active" and body["answer_time"] and body["sdp_answer"] == CHROMIUM_ANSWER
-    assert body["sdp_offer"] == call["sdp_offer"]
 
 
 def test_answer_errors(endpoint, user):

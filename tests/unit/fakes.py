@@ -30,6 +30,7 @@ from calls_platform.domain.errors import (
     VoipUnavailable,
 )
 from calls_platform.domain.history import HistoryEntry, HistorySearch
+from calls_platform.domain.sdp import build_audio_offer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller, User, canonical_email, email_skeleton
 from calls_platform.use_cases.auth import AuthDeps
@@ -403,9 +404,19 @@ class FakeVoip:
         self.hung_up: list[str] = []
         self.fail_place: str | None = None
         self.fail_hang_up = False
+        self.answers: list[tuple[uuid.UUID, str]] = []  # the browser's answers, as handed to the provider
+        self.fail_offer: str | None = None  # the media peer holding the offer is down
 
     def ensure_configured(self) -> None:
         pass
+
+    def audio_offer(self, call: Call) -> str:
+        if self.fail_offer:
+            raise VoipUnavailable(self.fail_offer)
+        return build_audio_offer()
+
+    def accept_answer(self, call: Call, sdp_answer: str) -> None:
+        self.answers.append((call.call_id, sdp_answer))
 
     def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         if self.fail_place:

@@ -75,8 +75,16 @@ def test_what_each_legs_reports_mean():
 
 
 def test_every_provider_status_has_a_meaning_on_both_legs():
-    from calls_platform.domain.provider_status import MEANING, STATUS_WORDS, Leg
+    from calls_platform.domain.provider_status import MEANING, MOCK_ONLY_WORDS, STATUS_WORDS, Leg
 
     assert {(word, leg) for word in STATUS_WORDS for leg in Leg} == set(MEANING)
     final = {word for (word, leg), meaning in MEANING.items() if leg is Leg.PHONE and meaning and meaning.reason}
-    assert final == {status.value for status in CallStatus if status.is_final}
+    assert final == {status.value for status in CallStatus if status.is_final} | MOCK_ONLY_WORDS
+
+
+def test_the_mock_media_peer_losing_the_media_ends_the_call_as_connection_lost():
+    from calls_platform.domain.calls import EndReason
+    from calls_platform.domain.provider_status import Leg, outcome
+
+    lost = outcome("connection-lost", Leg.PHONE)
+    assert (lost.status, lost.reason, lost.billed) == (CallStatus.COMPLETED, EndReason.CONNECTION_LOST, True)

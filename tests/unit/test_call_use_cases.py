@@ -92,6 +92,15 @@ def test_provider_failure_keeps_a_failed_call_and_no_session(fakes, caplog):
     assert record.cause == "connection refused" and record.phone_number == "*********5678"
 
 
+def test_no_offer_from_the_provider_records_and_dials_nothing(fakes, caplog):
+    fakes.voip.fail_offer = "media peer unreachable"
+    with pytest.raises(VoipUnavailable):
+        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    assert not fakes.voip.placed and not fakes.calls.rows and not fakes.sessions.items
+    record = next(r for r in caplog.records if r.getMessage() == "failed to initiate voip call")
+    assert record.cause == "media peer unreachable"
+
+
 def test_session_store_failure_hangs_up_and_fails_the_call(fakes):
     fakes.sessions.fail_adds = True
     with pytest.raises(ServiceUnavailable):
@@ -255,6 +264,7 @@ def test_an_answer_connects_a_mock_call_and_bills_from_it(fakes):
     answered = calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
     assert answered.status is CallStatus.ACTIVE and answered.answer_time == fakes.clock.now()
     assert answered.sdp_answer == ANSWER
+    assert fakes.voip.answers == [(call.call_id, ANSWER)]  # handed to the provider's media peer
     fakes.clock.advance(20)
     assert calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id)).duration == 20
 

@@ -37,6 +37,7 @@ class EndReason(enum.StrEnum):
     CANCELED = "canceled"
     BROWSER_NOT_ANSWERED = "browser_not_answered"  # the caller's browser never took its leg: nothing dialled
     PAGE_GONE = "page_gone"  # the page showing the call stopped polling (closed, crashed, offline): its heartbeat
+    CONNECTION_LOST = "connection_lost"  # the call's media failed or its peer went away
 
 
 FINAL_STATUSES = frozenset(
@@ -102,6 +103,9 @@ class Call:
             start_time=now,
         )
 
+    def with_offer(self, sdp_offer: str) -> Call:
+        return dataclasses.replace(self, sdp_offer=sdp_offer)
+
     def placed(self, provider_call_id: str) -> Call:
         return dataclasses.replace(self, provider_call_id=provider_call_id)
 
@@ -163,6 +167,16 @@ def parse_call_id(raw: object) -> uuid.UUID:
         return uuid.UUID(raw)
     except ValueError:
         raise ValidationError("call_id must be a UUID, e.g. 3f2b6c1e-8a4d-4c3e-9b1a-2d5e7f9a0b1c") from None
+
+
+def parse_hang_up_reason(raw: object) -> EndReason:
+    """Why the caller's page ends its own call: it hung up, or (its only other word) the media connection was
+    lost. Nothing else: a caller cannot say the callee hung up."""
+    if raw is None:
+        return EndReason.CALLER_HUNG_UP
+    if raw != EndReason.CONNECTION_LOST.value:
+        raise ValidationError("reason, when given, must be 'connection_lost'")
+    return EndReason.CONNECTION_LOST
 
 
 @dataclasses.dataclass(frozen=True)

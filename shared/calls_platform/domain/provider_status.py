@@ -55,6 +55,8 @@ MEANING: dict[tuple[str, Leg], ProviderOutcome | None] = {
     ("failed", Leg.PHONE): _phone_ended(_S.FAILED, _R.FAILED),
     ("no-answer", Leg.PHONE): _phone_ended(_S.NO_ANSWER, _R.NO_ANSWER),
     ("canceled", Leg.PHONE): _phone_ended(_S.CANCELED, _R.CANCELED),
+    # The mock provider's own word (Twilio never sends it): its media peer lost the call's media.
+    ("connection-lost", Leg.PHONE): _phone_ended(_S.COMPLETED, _R.CONNECTION_LOST),
     ("queued", Leg.BROWSER): None,
     ("initiated", Leg.BROWSER): None,
     ("ringing", Leg.BROWSER): None,
@@ -65,9 +67,11 @@ MEANING: dict[tuple[str, Leg], ProviderOutcome | None] = {
     ("failed", Leg.BROWSER): _BROWSER_NOT_ANSWERED,
     ("no-answer", Leg.BROWSER): _BROWSER_NOT_ANSWERED,
     ("canceled", Leg.BROWSER): _BROWSER_NOT_ANSWERED,
+    ("connection-lost", Leg.BROWSER): ProviderOutcome(_S.COMPLETED, _R.CONNECTION_LOST),
 }
 
 STATUS_WORDS = frozenset(word for word, _ in MEANING)
+MOCK_ONLY_WORDS = frozenset({"connection-lost"})  # reported by the local media peer, never by Twilio
 
 
 def is_known(status: str, leg: Leg) -> bool:

@@ -5,7 +5,15 @@ import logging
 from datetime import timedelta
 
 from calls_platform.domain import history
-from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, call_time_limit, parse_call_id
+from calls_platform.domain.calls import (
+    Call,
+    CallLimits,
+    CallStatus,
+    EndReason,
+    call_time_limit,
+    parse_call_id,
+    parse_hang_up_reason,
+)
 from calls_platform.domain.errors import (
     CallAlreadyAnswered,
     CallAlreadyEnded,
@@ -20,7 +28,7 @@ from calls_platform.domain.errors import (
     VoipUnavailable,
 )
 from calls_platform.domain.phone import check_destination, mask, mask_numbers, parse_e164
-from calls_platform.domain.sdp import build_audio_offer, check_answer
+from calls_platform.domain.sdp import check_answer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller
 from calls_platform.use_cases import live
@@ -72,7 +80,7 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     check_destination(number, deps.limits.countries, deps.limits.denied_countries)
     count_attempt(deps.limiter, deps.limits, caller)
     now = deps.clock.now()
-    call = Call.start(caller.user_id, number, build_audio_offer(), now)
+    call = _with_offer(deps, Call.start(caller.user_id, number, "", now))
     day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
     left_today = deps.calls.open(caller, call, deps.limits, day_start)
     seconds_left = call_time_limit(left_today, now, day_start, deps.limits.daily_minutes)
@@ -96,6 +104,17 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
     deps.metrics.count("CallsInitiated")
     log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
     return InitiatedCall(call, deps.voice_tokens.issue(caller.user_id))
+
+
+def _with_offer(deps: CallDeps, call: Call) -> Call:
+    """The media's offer comes first: without one (the media peer down), nothing is recorded or dialled."""
+    try:
+        return call.with_offer(deps.voip.audio_offer(call))
+    except VoipUnavailable as error:
+        deps.metrics.count("VoipErrors")
+        extra = {"call_id": str(call.call_id), "phone_number": mask(call.phone_number), "cause": error.cause}
+        log.error("failed to initiate voip call", extra=extra)
+        raise
 
 
 def _check_provider_configured(deps: CallDeps) -> None:
@@ -143,11 +162,11 @@ def _mark_failed(deps: CallDeps, call: Call) -> None:
         log.error("could not mark unplaced call as failed", extra=extra)
 
 
-def terminate_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
+def terminate_call(deps: CallDeps, caller: Caller, call_id: object, reason: object = None) -> Call:
+    """The caller ends the call: hung up, or (said by its page) its media connection was lost."""
     cid = parse_call_id(call_id)
-    moved = deps.calls.transition(
-        cid, CallStatus.COMPLETED, deps.clock.now(), owner=caller, reason=EndReason.CALLER_HUNG_UP
-    )
+    why = parse_hang_up_reason(reason)
+    moved = deps.calls.transition(cid, CallStatus.COMPLETED, deps.clock.now(), owner=caller, reason=why)
     if moved is None:
         raise CallNotFound()
     call = moved.call
@@ -353,6 +372,7 @@ def answer_call(deps: CallDeps, caller: Caller, call_id: object, sdp_answer: obj
         raise CallNotFound()
     if not stored.moved:  # another request answered or ended it in between
         _check_answerable(stored.call)
+    deps.voip.accept_answer(stored.call, answer)
     log.info("call answered", extra={"call_id": str(call.call_id), "status": stored.call.status.value})
     return stored.call
 

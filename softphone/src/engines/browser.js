@@ -1,12 +1,16 @@
 // Mock mode's media: the browser's own RTCPeerConnection takes the API's SDP offer (from initiate) and posts
 // its answer to /api/calls/answer. It reports what happens to the connection; the page shows the words.
 // The interface it implements is written down in engine.js.
+// `realMedia` (config.json): a media peer holds the offer's other end (the local stack's), so what it sends is
+// played and a failed connection is a lost call; without one (deployed mock), ICE cannot complete, and that
+// ends nothing.
 import { hasWebRtc } from "./engine.js";
 
-export function createEngine({ api, emit }) {
+export function createEngine({ api, emit, realMedia = false }) {
   let pc = null;
   let stream = null;
   let devices = {};
+  let speaker = null; // plays what the other side sends
 
   async function microphone() {
     const audio = devices.input ? { deviceId: { exact: devices.input } } : true;
@@ -20,8 +24,16 @@ export function createEngine({ api, emit }) {
 
   function watch(connection) {
     connection.addEventListener("connectionstatechange", () => {
-      if (connection !== pc) return;
-      if (connection.connectionState === "failed") emit({ type: "ended", reason: "connection_failed" });
+      if (connection !== pc || !realMedia) return;
+      if (connection.connectionState === "failed") emit({ type: "ended", reason: "connection_lost" });
+    });
+    connection.addEventListener("track", (event) => {
+      speaker ||= Object.assign(document.createElement("audio"), { autoplay: true, hidden: true });
+      speaker.dataset.testid = "remote-audio";
+      if (!speaker.isConnected) document.body.append(speaker);
+      speaker.srcObject = event.streams[0] || new MediaStream([event.track]);
+      if (devices.output && speaker.setSinkId) speaker.setSinkId(devices.output).catch(() => {});
+      speaker.play().catch(() => {});
     });
   }
 
@@ -40,11 +52,16 @@ export function createEngine({ api, emit }) {
     setMuted(muted) {
       if (stream) for (const track of stream.getAudioTracks()) track.enabled = !muted;
     },
-    sendDigits() {
-      return false; // the mock's media has no tone channel
+    sendDigits(digits) {
+      // RFC 4733 tones, where the media peer negotiated telephone-event; none without a peer behind the offer.
+      const dtmf = realMedia && pc ? pc.getSenders().find((sender) => sender.track)?.dtmf : null;
+      if (!dtmf?.canInsertDTMF) return false;
+      dtmf.insertDTMF(digits, 120, 70);
+      return true;
     },
     disconnect() {
       if (stream) for (const track of stream.getTracks()) track.stop();
+      if (speaker) speaker.srcObject = null;
       if (pc) pc.close();
       pc = null;
       stream = null;

@@ -4,7 +4,7 @@
 // in /config.json; nothing else knows which one runs.
 //
 // createEngine({ api, emit }) → engine, where `api` is the API client (api.js `client`) and `emit(event)`
-// tells the page what happened. An engine never shows words: it emits codes, the page maps them (i18n.js).
+// tells the page what happened; `realMedia` (config.json) says a real peer holds the call's other end. An engine never shows words: it emits codes, the page maps them (i18n.js).
 //
 // Methods (all required):
 //   supported()        → true when this browser can carry the engine's calls (checked before dialling)

@@ -29,6 +29,7 @@ from calls_platform.domain.errors import (
     VoipNotConfigured,
     VoipUnavailable,
 )
+from calls_platform.domain.sdp import build_audio_offer
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,13 @@ class TwilioProvider:
 
     def ensure_configured(self) -> None:
         """Built only from a complete configuration (twilio_provider), so there is nothing left to check."""
+
+    def audio_offer(self, call: Call) -> str:
+        """The Voice SDK brings its own media; the API's offer keeps the guide's response shape."""
+        return build_audio_offer()
+
+    def accept_answer(self, call: Call, sdp_answer: str) -> None:
+        """The Voice SDK's media is negotiated with Twilio directly."""
 
     def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         try:

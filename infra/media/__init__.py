@@ -1,0 +1,1 @@
+"""The local media peer: a real WebRTC callee for mock mode (development aid; never in the Lambda layer)."""
