@@ -1,6 +1,12 @@
 # The two promises: `make run` serves the API on :8080, `make test` runs the whole suite.
 # Both need nothing preinstalled but Python; everything else goes into .venv.
-PYTHON ?= python3
+# One Python everywhere: Lambda's runtime (template.yaml: python3.13) for the venv, the tests, CI and sam build.
+# pyenv's own install first (its shim on PATH fails unless 3.13 is the selected version), then one on PATH;
+# without any, python3 (the tests then run on another Python than Lambda's, and `make` says so).
+LAMBDA_PYTHON := python3.13
+PY313 := $(shell for p in $$HOME/.pyenv/versions/3.13*/bin/$(LAMBDA_PYTHON) /usr/local/bin/$(LAMBDA_PYTHON) \
+  /usr/bin/$(LAMBDA_PYTHON) $$(command -v $(LAMBDA_PYTHON)); do [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && echo "$$p" && break; done)
+PYTHON ?= $(or $(PY313),python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -9,18 +15,16 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
-# sam build runs pip for the Lambda runtime's Python (3.12), which must be on PATH; pyenv has it here.
-# (pyenv's own install first: its shim on PATH fails unless 3.12 is the selected version.)
-PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(command -v python3.12); do \
-  [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
-SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
+# sam build runs pip and compileall with Lambda's Python, which must be on PATH as python3.13.
+SAM_ENV := PATH="$(dir $(PY313)):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page
+.PHONY: run test lint lint-migrations typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt shared/requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	@[ -n "$(PY313)" ] || echo "warning: no $(LAMBDA_PYTHON) found (pyenv install 3.13): .venv uses $$($(PYTHON) -V)"
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
@@ -43,7 +47,7 @@ page: softphone/dist/.built
 
 # aws-sam-cli and cfn-lint live in their own venv: aws-sam-cli pins an older boto3.
 $(SAM_VENV)/.installed: requirements-sam.txt
-	$(PYTHON) -m venv $(SAM_VENV)
+	$(PYTHON) -m venv --clear $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
@@ -84,6 +88,13 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(MAKE) --no-print-directory lint-migrations
+
+# squawk (.squawk.toml) over every migration after 010 (001-010 are applied and never edited) and the
+# documented examples: blocking index builds, table rewrites, ACCESS EXCLUSIVE locks...
+NEW_MIGRATIONS = $(shell ls migrations/*.sql | awk -F/ 'substr($$2, 1, 3) + 0 > 10') $(wildcard docs/examples/*.sql)
+lint-migrations: $(STAMP)
+	$(VENV)/bin/squawk $(NEW_MIGRATIONS)
 
 # mypy --strict over shared/, functions/, infra/ and the test fakes ([tool.mypy] in pyproject.toml): among
 # other things, that every adapter the container wires and every fake the unit tests wire fits its port.
@@ -104,7 +115,7 @@ clean:
 	rm -rf .local .pytest_cache .ruff_cache test-artifacts .aws-sam softphone/dist
 
 # Benchmarks (not timed tests): figures beside their floors, written to benchmarks/results.json. The cold
-# starts are measured in the venv and from the built artifacts (python3.12, as Lambda mounts them).
+# starts are measured in the venv and from the built artifacts (python3.13, as Lambda mounts them).
 bench: $(STAMP) build
 	$(PY) -m benchmarks.run
 

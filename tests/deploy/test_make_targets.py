@@ -28,3 +28,16 @@ def test_template_lint_is_its_own_target():
 def test_ci_runs_both_lints():
     ci = (ROOT / ".ci" / "run").read_text().splitlines()
     assert "make lint" in ci and "make lint-template" in ci
+
+
+def test_squawk_lints_every_migration_after_010_and_catches_a_blocking_index(tmp_path):
+    lint = recipe("lint-migrations")
+    assert "squawk" in lint and "docs/examples/concurrent_index.sql" in lint
+    assert "001_create_users.sql" not in lint and "010_" not in lint  # applied: never edited, never linted
+    blocking = tmp_path / "011_index.sql"
+    blocking.write_text("CREATE INDEX calls_status_idx ON calls (status);\n")
+    squawk = [str(ROOT / ".venv" / "bin" / "squawk"), "--config", str(ROOT / ".squawk.toml")]
+    caught = subprocess.run([*squawk, str(blocking)], capture_output=True, text=True, check=False)
+    assert caught.returncode != 0 and "require-concurrent-index-creation" in caught.stdout
+    example = ROOT / "docs" / "examples" / "concurrent_index.sql"
+    assert subprocess.run([*squawk, str(example)], capture_output=True, check=False).returncode == 0
