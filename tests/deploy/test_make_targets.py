@@ -23,6 +23,7 @@ def test_code_lint_is_ruff_and_mypy_without_the_sam_venv():
 def test_template_lint_is_its_own_target():
     template = recipe("lint-template")
     assert "cfn-lint template.yaml" in template and "validate --lint" in template
+    assert ".venv-checkov/bin/checkov --file template.yaml" in template  # 0 failed: each skip says why
 
 
 def test_ci_runs_both_lints():
