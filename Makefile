@@ -18,7 +18,7 @@ SAM := $(SAM_VENV)/bin/sam
 # sam build runs pip and compileall with Lambda's Python, which must be on PATH as python3.13.
 SAM_ENV := PATH="$(dir $(PY313)):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint lint-migrations typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page
+.PHONY: run test lint lint-migrations lock deploy typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page
 
 venv: $(STAMP)
 
@@ -68,6 +68,17 @@ lint-template: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 # the migration function. tests/deploy/test_build.py inspects the result.
 build: $(SAM_VENV)/.installed page
 	$(SAM_ENV) $(SAM) build --cached --parallel
+
+# The layer's lock: shared/requirements.txt resolved for Lambda (python3.13, arm64), every package pinned with
+# its hashes, indirect ones included; sam build installs exactly this (infra/artifacts/Makefile). Left out:
+# what no function imports (Chalice's command line and installers, Twilio's asyncio client): the layer must
+# hold only what runs. Refresh after changing shared/requirements.txt: `make lock`, then commit both.
+LAYER_UNUSED := click inquirer blessed readchar editor wcwidth jinxed runs xmod pip setuptools wheel packaging \
+  pyyaml aiohttp aiohttp-retry aiosignal aiohappyeyeballs attrs frozenlist multidict propcache yarl
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile shared/requirements.txt --quiet --generate-hashes --python-version 3.13 \
+	  --python-platform aarch64-manylinux_2_34 --annotation-style line --custom-compile-command "make lock" \
+	  $(foreach p,$(LAYER_UNUSED),--no-emit-package $(p)) -o shared/requirements.lock
 
 # Upload softphone/dist to a deployed stack's page bucket and print the page's URL (needs the AWS CLI).
 # config.json belongs to the stack (its PageConfig resource writes it): never overwritten or deleted here.

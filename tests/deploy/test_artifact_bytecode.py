@@ -34,9 +34,9 @@ def test_a_cold_start_from_the_artifacts_compiles_nothing(build, stack, db, user
 
 def test_every_module_in_the_artifacts_has_zip_stable_bytecode(build):  # noqa: F811
     sources = [p for p in build.rglob("*.py") if "__pycache__" not in p.parts]
-    missing = [p for p in sources if not list(p.parent.glob(f"__pycache__/{p.stem}.cpython-312.pyc"))]
+    missing = [p for p in sources if not list(p.parent.glob(f"__pycache__/{p.stem}.cpython-313.pyc"))]
     assert sources and not missing[:5]
-    flags = {int.from_bytes(pyc.read_bytes()[4:8], "little") for pyc in build.rglob("*.cpython-312.pyc")}
+    flags = {int.from_bytes(pyc.read_bytes()[4:8], "little") for pyc in build.rglob("*.cpython-313.pyc")}
     assert flags == {0b01}  # hash-based, unchecked: valid whatever the times of the files in the zip
 
 
