@@ -80,6 +80,18 @@ lock: $(STAMP)
 	  --python-platform aarch64-manylinux_2_34 --annotation-style line --custom-compile-command "make lock" \
 	  $(foreach p,$(LAYER_UNUSED),--no-emit-package $(p)) -o shared/requirements.lock
 
+# One deploy command: `make deploy STAGE=dev|prod` (samconfig.toml holds each stage's stack and parameters).
+# A stage's first deploy is `sam deploy --guided` (it asks for the VPC, the subnets... and saves them); later
+# ones are plain `sam deploy`. Real AWS credentials come from your environment (AWS_PROFILE...).
+STAGE ?= dev
+deploy: build
+	@if $(SAM_VENV)/bin/python -c "import boto3, sys; boto3.client('cloudformation', region_name=sys.argv[2]).describe_stacks(StackName=sys.argv[1])" \
+	    calls-platform-$(STAGE) $${AWS_REGION:-us-east-1} >/dev/null 2>&1; then \
+	  echo "deploying stage $(STAGE)"; SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-env $(STAGE); \
+	else \
+	  echo "first deploy of stage $(STAGE): sam deploy --guided"; SAM_CLI_TELEMETRY=0 $(SAM) deploy --guided --config-env $(STAGE); \
+	fi
+
 # Upload softphone/dist to a deployed stack's page bucket and print the page's URL (needs the AWS CLI).
 # config.json belongs to the stack (its PageConfig resource writes it): never overwritten or deleted here.
 STACK_OUTPUT = aws cloudformation describe-stacks --stack-name $(STACK) --output text \

@@ -42,3 +42,22 @@ def test_squawk_lints_every_migration_after_010_and_catches_a_blocking_index(tmp
     assert caught.returncode != 0 and "require-concurrent-index-creation" in caught.stdout
     example = ROOT / "docs" / "examples" / "concurrent_index.sql"
     assert subprocess.run([*squawk, str(example)], capture_output=True, check=False).returncode == 0
+
+
+def test_make_deploy_is_guided_the_first_time_and_each_stage_has_its_parameters():
+    import tomllib
+
+    from infra.template import template
+
+    deploy = recipe("deploy")
+    assert "sam build" in deploy and "sam deploy --guided --config-env dev" in deploy
+    assert "sam deploy --config-env dev" in deploy and "describe_stacks" in deploy
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text())
+    for stage in ("dev", "prod"):
+        params = config[stage]["deploy"]["parameters"]
+        assert params["stack_name"] == f"calls-platform-{stage}" and params["capabilities"] == "CAPABILITY_IAM"
+        overrides = dict(pair.split("=", 1) for pair in params["parameter_overrides"].split())
+        assert set(overrides) <= set(template()["Parameters"]), stage
+    prod = dict(pair.split("=", 1) for pair in config["prod"]["deploy"]["parameters"]["parameter_overrides"].split())
+    assert prod["DbMultiAz"] == "true" and prod["DeploymentType"].startswith("Canary")
+    assert config["prod"]["deploy"]["parameters"]["confirm_changeset"] is True
