@@ -436,6 +436,10 @@ def main() -> int:
             "history_at_scale": lambda: history_at_scale(api, 10 if quick else 30),
             "password_hashing": lambda: password_hashing(3 if quick else 7),
         }
+        only = os.environ.get("BENCH_ONLY")  # e.g. cold_start: that section, merged into the last results
+        if only:
+            results = {**json.loads(RESULTS.read_text()), "machine": machine()} if RESULTS.exists() else results
+            sections = {only: sections[only]}
         for name, measure in sections.items():
             results[name] = measure()
             PARTIAL.write_text(json.dumps(results, indent=2) + "\n")  # a long run keeps what it measured

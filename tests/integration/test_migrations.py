@@ -21,7 +21,10 @@ SCHEMA = "migration_test"
 def conn(stack):
     """A connection whose search_path is a scratch schema, so tests can migrate from nothing."""
     bootstrap.reset()
-    connection = open_connection(bootstrap.container().db_settings())
+    # the runner's own limits (a million-row table takes longer than a request's 5 s on a busy machine)
+    connection = open_connection(
+        bootstrap.container().db_settings(), statement_timeout_ms=Limits().statement_timeout_ms
+    )
     connection.run(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
     connection.run(f"CREATE SCHEMA {SCHEMA}")
     connection.run(f"SET search_path TO {SCHEMA}")
