@@ -5,6 +5,7 @@ What mypy checks, and that it catches an adapter that does not fit its port: tes
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 from infra.settings import ROOT
 
@@ -61,3 +62,18 @@ def test_make_deploy_is_guided_the_first_time_and_each_stage_has_its_parameters(
     prod = dict(pair.split("=", 1) for pair in config["prod"]["deploy"]["parameters"]["parameter_overrides"].split())
     assert prod["DbMultiAz"] == "true" and prod["DeploymentType"].startswith("Canary")
     assert config["prod"]["deploy"]["parameters"]["confirm_changeset"] is True
+
+
+def test_make_uses_lambdas_python_for_the_venv_the_tests_and_sam_build():
+    import sys
+
+    found = subprocess.run(
+        ["make", "--no-print-directory", "--eval", "print-python: ; @echo $(PYTHON) $(PY313)", "print-python"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert found[0] == found[1] and found[0].endswith("python3.13"), found  # pyenv's, on this kind of machine
+    assert sys.version_info[:2] == (3, 13)  # the tests run on it too
+    assert f'PATH="{Path(found[0]).parent}/:' in recipe("build")  # and sam build compiles with it
