@@ -279,6 +279,8 @@ def test_every_api_function_shifts_traffic_gradually_and_rolls_back_on_any_alarm
         own = props.get("DeploymentPreference", {})
         assert own.get("Enabled", True) or not serves_api, name  # no API function opts out
         assert "Alarms" not in own and "Type" not in own, name  # every one watches the same alarms
+        if name != "MigrateFunction":  # a new version takes traffic only once the schema is current
+            assert template()["Resources"][name]["DependsOn"] == "RunMigrations", name
     assert functions()["MigrateFunction"]["DeploymentPreference"] == {"Enabled": False}  # runs before traffic
 
 
