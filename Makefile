@@ -1,6 +1,12 @@
 # The two promises: `make run` serves the API on :8080, `make test` runs the whole suite.
 # Both need nothing preinstalled but Python; everything else goes into .venv.
-PYTHON ?= python3
+# One Python everywhere: Lambda's runtime (template.yaml: python3.13) for the venv, the tests, CI and sam build.
+# pyenv's own install first (its shim on PATH fails unless 3.13 is the selected version), then one on PATH;
+# without any, python3 (the tests then run on another Python than Lambda's, and `make` says so).
+LAMBDA_PYTHON := python3.13
+PY313 := $(shell for p in $$HOME/.pyenv/versions/3.13*/bin/$(LAMBDA_PYTHON) /usr/local/bin/$(LAMBDA_PYTHON) \
+  /usr/bin/$(LAMBDA_PYTHON) $$(command -v $(LAMBDA_PYTHON)); do [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && echo "$$p" && break; done)
+PYTHON ?= $(or $(PY313),python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -9,18 +15,16 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
-# sam build runs pip for the Lambda runtime's Python (3.12), which must be on PATH; pyenv has it here.
-# (pyenv's own install first: its shim on PATH fails unless 3.12 is the selected version.)
-PY312_DIR := $(shell for p in $$HOME/.pyenv/versions/3.12*/bin/python3.12 $$(command -v python3.12); do \
-  [ -x "$$p" ] && "$$p" -c "" 2>/dev/null && dirname "$$p" && break; done)
-SAM_ENV := PATH="$(PY312_DIR):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
+# sam build runs pip and compileall with Lambda's Python, which must be on PATH as python3.13.
+SAM_ENV := PATH="$(dir $(PY313)):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page firefox-harness
+.PHONY: run test lint lint-migrations lock deploy typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page firefox-harness
 
 venv: $(STAMP)
 
 $(STAMP): requirements.txt shared/requirements.txt
-	$(PYTHON) -m venv $(VENV)
+	@[ -n "$(PY313)" ] || echo "warning: no $(LAMBDA_PYTHON) found (pyenv install 3.13): .venv uses $$($(PYTHON) -V)"
+	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
@@ -49,18 +53,50 @@ firefox-harness: tests/e2e/firefox/node_modules/.package-lock.json
 
 # aws-sam-cli and cfn-lint live in their own venv: aws-sam-cli pins an older boto3.
 $(SAM_VENV)/.installed: requirements-sam.txt
-	$(PYTHON) -m venv $(SAM_VENV)
+	$(PYTHON) -m venv --clear $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-sam.txt
 	touch $@
 
-lint-template: $(SAM_VENV)/.installed
+# checkov (the IaC scanner) in a venv of its own, pinned: every finding fixed, or skipped in the template with
+# its reason (`Metadata: checkov: skip:`); 0 failed.
+CHECKOV_VENV := .venv-checkov
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv --clear $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	touch $@
+
+lint-template: $(SAM_VENV)/.installed $(CHECKOV_VENV)/.installed
 	$(SAM_VENV)/bin/cfn-lint template.yaml
 	$(SAM_ENV) $(SAM) validate --lint
+	$(CHECKOV_VENV)/bin/checkov --file template.yaml --framework cloudformation --compact --quiet
 
 # sam build without Docker: each function's artifact, the layer with its dependencies, migrations inside
 # the migration function. tests/deploy/test_build.py inspects the result.
 build: $(SAM_VENV)/.installed page
 	$(SAM_ENV) $(SAM) build --cached --parallel
+
+# The layer's lock: shared/requirements.txt resolved for Lambda (python3.13, arm64), every package pinned with
+# its hashes, indirect ones included; sam build installs exactly this (infra/artifacts/Makefile). Left out:
+# what no function imports (Chalice's command line and installers, Twilio's asyncio client): the layer must
+# hold only what runs. Refresh after changing shared/requirements.txt: `make lock`, then commit both.
+LAYER_UNUSED := click inquirer blessed readchar editor wcwidth jinxed runs xmod pip setuptools wheel packaging \
+  pyyaml aiohttp aiohttp-retry aiosignal aiohappyeyeballs attrs frozenlist multidict propcache yarl
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile shared/requirements.txt --quiet --generate-hashes --python-version 3.13 \
+	  --python-platform aarch64-manylinux_2_34 --annotation-style line --custom-compile-command "make lock" \
+	  $(foreach p,$(LAYER_UNUSED),--no-emit-package $(p)) -o shared/requirements.lock
+
+# One deploy command: `make deploy STAGE=dev|prod` (samconfig.toml holds each stage's stack and parameters).
+# A stage's first deploy is `sam deploy --guided` (it asks for the VPC, the subnets... and saves them); later
+# ones are plain `sam deploy`. Real AWS credentials come from your environment (AWS_PROFILE...).
+STAGE ?= dev
+deploy: build
+	@if $(SAM_VENV)/bin/python -c "import boto3, sys; boto3.client('cloudformation', region_name=sys.argv[2]).describe_stacks(StackName=sys.argv[1])" \
+	    calls-platform-$(STAGE) $${AWS_REGION:-us-east-1} >/dev/null 2>&1; then \
+	  echo "deploying stage $(STAGE)"; SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-env $(STAGE); \
+	else \
+	  echo "first deploy of stage $(STAGE): sam deploy --guided"; SAM_CLI_TELEMETRY=0 $(SAM) deploy --guided --config-env $(STAGE); \
+	fi
 
 # Upload softphone/dist to a deployed stack's page bucket and print the page's URL (needs the AWS CLI).
 # config.json belongs to the stack (its PageConfig resource writes it): never overwritten or deleted here.
@@ -98,6 +134,13 @@ lint: $(STAMP) softphone/node_modules/.package-lock.json
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	softphone/node_modules/.bin/biome check
+	$(MAKE) --no-print-directory lint-migrations
+
+# squawk (.squawk.toml) over every migration after 010 (001-010 are applied and never edited) and the
+# documented examples: blocking index builds, table rewrites, ACCESS EXCLUSIVE locks...
+NEW_MIGRATIONS = $(shell ls migrations/*.sql | awk -F/ 'substr($$2, 1, 3) + 0 > 10') $(wildcard docs/examples/*.sql)
+lint-migrations: $(STAMP)
+	$(VENV)/bin/squawk $(NEW_MIGRATIONS)
 
 # mypy --strict over shared/, functions/, infra/ and the test fakes ([tool.mypy] in pyproject.toml): among
 # other things, that every adapter the container wires and every fake the unit tests wire fits its port.
@@ -119,7 +162,7 @@ clean:
 	rm -rf .local .pytest_cache .ruff_cache test-artifacts .aws-sam softphone/dist
 
 # Benchmarks (not timed tests): figures beside their floors, written to benchmarks/results.json. The cold
-# starts are measured in the venv and from the built artifacts (python3.12, as Lambda mounts them).
+# starts are measured in the venv and from the built artifacts (python3.13, as Lambda mounts them).
 bench: $(STAMP) build
 	$(PY) -m benchmarks.run
 

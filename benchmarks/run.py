@@ -29,7 +29,7 @@ from tests.support.probes import (
     artifact_cold_start,
     artifact_run,
     cold_start,
-    python312,
+    lambda_python,
     run_probe,
     without_bytecode,
 )
@@ -108,17 +108,17 @@ def _artifact_floor(build: Path) -> Callable[[Needs], dict]:
 
 def cold_start_runs(api: Api, runs: int) -> dict[str, dict[str, dict]]:
     """Each function cold beside its floor, run three ways: in the venv, from the built artifacts with
-    python3.12 as Lambda mounts them, and from the same artifacts stripped of bytecode (as sam build shipped
+    python3.13 as Lambda mounts them, and from the same artifacts stripped of bytecode (as sam build shipped
     them before they carried any). The ways take turns sample by sample, so a busy moment hits all alike."""
     ways: dict[str, tuple[Callable, Callable]] = {
         "venv": (lambda f, e: cold_start(f, "app", e), lambda n: run_probe(FLOOR_PROBE, floor_plan(n))),
     }
-    if (BUILD / "template.yaml").exists() and python312():
+    if (BUILD / "template.yaml").exists() and lambda_python():
         stripped = without_bytecode(BUILD, ROOT / ".local" / "build-without-bytecode")
         ways["artifacts"] = (_artifact_probe(BUILD), _artifact_floor(BUILD))
         ways["artifacts_without_bytecode"] = (_artifact_probe(stripped), _artifact_floor(stripped))
     else:
-        print("no .aws-sam/build or no python3.12: artifact cold starts skipped (run `make build`)")
+        print("no .aws-sam/build or no python3.13: artifact cold starts skipped (run `make build`)")
     LOCAL_EVENT.parent.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, dict]] = {way: {} for way in ways}
     for function, needs in NEEDS.items():
@@ -446,6 +446,10 @@ def main() -> int:
             "password_hashing": lambda: password_hashing(3 if quick else 7),
             "media_echo": lambda: media_echo(stack, quick),
         }
+        only = os.environ.get("BENCH_ONLY")  # e.g. cold_start: that section, merged into the last results
+        if only:
+            results = {**json.loads(RESULTS.read_text()), "machine": machine()} if RESULTS.exists() else results
+            sections = {only: sections[only]}
         for name, measure in sections.items():
             if only and name not in only:
                 continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from calls_platform import logs
 from calls_platform.config import Environment
@@ -48,7 +48,7 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-class _Lazy(Generic[T]):
+class _Lazy[T]:
     """Builds the real object on first use: history never loads a provider's library, login never DynamoDB."""
 
     def __init__(self, build: Callable[[], T]) -> None:
@@ -61,7 +61,7 @@ class _Lazy(Generic[T]):
         return getattr(self._target, name)
 
 
-def lazy(build: Callable[[], T]) -> T:
+def lazy[T](build: Callable[[], T]) -> T:
     """A stand-in for what `build` returns, built on first use. It is typed as that object, so wherever the
     stand-in goes mypy checks the built object against the port (the one place the proxy passes as its target)."""
     return cast(T, _Lazy(build))

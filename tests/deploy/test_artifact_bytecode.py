@@ -1,6 +1,6 @@
 """The built artifacts carry bytecode for Lambda's Python: a cold start from them compiles nothing.
 
-Each function's first request runs with python3.12 from its artifact folder and the layer's, laid out as
+Each function's first request runs with python3.13 from its artifact folder and the layer's, laid out as
 Lambda mounts them, writing no bytecode; an import hook lists every source file that had to be compiled.
 """
 
@@ -11,9 +11,9 @@ import pytest
 from infra.template import functions
 from tests.deploy.test_build import build  # noqa: F401  (the fixture: skips without `make build`)
 from tests.performance.test_cold_start_imports import sample_event
-from tests.support.probes import BUILD, artifact_cold_start, python312, without_bytecode
+from tests.support.probes import BUILD, artifact_cold_start, lambda_python, without_bytecode
 
-pytestmark = pytest.mark.skipif(python312() is None, reason="python3.12 (Lambda's runtime) not installed")
+pytestmark = pytest.mark.skipif(lambda_python() is None, reason="Lambda's Python (python3.13) not installed")
 
 WITH_SAMPLES = {name: props for name, props in functions().items() if name not in ("MigrateFunction",)}
 
@@ -34,9 +34,9 @@ def test_a_cold_start_from_the_artifacts_compiles_nothing(build, stack, db, user
 
 def test_every_module_in_the_artifacts_has_zip_stable_bytecode(build):  # noqa: F811
     sources = [p for p in build.rglob("*.py") if "__pycache__" not in p.parts]
-    missing = [p for p in sources if not list(p.parent.glob(f"__pycache__/{p.stem}.cpython-312.pyc"))]
+    missing = [p for p in sources if not list(p.parent.glob(f"__pycache__/{p.stem}.cpython-313.pyc"))]
     assert sources and not missing[:5]
-    flags = {int.from_bytes(pyc.read_bytes()[4:8], "little") for pyc in build.rglob("*.cpython-312.pyc")}
+    flags = {int.from_bytes(pyc.read_bytes()[4:8], "little") for pyc in build.rglob("*.cpython-313.pyc")}
     assert flags == {0b01}  # hash-based, unchecked: valid whatever the times of the files in the zip
 
 

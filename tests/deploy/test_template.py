@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from calls_platform.adapters.migrations import Limits
 from infra.template import ROOT, api_routes, function_dir, functions, template
+from tests.support.probes import LAMBDA_PYTHON
 
 SAM_BIN = ROOT / ".venv-sam" / "bin"
 OFFLINE = {
@@ -44,15 +46,19 @@ def test_sam_validate_lint_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_functions_run_python312_on_arm64_with_the_shared_layer():
+def test_every_function_runs_python313_on_arm64_with_the_shared_layer():
     globals_ = template()["Globals"]["Function"]
-    assert globals_["Runtime"] in ("python3.12", "python3.13") and globals_["Architectures"] == ["arm64"]
+    assert globals_["Runtime"] == LAMBDA_PYTHON and globals_["Architectures"] == ["arm64"]
+    assert all(props.get("Runtime", LAMBDA_PYTHON) == LAMBDA_PYTHON for props in functions().values())
+    plain = resources("AWS::Lambda::Function")
+    assert plain and all(r["Properties"]["Runtime"] == LAMBDA_PYTHON for r in plain.values())
     assert globals_["Layers"] == [{"!Ref": "SharedLayer"}]
     layer = template()["Resources"]["SharedLayer"]
     assert layer["Properties"]["ContentUri"] == "shared/"
-    # every artifact is built by infra/artifacts/Makefile, which compiles its bytecode for python3.12
-    resources = template()["Resources"]
-    built = [r["Metadata"] for r in resources.values() if r["Type"] in ("AWS::Serverless::Function", layer["Type"])]
+    assert layer["Properties"]["CompatibleRuntimes"] == [LAMBDA_PYTHON]
+    # every artifact is built by infra/artifacts/Makefile, which compiles its bytecode for python3.13
+    everything = template()["Resources"]
+    built = [r["Metadata"] for r in everything.values() if r["Type"] in ("AWS::Serverless::Function", layer["Type"])]
     assert all(m["BuildMethod"] == "makefile" and m["ContextPath"] == "infra/artifacts" for m in built), built
     # no function repeats the layer's dependencies
     assert not list((ROOT / "functions").glob("*/requirements.txt"))
@@ -298,3 +304,116 @@ def test_api_functions_start_from_snapstart_snapshots_behind_an_alias():
         # what SnapStart cannot be combined with
         assert "ProvisionedConcurrencyConfig" not in props and "FileSystemConfigs" not in props, name
         assert props.get("EphemeralStorage", {"Size": 512})["Size"] <= 512, name
+
+
+# ---- Deploying as the team that runs it would (docs/deploying.md) ------------------------------------------
+
+
+def test_every_api_function_shifts_traffic_gradually_and_rolls_back_on_any_alarm():
+    preference = template()["Globals"]["Function"]["DeploymentPreference"]
+    assert preference["Type"] == {"!Ref": "DeploymentType"}
+    assert template()["Parameters"]["DeploymentType"]["Default"].startswith("Canary")
+    alarms = {"FunctionErrorsAlarm", "FunctionThrottlesAlarm", "Api5xxAlarm", "VoipErrorRateAlarm"}
+    assert {a["!Ref"] for a in preference["Alarms"]} == alarms <= set(resources("AWS::CloudWatch::Alarm"))
+    metrics = {name: r["Properties"].get("MetricName") for name, r in resources("AWS::CloudWatch::Alarm").items()}
+    assert metrics["FunctionErrorsAlarm"] == "Errors" and metrics["FunctionThrottlesAlarm"] == "Throttles"
+    assert metrics["Api5xxAlarm"] == "5XXError"
+    for name, props in functions().items():
+        serves_api = any(e["Type"] == "Api" for e in (props.get("Events") or {}).values())
+        own = props.get("DeploymentPreference", {})
+        assert own.get("Enabled", True) or not serves_api, name  # no API function opts out
+        assert "Alarms" not in own and "Type" not in own, name  # every one watches the same alarms
+        if name != "MigrateFunction":  # a new version takes traffic only once the schema is current
+            assert template()["Resources"][name]["DependsOn"] == "RunMigrations", name
+    assert functions()["MigrateFunction"]["DeploymentPreference"] == {"Enabled": False}  # runs before traffic
+
+
+def test_every_function_and_the_api_trace_with_xray():
+    assert template()["Globals"]["Function"]["Tracing"] == "Active"
+    assert all(props.get("Tracing", "Active") == "Active" for props in functions().values())
+    plain = resources("AWS::Lambda::Function").values()
+    assert all(r["Properties"]["TracingConfig"] == {"Mode": "Active"} for r in plain)
+    assert template()["Resources"]["Api"]["Properties"]["TracingEnabled"] is True
+
+
+def target_function(custom: dict) -> dict:
+    token = custom["Properties"]["ServiceToken"]["!GetAtt"].removesuffix(".Arn")
+    resource = template()["Resources"][token]
+    return resource["Properties"]
+
+
+def test_custom_resources_answer_within_their_functions_timeout_plus_a_margin():
+    customs = {n: r for n, r in template()["Resources"].items() if r["Type"].startswith("Custom::")}
+    assert {"RunMigrations", "PageConfig"} <= set(customs)
+    for name, custom in customs.items():
+        timeout = target_function(custom)["Timeout"]
+        assert timeout < custom["Properties"]["ServiceTimeout"] <= timeout + 120, name
+    # a stuck migration statement fails with its reason before Lambda cuts the function off
+    migrate_timeout_ms = functions()["MigrateFunction"]["Timeout"] * 1000
+    assert Limits().statement_timeout_ms + Limits().runner_wait_ms <= migrate_timeout_ms * 2
+    assert Limits().statement_timeout_ms < migrate_timeout_ms
+
+
+def rate_limited_paths(acl: dict) -> dict[str, int]:
+    limits = {}
+    for rule in acl["Properties"]["Rules"]:
+        rate = rule["Statement"].get("RateBasedStatement")
+        if rate:
+            match = rate["ScopeDownStatement"]["ByteMatchStatement"]
+            limits[match["SearchString"]] = rate["Limit"]
+            assert rate["AggregateKeyType"] == "IP" and "Block" in rule["Action"], rule["Name"]
+    return limits
+
+
+def managed_rule_groups(acl: dict) -> set[str]:
+    return {
+        r["Statement"]["ManagedRuleGroupStatement"]["Name"]
+        for r in acl["Properties"]["Rules"]
+        if "ManagedRuleGroupStatement" in r["Statement"]
+    }
+
+
+def test_a_waf_rate_limits_sign_up_sign_in_password_reset_and_initiate_before_the_api():
+    acls = resources("AWS::WAFv2::WebACL")
+    api_acl = acls["ApiWebAcl"]
+    assert api_acl["Properties"]["Scope"] == "REGIONAL"
+    paths = rate_limited_paths(api_acl)
+    assert set(paths) == {"/api/auth/register", "/api/auth/login", "/api/auth/password-reset", "/api/calls/initiate"}
+    served = {path for _, path in api_routes()}
+    assert {"/api/auth/register", "/api/auth/login", "/api/calls/initiate"} <= served
+    expected = {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesAmazonIpReputationList"}
+    for acl in acls.values():
+        assert expected <= managed_rule_groups(acl)
+    [association] = resources("AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["WebACLArn"] == {"!GetAtt": "ApiWebAcl.Arn"}
+    assert "/restapis/${Api}/stages/${Api.Stage}" in association["Properties"]["ResourceArn"]["!Sub"]
+    # CloudFront's web ACLs live in us-east-1 only: the page has one when the stack is deployed there
+    page = template()["Resources"]["PageDistribution"]["Properties"]["DistributionConfig"]
+    assert page["WebACLId"] == {"!If": ["IsUsEast1", {"!GetAtt": "PageWebAcl.Arn"}, {"!Ref": "AWS::NoValue"}]}
+    assert acls["PageWebAcl"]["Properties"]["Scope"] == "CLOUDFRONT"
+
+
+def test_tls12_multi_az_and_the_dialling_functions_reserved_concurrency():
+    page = template()["Resources"]["PageDistribution"]["Properties"]["DistributionConfig"]
+    _, own_certificate, _ = page["ViewerCertificate"]["!If"]
+    assert own_certificate["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    assert template()["Parameters"]["DbMultiAz"]["Default"] == "true"
+    assert template()["Resources"]["Database"]["Properties"]["MultiAZ"] == {"!Ref": "DbMultiAz"}
+    reserved = functions()["InitiateCallFunction"]["ReservedConcurrentExecutions"]["!If"]
+    assert reserved[:2] == ["ReservesInitiate", {"!Ref": "InitiateReservedConcurrency"}]
+
+
+FUNCTION_SKIPS = {"CKV_AWS_115", "CKV_AWS_173"}  # checkov: what every serverless function skips, with why
+
+
+def checkov_skips(resource: dict) -> dict[str, str]:
+    skips = (resource.get("Metadata") or {}).get("checkov", {}).get("skip", [])
+    return {skip["id"]: skip.get("comment", "") for skip in skips}
+
+
+def test_every_checkov_skip_says_why_and_every_function_skips_the_same():
+    for name, resource in template()["Resources"].items():
+        for check, why in checkov_skips(resource).items():
+            assert len(why) > 20, (name, check)
+        if resource["Type"] == "AWS::Serverless::Function":
+            assert set(checkov_skips(resource)) == FUNCTION_SKIPS, name

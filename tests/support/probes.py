@@ -1,5 +1,5 @@
 """Fresh-process probes, shared by `make bench` and the cold-start tests: in the venv, or from the built
-artifacts with Lambda's Python (3.12), folders laid out as Lambda mounts them."""
+artifacts with Lambda's Python (3.13), folders laid out as Lambda mounts them."""
 
 from __future__ import annotations
 
@@ -58,8 +58,13 @@ def cold_start(function_dir: str, *args: str, **env: str) -> dict:
 # ---- the built artifacts, as Lambda runs them -------------------------------------------------------------
 
 
-def python312() -> str | None:
-    for candidate in [*sorted(Path.home().glob(".pyenv/versions/3.12*/bin/python3.12")), Path("/usr/bin/python3.12")]:
+LAMBDA_PYTHON = "python3.13"  # the template's Runtime
+
+
+def lambda_python() -> str | None:
+    """Lambda's Python on this machine: pyenv's build, else the system's."""
+    pyenv = sorted(Path.home().glob(f".pyenv/versions/{LAMBDA_PYTHON[6:]}*/bin/{LAMBDA_PYTHON}"))
+    for candidate in [*pyenv, Path("/usr/local/bin") / LAMBDA_PYTHON, Path("/usr/bin") / LAMBDA_PYTHON]:
         if candidate.is_file():
             return str(candidate)
     return None
@@ -79,7 +84,7 @@ def native_stand_ins(layer: Path = BUILD / "SharedLayer" / "python") -> Path:
     ]
     target = ROOT / ".local" / "native-stand-ins" / "-".join(sorted(pins))
     if not target.is_dir():
-        python = python312()
+        python = lambda_python()
         work = target.with_suffix(".partial")
         pip = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile", "--no-deps"]
         subprocess.run([*pip, "--target", str(work), *pins], check=True, capture_output=True, timeout=300)
@@ -99,14 +104,14 @@ def artifact_env(task: Path, layer: Path, **extra: str) -> dict[str, str]:
 
 
 def artifact_cold_start(function: str, handler: str, *args: str, build: Path = BUILD, **env: str) -> dict:
-    """Logical id `function`'s built artifact (under `build`) served cold with python3.12 (handler "app.app")."""
+    """Logical id `function`'s built artifact (under `build`) served cold with Lambda's Python (handler "app.app")."""
     module, _, attribute = handler.partition(".")
     return artifact_run(COLD_START, module, attribute, *args, task=build / function, build=build, **env)
 
 
 def artifact_run(code: str, *args: str, task: Path, build: Path = BUILD, **env: str) -> dict:
-    """Run `code` with python3.12 in `task` (a function's folder, or the layer's) against `build`'s layer."""
-    command = [python312() or "python3.12", "-s", "-c", code, *args]
+    """Run `code` with Lambda's Python in `task` (a function's folder, or the layer's) against `build`'s layer."""
+    command = [lambda_python() or LAMBDA_PYTHON, "-s", "-c", code, *args]
     return _run(command, task, artifact_env(task, build / "SharedLayer" / "python", **env))
 
 

@@ -56,8 +56,9 @@ def constraint(error: DatabaseError) -> str:
     return detail.get("n", "") if isinstance(detail, dict) else ""
 
 
-def open_connection(settings: DbSettings) -> pg8000.native.Connection:
-    """A new connection with bounded connect and statement times; ServiceUnavailable if none can be had."""
+def open_connection(settings: DbSettings, statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> pg8000.native.Connection:
+    """A new connection with bounded connect and statement times (a request's by default; the migration
+    runner asks for its own); ServiceUnavailable if none can be had."""
     try:
         return pg8000.native.Connection(
             user=settings.user,
@@ -66,9 +67,9 @@ def open_connection(settings: DbSettings) -> pg8000.native.Connection:
             port=settings.port,
             database=settings.database,
             ssl_context=settings.ssl_context(),
-            timeout=CONNECT_TIMEOUT_S + STATEMENT_TIMEOUT_MS / 1000,
+            timeout=CONNECT_TIMEOUT_S + statement_timeout_ms / 1000,
             application_name="calls-platform",
-            startup_params={"statement_timeout": str(STATEMENT_TIMEOUT_MS)},
+            startup_params={"statement_timeout": str(statement_timeout_ms)},
         )
     except (InterfaceError, OSError) as error:
         raise ServiceUnavailable("database unavailable") from error
