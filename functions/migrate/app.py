@@ -30,7 +30,7 @@ def migrations_dir() -> Path:
 
 def migrate() -> dict[str, Any]:
     result = migrate_database(bootstrap.container().db_settings(), migrations_dir())
-    filled = fill_missing_skeletons(bootstrap.container().database)  # accounts made before 030_email_skeleton
+    filled = fill_missing_skeletons(bootstrap.container().database)  # accounts made before 012_email_skeleton
     if filled:
         log.info("email skeletons filled", extra={"accounts": filled})
     return result

@@ -150,7 +150,7 @@ def test_concurrent_runners_apply_each_migration_once(stack, tmp_path):
 
 
 def test_the_migration_function_gives_older_accounts_their_email_skeleton(stack, db):
-    """Accounts made before 030_email_skeleton have none; a look-alike pair made then keeps one skeleton."""
+    """Accounts made before 012_email_skeleton have none; a look-alike pair made then keeps one skeleton."""
     for email in ("older@example.com", "paypal@example.com", "paypa1@example.com"):
         db.run("INSERT INTO users (email, password_hash) VALUES (:e, '$argon2id$x')", e=email)
     bootstrap.reset()

@@ -14,7 +14,7 @@ from calls_platform.domain.errors import UserAlreadyExists
 from calls_platform.domain.users import Caller, User, canonical_email, email_skeleton
 
 log = logging.getLogger(__name__)
-_SKELETON_INDEX = "users_email_skeleton_key"  # migrations/030_email_skeleton.sql
+_SKELETON_INDEX = "users_email_skeleton_key"  # migrations/012_email_skeleton.sql
 _USER_COLUMNS = "user_id, email, password_hash, created_at"
 
 
@@ -54,7 +54,7 @@ class PgUserRepository:
 
 
 def fill_missing_skeletons(db: Database, batch: int = 500) -> int:
-    """Give accounts made before migration 030 their email skeleton (run by the migration function); returns
+    """Give accounts made before migration 012 their email skeleton (run by the migration function); returns
     how many got one. An account whose skeleton another already holds (a look-alike made before the rule)
     keeps none: both stay, and the log says which, for an operator to look at."""
     filled, skipped = 0, set[str]()
