@@ -39,14 +39,16 @@ def hashing_workers(env: Mapping[str, str] = os.environ) -> int:
 
 
 def reserved_functions() -> dict[str, int]:
-    """function folder -> its ReservedConcurrentExecutions in template.yaml, capped by `hashing_workers`."""
+    """function folder -> its ReservedConcurrentExecutions in template.yaml, capped by `hashing_workers`. Only a
+    fixed number counts: those bound the password hashers; initiate's comes from a parameter (!If) and bounds
+    spending in AWS, not this machine's CPU."""
     from infra.template import function_dir, functions
 
     cap = hashing_workers()
     return {
-        function_dir(props): min(int(props["ReservedConcurrentExecutions"]), cap)
+        function_dir(props): min(reserved, cap)
         for props in functions().values()
-        if "ReservedConcurrentExecutions" in props
+        if isinstance(reserved := props.get("ReservedConcurrentExecutions"), int)
     }
 
 
