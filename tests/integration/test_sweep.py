@@ -46,6 +46,12 @@ def test_a_call_whose_page_stops_polling_is_ended_by_the_sweep_billed_to_the_las
         .json
     )
     answer(endpoint, user["token"], call["call_id"])
+    deadline = time.monotonic() + 10  # the media peer's callee answers after its ringback
+    while endpoint("get_call").call("GET", f"/api/calls/{call['call_id']}", token=user["token"]).json["status"] != (
+        "active"
+    ):
+        assert time.monotonic() < deadline, "the media peer's callee never answered"
+        time.sleep(0.2)
     # As if answered 40 s ago and polled since: the page's polls are its heartbeat.
     db.run(
         "UPDATE calls SET start_time = now() - interval '45 seconds', answer_time = now() - interval '40 seconds'"
