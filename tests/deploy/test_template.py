@@ -78,7 +78,7 @@ def statements(props: dict) -> list[dict]:
 def test_the_functions_that_hash_passwords_have_a_reserved_concurrency():
     reserved = {name: props.get("ReservedConcurrentExecutions") for name, props in functions().items()}
     assert reserved["LoginFunction"] == reserved["RegisterFunction"] == 10
-    # initiate's is the deployer's parameter (it bounds spending, not hashing): test_tls12_multi_az_and_the_dialling_functions_reserved_concurrency
+    # initiate's comes from the deployer's parameter and bounds spending (test_tls12_multi_az_and_the_dialling...)
     others = set(reserved) - {"LoginFunction", "RegisterFunction", "InitiateCallFunction"}
     assert all(reserved[name] is None for name in others)
 
