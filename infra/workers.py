@@ -39,14 +39,15 @@ def hashing_workers(env: Mapping[str, str] = os.environ) -> int:
 
 
 def reserved_functions() -> dict[str, int]:
-    """function folder -> its ReservedConcurrentExecutions in template.yaml, capped by `hashing_workers`."""
+    """function folder -> its ReservedConcurrentExecutions in template.yaml, capped by `hashing_workers`. Only a
+    plain number counts: a conditional one (initiate's, a deploy parameter) reserves nothing locally."""
     from infra.template import function_dir, functions
 
     cap = hashing_workers()
     return {
         function_dir(props): min(int(props["ReservedConcurrentExecutions"]), cap)
         for props in functions().values()
-        if "ReservedConcurrentExecutions" in props
+        if isinstance(props.get("ReservedConcurrentExecutions"), int)
     }
 
 
