@@ -5,9 +5,8 @@ history, reload, sign-out) in English and Russian at phone and desktop width, in
 puppeteer-core (tests/e2e/firefox, pinned by its lockfile) drives Firefox over WebDriver BiDi; Playwright
 cannot drive Debian's Firefox. Screenshots go to test-artifacts/firefox/.
 
-The call's media: the mock's offer has no peer behind it, so ICE fails after a few seconds in Firefox; the
-journey hangs up before that. Once a real local media peer answers (the offline audio issue), the sound
-check belongs at the marked place in journey.mjs.
+The call's media: the local media peer answers and echoes the caller; the journey hears Firefox's fake
+microphone (a 1 kHz tone) come back on the remote audio, and silence 0.8 s after Mute.
 """
 
 from __future__ import annotations

@@ -37,6 +37,19 @@ export function createEngine({ api, emit, realMedia = false }) {
     });
   }
 
+  /** Resolves once `pc` has gathered its ICE candidates, or after 2 s with what it has. */
+  function gathered(pc) {
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((done) => {
+      const timer = setTimeout(done, 2000);
+      pc.addEventListener("icegatheringstatechange", () => {
+        if (pc.iceGatheringState !== "complete") return;
+        clearTimeout(timer);
+        done();
+      });
+    });
+  }
+
   return {
     supported: () => hasWebRtc(),
     async start() {},
@@ -47,6 +60,7 @@ export function createEngine({ api, emit, realMedia = false }) {
       stream = await microphone();
       if (stream) for (const track of stream.getTracks()) pc.addTrack(track, stream);
       await pc.setLocalDescription(await pc.createAnswer());
+      await gathered(pc); // the API takes one answer, no trickled candidates: Firefox's first has none
       await api.answer(call.call_id, pc.localDescription.sdp);
     },
     setMuted(muted) {

@@ -22,6 +22,8 @@ const browser = await puppeteer.launch({
   extraPrefsFirefox: {
     "media.navigator.streams.fake": true, // a fake microphone (a tone)
     "media.navigator.permission.disabled": true, // and no prompt for it
+    "media.peerconnection.ice.loopback": true, // the local media peer offers only 127.0.0.1,
+    "media.peerconnection.ice.obfuscate_host_addresses": false, // and cannot resolve mDNS names
     "intl.accept_languages": "en-US",
   },
 });
@@ -34,6 +36,35 @@ async function until(page, what, predicate, arg = null, timeout = 10000) {
     throw new Error(`${what}: ${error.message.split("\n")[0]}`);
   }
 }
+
+const TONE_HZ = 1000; // Firefox's fake microphone plays a 1 kHz tone
+const LOUD_DB = -60; // the analyser's level (dBFS) of a tone that is there; silence reads below -100
+
+/** The level (dBFS) at `hz` of the page's remote audio every 50 ms for `ms`. */
+const listen = (page, hz, ms) =>
+  page.evaluate(
+    async (hz, ms) => {
+      const el = document.querySelector("[data-testid=remote-audio]");
+      window.__ctx = window.__ctx || new AudioContext();
+      const ctx = window.__ctx;
+      await ctx.resume();
+      const source = ctx.createMediaStreamSource(el.srcObject);
+      const analyser = Object.assign(ctx.createAnalyser(), { fftSize: 4096, smoothingTimeConstant: 0 });
+      source.connect(analyser);
+      const bins = new Float32Array(analyser.frequencyBinCount);
+      const bin = Math.round(hz / (ctx.sampleRate / analyser.fftSize));
+      const levels = [];
+      for (const end = performance.now() + ms; performance.now() < end; ) {
+        await new Promise((done) => setTimeout(done, 50));
+        analyser.getFloatFrequencyData(bins);
+        levels.push(Math.round(Math.max(bins[bin - 1], bins[bin], bins[bin + 1])));
+      }
+      source.disconnect();
+      return levels;
+    },
+    hz,
+    ms,
+  );
 
 const byId = (page, id) => page.$(`[data-testid="${id}"]`);
 const value = (page, selector) => page.$eval(selector, (el) => el.value);
@@ -134,9 +165,14 @@ async function journey({ lang, width, height, words, email }) {
     await until(page, "talking", (w) => document.getElementById("call-status").textContent === w, words.talking);
     const talking = Date.now();
     await until(page, "the timer runs", () => document.getElementById("call-timer").textContent === "0:01");
-    // After the offline media issue's merge a real media peer answers: the sound check goes here.
+    await until(page, "the greeting is over", () => document.getElementById("call-timer").textContent === "0:02");
+    const echo = await listen(page, TONE_HZ, 1500); // the media peer echoes the fake microphone's tone
+    if (echo.filter((level) => level > LOUD_DB).length < 20) throw new Error(`no echoed tone: ${echo}`);
     await (await byId(page, "mute-button")).click();
     if ((await page.$eval("#mute-button", (el) => el.getAttribute("aria-pressed"))) !== "true") throw new Error("mute");
+    await new Promise((done) => setTimeout(done, 800)); // what was already on its way
+    const muted = await listen(page, TONE_HZ, 1000);
+    if (Math.max(...muted) >= LOUD_DB) throw new Error(`the tone goes on while muted: ${muted}`);
     await (await byId(page, "dtmf-1")).click();
     await until(page, "keypad says it sends no tones", () => document.querySelector('[data-testid="dtmf-1"]').disabled);
     await shot(page, `${name}-5-in-call`);
@@ -144,7 +180,7 @@ async function journey({ lang, width, height, words, email }) {
     await hasText(page, "hung up", "#call-status", words.hung_up);
     await hasText(page, "the call in the history", "#history li:first-child", words.formatted);
     await shot(page, `${name}-6-ended`);
-    step("called and hung up", { talking_ms: talking - calling, talked_ms: Date.now() - talking });
+    step("called and hung up", { talking_ms: talking - calling, talked_ms: Date.now() - talking, echo, muted });
 
     await count(page, "a full first page", "#history li", plan.seeded);
     await (await byId(page, "history-next")).click();
