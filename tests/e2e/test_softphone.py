@@ -241,7 +241,7 @@ def test_the_page_renews_a_short_lived_access_token_before_it_expires(browser, b
 
     from calls_platform import bootstrap
 
-    monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "4")
+    monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "8")
     bootstrap.reset()  # the functions read the lifetime when they are wired
     email = f"refresh-{uuid.uuid4().hex[:6]}@example.com"
     assert post(base_url, "/api/auth/register", {"email": email, "password": "password123"}) == 201
@@ -256,7 +256,7 @@ def test_the_page_renews_a_short_lived_access_token_before_it_expires(browser, b
     expect(by("signout")).to_be_visible()
     first = page.evaluate("JSON.parse(localStorage.getItem('softphone.session')).refresh")
 
-    page.wait_for_timeout(9000)  # more than two lifetimes
+    page.wait_for_timeout(18000)  # more than two lifetimes
     by("history-filter").select_option("completed")  # an API call with whatever token the page holds now
     expect(page.locator("#history-empty")).to_be_visible()
     renewals = [url for url, status in statuses if url.endswith("/api/auth/refresh") and status == 200]
