@@ -1,6 +1,8 @@
 // Every word the page shows, in English and Russian. API error types, engine codes, call statuses and end
 // reasons map to plain sentences here and nowhere else: nothing raw from the server reaches the screen.
 
+import { PARTS } from "./words/index.js";
+
 const en = {
   title: "Softphone",
   language: "Language",
@@ -292,6 +294,13 @@ const ru = {
 };
 
 export const LANGUAGES = { en, ru };
+for (const part of PARTS) {
+  for (const [code, words] of Object.entries(part)) {
+    const { error = {}, ...rest } = words;
+    Object.assign(LANGUAGES[code], rest);
+    Object.assign(LANGUAGES[code].error, error);
+  }
+}
 const STORE_KEY = "softphone.lang";
 let current = pickLanguage();
 
