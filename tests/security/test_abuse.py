@@ -1,5 +1,5 @@
 """Abuse under real concurrency (the gateway's parallel workers, as on Lambda): brute force, token respelling,
-look-alike identities, toll fraud. Each test prints the figure the README's security table reports."""
+look-alike identities, toll fraud. Each test prints the figure docs/security.md's table reports."""
 
 import concurrent.futures
 import uuid

@@ -1,4 +1,4 @@
-"""The errors' one home (domain/errors.py), their one HTTP table (web/errors.py) and the README's table."""
+"""The errors' one home (domain/errors.py), their one HTTP table (web/errors.py) and the table of docs/api.md."""
 
 import json
 import re
@@ -22,9 +22,9 @@ def every_error() -> list[type[errors.DomainError]]:
 
 
 def readme_errors() -> dict[str, int]:
-    """type -> status from the README's errors table (rows like "| `a` / `b` | 413 / 415 | ...")."""
-    text = (ROOT / "README.md").read_text()
-    table = text[text.index("### Errors") : text.index("## The softphone")]
+    """type -> status from the errors table of docs/api.md (rows like "| `a` / `b` | 413 / 415 | ...")."""
+    text = (ROOT / "docs" / "api.md").read_text()
+    table = text.split("\n## Errors\n", 1)[1].split("\n## ", 1)[0]
     rows: dict[str, int] = {}
     for types, statuses in re.findall(r"^\| (`[^|]+`) \| ([\d /]+) \|", table, re.M):
         names = re.findall(r"`(\w+)`", types)
@@ -34,7 +34,7 @@ def readme_errors() -> dict[str, int]:
     return rows
 
 
-def test_every_error_is_in_the_one_module_and_the_readme_with_its_status() -> None:
+def test_every_error_is_in_the_one_module_and_the_api_guide_with_its_status() -> None:
     assert all(kind.__module__ == errors.__name__ for kind in every_error())
     assert {kind.code: status_of(kind) for kind in every_error()} == readme_errors()
 
