@@ -18,7 +18,7 @@ SAM := $(SAM_VENV)/bin/sam
 # sam build runs pip and compileall with Lambda's Python, which must be on PATH as python3.13.
 SAM_ENV := PATH="$(dir $(PY313)):$$PATH" AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline SAM_CLI_TELEMETRY=0
 
-.PHONY: run test lint lint-migrations lock deploy typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page firefox-harness
+.PHONY: run test unit lint lint-migrations lock deploy typecheck format migrate clean venv browser build lint-template invoke bench bench-load bench-page page deploy-page firefox-harness
 
 venv: $(STAMP)
 
@@ -33,6 +33,11 @@ run: $(STAMP) page
 
 test: $(STAMP) browser build page firefox-harness
 	$(PY) -m pytest
+
+# The fast loop: unit and contract tests (fakes, and the contract suite's own embedded Postgres); no browser,
+# no SAM, no npm (the page's own unit tests are `cd softphone && npm test`). Under a minute.
+unit: $(STAMP)
+	$(PY) -m pytest -m "unit or contract" -q -p no:cacheprovider --ignore=tests/unit/test_page_logic.py tests/unit tests/contract
 
 # The softphone page: npm packages from the lockfile, bundled by esbuild into softphone/dist (what is served).
 PAGE_SOURCES := $(shell find softphone/src softphone/public -type f 2>/dev/null) softphone/build.mjs softphone/sounds.mjs

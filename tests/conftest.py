@@ -23,6 +23,18 @@ from infra.stack import SESSIONS_TABLE, LocalStack
 
 TEST_JWT_SECRET = secrets.token_urlsafe(48)  # random, as the start-up check demands of every secret
 
+# Each folder of tests/ is one scope, marked by its name (registered in pyproject.toml); `make unit` runs
+# `-m "unit or contract"`.
+SCOPES = ("unit", "contract", "integration", "functions", "twilio", "security", "performance", "e2e", "deploy")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    tests_dir = ROOT / "tests"
+    for item in items:
+        parts = item.path.relative_to(tests_dir).parts
+        if len(parts) > 1 and parts[0] in SCOPES:
+            item.add_marker(parts[0])
+
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[LocalStack]:

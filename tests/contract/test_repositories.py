@@ -84,7 +84,7 @@ def repos(request: pytest.FixtureRequest) -> Iterator[Repos]:
     from calls_platform.adapters.postgres.refresh_tokens import PgRefreshTokens
     from calls_platform.adapters.postgres.users import PgUserRepository
 
-    db = request.getfixturevalue("db")
+    db = request.getfixturevalue("contract_db")
 
     def sid(call: Call) -> None:
         db.run("UPDATE calls SET provider_call_id = :p WHERE call_id = :c", p=call.provider_call_id, c=call.call_id)
