@@ -18,7 +18,10 @@ from aiortc import RTCRtpCodecParameters, RTCRtpReceiver
 from aiortc.codecs import CODECS
 
 MIME = "audio/telephone-event"
-PAYLOAD_TYPE = 101
+PAYLOAD_TYPE = 101  # at 48 kHz, Opus's clock: the one Chromium sends with
+# Firefox (ESR 153) accepts telephone-event only at 8 kHz: offered 48 kHz alone, its answer drops the codec and
+# its RTCDTMFSender cannot send (canInsertDTMF false). Chromium answers both and still sends at 48 kHz.
+PAYLOAD_TYPE_8K = 126
 EVENTS = "0123456789*#"  # RFC 4733 events 0-11; the rest (A-D, flash) are not on the page's keypad
 _installed = False
 
@@ -29,7 +32,9 @@ def install() -> None:
     if _installed:
         return
     _installed = True
-    CODECS["audio"].append(RTCRtpCodecParameters(mimeType=MIME, clockRate=48000, channels=1, payloadType=PAYLOAD_TYPE))
+    for clock_rate, payload_type in ((48000, PAYLOAD_TYPE), (8000, PAYLOAD_TYPE_8K)):
+        codec = RTCRtpCodecParameters(MIME, clock_rate, channels=1, payloadType=payload_type, parameters={"0-15": None})
+        CODECS["audio"].append(codec)
     original = RTCRtpReceiver._handle_rtp_packet
 
     async def handle(self: RTCRtpReceiver, packet: Any, arrival_time_ms: int) -> None:

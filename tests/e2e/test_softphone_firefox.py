@@ -6,7 +6,8 @@ puppeteer-core (tests/e2e/firefox, pinned by its lockfile) drives Firefox over W
 cannot drive Debian's Firefox. Screenshots go to test-artifacts/firefox/.
 
 The call's media: the local media peer answers and echoes the caller; the journey hears Firefox's fake
-microphone (a 1 kHz tone) come back on the remote audio, and silence 0.8 s after Mute.
+microphone (a 1 kHz tone) come back on the remote audio, and silence 0.8 s after Mute; a keypad digit reaches
+the peer as an RFC 4733 event (the peer answers it with a 1400 Hz beep, heard on the page).
 """
 
 from __future__ import annotations
@@ -82,3 +83,5 @@ def test_a_person_uses_the_softphone_in_firefox_in_both_languages_at_both_widths
     calls = db.run("SELECT status, end_reason, sdp_answer FROM calls WHERE sdp_answer IS NOT NULL")
     assert [(status, reason) for status, reason, _ in calls] == [("completed", "caller_hung_up")] * len(runs)
     assert all(answer.startswith("v=0") for *_, answer in calls)  # Firefox's own SDP answer
+    # The keypad: Firefox takes telephone-event only at 8 kHz, so the media peer offers it at 8 kHz too.
+    assert all("telephone-event/8000" in answer for *_, answer in calls)

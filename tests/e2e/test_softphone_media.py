@@ -20,25 +20,9 @@ from tests.support.tones import burst_pcm, write_wav
 ARTIFACTS = ROOT / "test-artifacts" / "softphone-media"
 LOUD_DB = -60.0  # the analyser's level (dBFS) of a tone that is there; silence reads below -100
 
-# Listens to the page's remote audio for `ms` and returns the level of `hz` every 50 ms.
-LISTEN = """async ([hz, ms]) => {
-  const el = document.querySelector("[data-testid=remote-audio]");
-  const ctx = (window.__ctx ||= new AudioContext());
-  await ctx.resume();
-  const source = ctx.createMediaStreamSource(el.srcObject);
-  const analyser = Object.assign(ctx.createAnalyser(), { fftSize: 4096, smoothingTimeConstant: 0 });
-  source.connect(analyser);
-  const bins = new Float32Array(analyser.frequencyBinCount);
-  const bin = Math.round(hz / (ctx.sampleRate / analyser.fftSize));
-  const levels = [];
-  for (const end = performance.now() + ms; performance.now() < end; ) {
-    await new Promise((done) => setTimeout(done, 50));
-    analyser.getFloatFrequencyData(bins);
-    levels.push(Math.max(bins[bin - 1], bins[bin], bins[bin + 1]));
-  }
-  source.disconnect();
-  return levels;
-}"""
+# Listens to the page's remote audio for `ms` and returns the level of `hz` every 50 ms (the Firefox journey
+# evaluates the same file).
+LISTEN = (ROOT / "tests" / "support" / "listen.js").read_text().strip().removesuffix(";")
 
 
 @pytest.fixture(scope="module")

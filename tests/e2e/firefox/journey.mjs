@@ -2,7 +2,7 @@
 // once per language and width, all in one browser launch. tests/e2e/test_softphone_firefox.py runs it: the
 // plan comes as JSON in JOURNEY, each finished step is a JSON line on stdout, and a line {"ask": ...} waits
 // for pytest's answer on stdin (seeding the history in Postgres). Exit 0 when every journey passed.
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import puppeteer from "puppeteer-core";
 
@@ -39,32 +39,14 @@ async function until(page, what, predicate, arg = null, timeout = 10000) {
 
 const TONE_HZ = 1000; // Firefox's fake microphone plays a 1 kHz tone
 const LOUD_DB = -60; // the analyser's level (dBFS) of a tone that is there; silence reads below -100
+const BEEP_HZ = 1400; // the media peer answers each RFC 4733 digit it hears with a beep (infra/media/tones.py)
 
-/** The level (dBFS) at `hz` of the page's remote audio every 50 ms for `ms`. */
-const listen = (page, hz, ms) =>
-  page.evaluate(
-    async (hz, ms) => {
-      const el = document.querySelector("[data-testid=remote-audio]");
-      window.__ctx = window.__ctx || new AudioContext();
-      const ctx = window.__ctx;
-      await ctx.resume();
-      const source = ctx.createMediaStreamSource(el.srcObject);
-      const analyser = Object.assign(ctx.createAnalyser(), { fftSize: 4096, smoothingTimeConstant: 0 });
-      source.connect(analyser);
-      const bins = new Float32Array(analyser.frequencyBinCount);
-      const bin = Math.round(hz / (ctx.sampleRate / analyser.fftSize));
-      const levels = [];
-      for (const end = performance.now() + ms; performance.now() < end; ) {
-        await new Promise((done) => setTimeout(done, 50));
-        analyser.getFloatFrequencyData(bins);
-        levels.push(Math.round(Math.max(bins[bin - 1], bins[bin], bins[bin + 1])));
-      }
-      source.disconnect();
-      return levels;
-    },
-    hz,
-    ms,
-  );
+// The level (dBFS) at `hz` of the page's remote audio every 50 ms for `ms`: the Chromium tests' listener.
+const LISTEN = readFileSync(new URL("../../support/listen.js", import.meta.url), "utf8")
+  .trim()
+  .replace(/;$/, "");
+const listen = async (page, hz, ms) =>
+  (await page.evaluate(`(${LISTEN})(${JSON.stringify([hz, ms])})`)).map((level) => Math.round(level));
 
 const byId = (page, id) => page.$(`[data-testid="${id}"]`);
 const value = (page, selector) => page.$eval(selector, (el) => el.value);
@@ -173,14 +155,20 @@ async function journey({ lang, width, height, words, email }) {
     await new Promise((done) => setTimeout(done, 800)); // what was already on its way
     const muted = await listen(page, TONE_HZ, 1000);
     if (Math.max(...muted) >= LOUD_DB) throw new Error(`the tone goes on while muted: ${muted}`);
-    await (await byId(page, "dtmf-1")).click();
-    await until(page, "keypad says it sends no tones", () => document.querySelector('[data-testid="dtmf-1"]').disabled);
+    await (await byId(page, "mute-button")).click();
+    await new Promise((done) => setTimeout(done, 500));
+    await (await byId(page, "dtmf-1")).click(); // telephone-event/8000: the peer hears the digit, beeps back
+    const beep = await listen(page, BEEP_HZ, 1000);
+    if (Math.max(...beep) < LOUD_DB) throw new Error(`the peer did not answer the digit: ${beep}`);
+    if (await page.$eval('[data-testid="dtmf-1"]', (el) => el.disabled)) throw new Error("keypad turned off");
+    if ((await text(page, "#message")).trim()) throw new Error(`keypad: ${await text(page, "#message")}`);
     await shot(page, `${name}-5-in-call`);
     await (await byId(page, "hangup-button")).click();
     await hasText(page, "hung up", "#call-status", words.hung_up);
     await hasText(page, "the call in the history", "#history li:first-child", words.formatted);
     await shot(page, `${name}-6-ended`);
-    step("called and hung up", { talking_ms: talking - calling, talked_ms: Date.now() - talking, echo, muted });
+    const talked_ms = Date.now() - talking;
+    step("called and hung up", { talking_ms: talking - calling, talked_ms, echo, muted, beep });
 
     await count(page, "a full first page", "#history li", plan.seeded);
     await (await byId(page, "history-next")).click();
