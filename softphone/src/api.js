@@ -55,6 +55,7 @@ export function client(request) {
         body: { phone_number: phoneNumber },
         headers: { "Idempotency-Key": crypto.randomUUID() },
       }),
+    live: () => request("GET", "/api/calls/live"),
     call: (callId) => request("GET", `/api/calls/${encodeURIComponent(callId)}`),
     answer: (callId, sdpAnswer) =>
       request("POST", "/api/calls/answer", { body: { call_id: callId, sdp_answer: sdpAnswer } }),

@@ -4,7 +4,7 @@
 
 /** state → event → next state. */
 export const TABLE = {
-  idle: { dial: "placing" },
+  idle: { dial: "placing", found: "connecting" },
   // initiate is in flight: no call exists yet
   placing: { created: "connecting", refused: "idle", hangup: "cancelling" },
   // hang up pressed before initiate answered: the call is ended as soon as it exists
@@ -16,12 +16,13 @@ export const TABLE = {
   checking: { hangup: "ending", unconfirmed: "ending", final: "ended" },
   // the page asked the server to terminate: the reason it tells is the page's own
   ending: { final: "ended", terminated: "ended" },
-  ended: { dial: "placing" },
+  ended: { dial: "placing", found: "connecting" },
 };
 
 /** The events: what each one means. */
 export const EVENTS = {
   dial: "the person pressed Call",
+  found: "a live call this page did not place: from before a reload, or another tab's (shown with Hang up)",
   created: "initiate answered: the call exists",
   refused: "initiate was refused: no call exists",
   hangup: "the person pressed Hang up (or signed out)",

@@ -1,8 +1,9 @@
 // The softphone page: sign-up and sign-in views, then the dialler, the call and the history. Settings come
 // from /config.json (API origin, VoIP mode); the engine (browser WebRTC or Twilio's SDK) follows the mode.
-import { hangUp, inCall, placeCall, relabel as relabelCall, setupCall } from "./call.js";
+import { findLive, hangUp, inCall, placeCall, relabel as relabelCall, setupCall } from "./call.js";
 import { relabel as relabelDialer, setNumber, setupDialer, validNumber } from "./dialer.js";
 import { client } from "./api.js";
+import { relabelPad, setupDialPad } from "./dialpad.js";
 import { $ } from "./dom.js";
 import { createEngine as browserEngine } from "./engines/browser.js";
 import { checked } from "./engines/engine.js";
@@ -36,6 +37,7 @@ function showView(name) {
 async function enterApp() {
   showView("app");
   engine.start().catch(() => {});
+  findLive(); // a call from before a reload, or another tab's, is shown with Hang up
   await loadHistory(0).catch(failed);
 }
 
@@ -90,16 +92,25 @@ function onExpired() {
   say(t("sessionExpired"));
 }
 
-function dial(event) {
-  event?.preventDefault();
+function dial(event, name = "") {
+  event?.preventDefault?.();
   const number = validNumber();
   if (!number || inCall()) return;
   if (!engine.supported()) return say(t("unsupported")); // before the mic check: nothing to check it for
   if (!wasChecked()) {
-    pendingCall = number.number; // the first call waits for the microphone check
+    pendingCall = { e164: number.number, name }; // the first call waits for the microphone check
     return openCheck();
   }
-  placeCall(number.number);
+  placeCall(number.number, name);
+}
+
+/** `softphone:dial` {number (E.164), name?}: any part of the page (contacts, history) places a call at once. */
+function dialEvent(event) {
+  const { number, name } = event.detail || {};
+  if (typeof number !== "string" || inCall() || $("app-view").hidden) return;
+  setNumber(number);
+  if (!validNumber()) return say(t("numberInvalid", { country: $("country").value }));
+  dial(null, typeof name === "string" ? name.trim() : "");
 }
 
 function switchLanguage(code) {
@@ -109,6 +120,7 @@ function switchLanguage(code) {
   fillFilter();
   relabelDialer();
   relabelCall();
+  relabelPad();
   if (!$("app-view").hidden) loadHistory(currentPage()).catch(failed);
   say("");
 }
@@ -132,8 +144,10 @@ async function main() {
   const api = client(session.request);
   const ended = () => loadHistory(0).catch(failed);
   const realMedia = Boolean(config.realMedia);
-  engine = setupCall(api, (emit) => checked(create({ api, emit, realMedia })), say, ended);
+  const factory = (emit) => checked(create({ api, emit, realMedia }));
+  engine = setupCall(api, factory, say, ended, () => openCheck());
   setupDialer((number) => ($("call-button").disabled = !number));
+  setupDialPad();
   setupHistory(
     api,
     (e164) => {
@@ -145,7 +159,7 @@ async function main() {
   setupMicCheck((devices) => {
     engine.setDevices(devices);
     // The check helps; it is no gate: closing it (Done or Esc) places the call that opened it.
-    if (pendingCall) placeCall(pendingCall);
+    if (pendingCall) placeCall(pendingCall.e164, pendingCall.name);
     pendingCall = null;
   });
 
@@ -161,6 +175,7 @@ async function main() {
   $("signout").addEventListener("click", onSignOut);
   $("language").addEventListener("change", () => switchLanguage($("language").value));
   $("dial-form").addEventListener("submit", dial);
+  document.addEventListener("softphone:dial", dialEvent);
   $("mic-check").addEventListener("click", () => openCheck());
 
   if (session.resume()) await enterApp();

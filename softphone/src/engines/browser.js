@@ -11,6 +11,7 @@ export function createEngine({ api, emit, realMedia = false }) {
   let stream = null;
   let devices = {};
   let speaker = null; // plays what the other side sends
+  let pending = ""; // keypad tones waiting for the connection
 
   async function microphone() {
     const audio = devices.input ? { deviceId: { exact: devices.input } } : true;
@@ -26,6 +27,8 @@ export function createEngine({ api, emit, realMedia = false }) {
     connection.addEventListener("connectionstatechange", () => {
       if (connection !== pc || !realMedia) return;
       if (connection.connectionState === "failed") emit({ type: "ended", reason: "connection_lost" });
+      const dtmf = connection.getSenders().find((sender) => sender.track)?.dtmf;
+      if (connection.connectionState === "connected" && dtmf) flush(dtmf);
     });
     connection.addEventListener("track", (event) => {
       speaker ||= Object.assign(document.createElement("audio"), { autoplay: true, hidden: true });
@@ -35,6 +38,12 @@ export function createEngine({ api, emit, realMedia = false }) {
       if (devices.output && speaker.setSinkId) speaker.setSinkId(devices.output).catch(() => {});
       speaker.play().catch(() => {});
     });
+  }
+
+  function flush(dtmf) {
+    if (!pending || !dtmf.canInsertDTMF) return;
+    dtmf.insertDTMF(dtmf.toneBuffer + pending, 120, 70);
+    pending = "";
   }
 
   /** Resolves once `pc` has gathered its ICE candidates, or after 2 s with what it has. */
@@ -69,8 +78,10 @@ export function createEngine({ api, emit, realMedia = false }) {
     sendDigits(digits) {
       // RFC 4733 tones, where the media peer negotiated telephone-event; none without a peer behind the offer.
       const dtmf = realMedia && pc ? pc.getSenders().find((sender) => sender.track)?.dtmf : null;
-      if (!dtmf?.canInsertDTMF) return false;
-      dtmf.insertDTMF(digits, 120, 70);
+      if (!dtmf || !/telephone-event/i.test(pc.remoteDescription?.sdp || "")) return false;
+      // A key pressed before the media is up (the sender cannot insert yet) goes out once it is.
+      pending += digits;
+      flush(dtmf);
       return true;
     },
     disconnect() {
@@ -79,12 +90,15 @@ export function createEngine({ api, emit, realMedia = false }) {
       if (pc) pc.close();
       pc = null;
       stream = null;
+      pending = "";
     },
     stop() {
       this.disconnect();
     },
     setDevices(next) {
       devices = { ...devices, ...next };
+      // The speaker chosen mid-call (the call screen's Speaker) takes effect at once.
+      if (devices.output && speaker?.setSinkId) speaker.setSinkId(devices.output).catch(() => {});
     },
   };
 }
