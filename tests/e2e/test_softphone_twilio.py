@@ -427,7 +427,8 @@ def test_call_quality_warnings_are_said_in_words(browser, base_url, twilio_mode,
     page.evaluate("callId => window.stubDevice.ring(callId)", call["call_id"])
     harness.wait(lambda: page.evaluate("window.stubCall?.state === 'open'"), "the stub call to open")
     page.evaluate("window.stubCall.emit('warning', 'high-rtt')")
-    expect(page.get_by_test_id("message")).to_have_text(
+    # In the call screen's notice line (its room kept), not the page's message above the card.
+    expect(page.get_by_test_id("call-note")).to_have_text(
         "The connection is unstable: the other person may hear you badly."
     )
     page.get_by_test_id("hangup-button").click()

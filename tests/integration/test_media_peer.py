@@ -182,3 +182,33 @@ def test_scripted_callees_report_their_outcome(run, number, words):
         await runner.cleanup()
 
     run(scenario())
+
+
+def test_a_caller_that_vanishes_without_a_word_is_lost_when_its_ice_consent_expires(run, monkeypatch):
+    """A browser that crashed or lost its network sends no DTLS close: the peer's ICE consent checks (RFC 7675,
+    aioice: every ~5 s, 6 misses) go unanswered and the call is reported lost. Here they run every 0.2 s."""
+    from aioice import ice
+
+    monkeypatch.setattr(ice, "CONSENT_INTERVAL", 0.2)
+
+    async def scenario():
+        reports: list[tuple[str, str, float]] = []
+        service, runner, base = await started(reports)
+        async with aiohttp.ClientSession() as http:
+            client = Client(base, http)
+            await client.call("c-vanish", "+4915123456789")
+            while len(reports) < 2:
+                await asyncio.sleep(0.05)
+            ice_transport = client.pc.getTransceivers()[0].sender.transport.transport
+            for protocol in ice_transport._connection._protocols:  # its sockets go silent: nothing is sent
+                protocol.transport.close()
+            gone = time.monotonic()
+            while len(reports) < 3 and time.monotonic() < gone + 10:
+                await asyncio.sleep(0.05)
+            assert [w for _, w, _ in reports] == ["ringing", "in-progress", "connection-lost"]
+            assert 0.8 < reports[2][2] - gone < 5.0  # after the missed consent checks, not at once
+            assert "c-vanish" not in service.peers
+            await client.pc.close()
+        await runner.cleanup()
+
+    run(scenario())

@@ -79,6 +79,7 @@ export function createEngine({ api, emit, realMedia = false }) {
       // RFC 4733 tones, where the media peer negotiated telephone-event; none without a peer behind the offer.
       const dtmf = realMedia && pc ? pc.getSenders().find((sender) => sender.track)?.dtmf : null;
       if (!dtmf || !/telephone-event/i.test(pc.remoteDescription?.sdp || "")) return false;
+      if (pc.connectionState === "connected" && !dtmf.canInsertDTMF) return false; // up, yet no tones (Firefox)
       // A key pressed before the media is up (the sender cannot insert yet) goes out once it is.
       pending += digits;
       flush(dtmf);
