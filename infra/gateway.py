@@ -13,8 +13,8 @@ import threading
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from calls_platform.domain.errors import MethodNotAllowed, NotFound, PayloadTooLarge
 from calls_platform.web.bodies import MAX_BODY_BYTES
+from calls_platform.web.framing import MethodNotAllowed, NotFound, PayloadTooLarge
 from infra.answers import HttpAnswer, error_answer, from_lambda
 from infra.http_handler import http_server
 from infra.page import TWILIO_ORIGINS, page_headers, static_file

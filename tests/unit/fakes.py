@@ -20,6 +20,7 @@ from calls_platform.domain.calls import (
 )
 from calls_platform.domain.contacts import Contact
 from calls_platform.domain.errors import (
+    CallInitiationFailed,
     CallInProgress,
     ContactAlreadyExists,
     DailyMinutesExceeded,
@@ -27,7 +28,6 @@ from calls_platform.domain.errors import (
     TooManyContacts,
     UnknownUser,
     UserAlreadyExists,
-    VoipUnavailable,
 )
 from calls_platform.domain.history import HistoryEntry, HistorySearch
 from calls_platform.domain.sdp import build_audio_offer
@@ -412,7 +412,7 @@ class FakeVoip:
 
     def audio_offer(self, call: Call) -> str:
         if self.fail_offer:
-            raise VoipUnavailable(self.fail_offer)
+            raise CallInitiationFailed(self.fail_offer)
         return build_audio_offer()
 
     def accept_answer(self, call: Call, sdp_answer: str) -> None:
@@ -420,14 +420,14 @@ class FakeVoip:
 
     def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         if self.fail_place:
-            raise VoipUnavailable(self.fail_place)
+            raise CallInitiationFailed(self.fail_place)
         self.placed.append(call.call_id)
         self.max_seconds.append(max_seconds)
         return f"fake-{call.call_id.hex}"
 
     def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
         if self.fail_hang_up:
-            raise VoipUnavailable("hang-up refused")
+            raise CallInitiationFailed("hang-up refused")
         self.hung_up.append(provider_call_id)
 
 

@@ -17,15 +17,15 @@ from calls_platform.domain.calls import (
 from calls_platform.domain.errors import (
     CallAlreadyAnswered,
     CallAlreadyEnded,
-    CallAnswerForbidden,
+    CallAnswerFailed,
+    CallInitiationFailed,
     CallNotFound,
-    CallTerminationForbidden,
+    CallTerminationFailed,
     ConfigurationError,
     DomainError,
     EmailNotVerified,
     UnknownUser,
     VoipNotConfigured,
-    VoipUnavailable,
 )
 from calls_platform.domain.phone import check_destination, mask, mask_numbers, parse_e164
 from calls_platform.domain.sdp import check_answer
@@ -89,11 +89,11 @@ def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> Initi
         # The provider ends the call when today's minutes run out (or, past midnight, tomorrow's): the limit
         # holds during the call, not only when it starts.
         call = call.placed(deps.voip.place_call(call, max_seconds=seconds_left))
-    except VoipUnavailable as error:
+    except CallInitiationFailed as error:
         deps.metrics.count("VoipErrors")
         log.error(
             "failed to initiate voip call",
-            extra={"call_id": str(call.call_id), "phone_number": mask(number), "cause": error.cause},
+            extra={"call_id": str(call.call_id), "phone_number": mask(number), "cause": _cause(error)},
         )
         _mark_failed(deps, call)
         raise
@@ -110,9 +110,9 @@ def _with_offer(deps: CallDeps, call: Call) -> Call:
     """The media's offer comes first: without one (the media peer down), nothing is recorded or dialled."""
     try:
         return call.with_offer(deps.voip.audio_offer(call))
-    except VoipUnavailable as error:
+    except CallInitiationFailed as error:
         deps.metrics.count("VoipErrors")
-        extra = {"call_id": str(call.call_id), "phone_number": mask(call.phone_number), "cause": error.cause}
+        extra = {"call_id": str(call.call_id), "phone_number": mask(call.phone_number), "cause": _cause(error)}
         log.error("failed to initiate voip call", extra=extra)
         raise
 
@@ -174,7 +174,7 @@ def terminate_call(deps: CallDeps, caller: Caller, call_id: object, reason: obje
         log.warning(
             "unauthorized call termination attempt", extra={"call_id": str(cid), "user_id": str(caller.user_id)}
         )
-        raise CallTerminationForbidden()
+        raise CallTerminationFailed()
     if not moved.moved:
         raise CallAlreadyEnded(call.status.value)
     _end_at_provider(deps, call, moved.previous)
@@ -362,7 +362,7 @@ def answer_call(deps: CallDeps, caller: Caller, call_id: object, sdp_answer: obj
     if call is None:
         raise CallNotFound()
     if call.user_id != caller.user_id:
-        raise CallAnswerForbidden()
+        raise CallAnswerFailed()
     _check_answerable(call)
     answer = check_answer(call.sdp_offer, sdp_answer)
     stored = deps.calls.record_answer(

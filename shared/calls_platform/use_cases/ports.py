@@ -168,11 +168,11 @@ class VoipProvider(Protocol):
 
     def audio_offer(self, call: Call) -> str:
         """The SDP offer the caller's browser answers (a real media peer's, or a synthesized one where the
-        provider's own client brings the media). Raises VoipUnavailable."""
+        provider's own client brings the media). Raises CallInitiationFailed."""
 
     def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         """Start the call, to be ended by the provider after `max_seconds` at most; returns the provider's id
-        for it. Raises VoipUnavailable or InvalidPhoneNumber."""
+        for it. Raises CallInitiationFailed or InvalidPhoneNumber."""
 
     def accept_answer(self, call: Call, sdp_answer: str) -> None:
         """The browser's SDP answer to `audio_offer`, handed to whoever holds the offer's other end."""

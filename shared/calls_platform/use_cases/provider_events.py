@@ -10,7 +10,7 @@ from typing import Any
 
 from calls_platform.domain import provider_status
 from calls_platform.domain.calls import CallStatus
-from calls_platform.domain.errors import SignatureRejected
+from calls_platform.domain.errors import Forbidden
 from calls_platform.domain.provider_status import Leg
 from calls_platform.use_cases.calls import CallDeps, call_ended
 from calls_platform.use_cases.ports import ProviderCallEvent, StatusCallbacks
@@ -30,7 +30,7 @@ def handle_status_callback(
     signature covers `url`, query included, so the call it names is the one we gave the provider."""
     if not callbacks.verify(url, params, signature):
         log.warning("status callback rejected: invalid signature")
-        raise SignatureRejected()
+        raise Forbidden()
     event = callbacks.parse(params, query or {})
     if event is None or not provider_status.is_known(event.status, event.leg):
         log.info("status callback without a known status ignored")

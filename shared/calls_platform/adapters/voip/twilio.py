@@ -24,11 +24,12 @@ from twilio.twiml.voice_response import VoiceResponse
 from calls_platform.adapters.voip.identity import client_identity
 from calls_platform.domain.calls import Call, CallStatus
 from calls_platform.domain.errors import (
+    CallInitiationFailed,
     DestinationNotAllowed,
     InvalidPhoneNumber,
     VoipNotConfigured,
-    VoipUnavailable,
 )
+from calls_platform.domain.phone import mask_numbers
 from calls_platform.domain.sdp import build_audio_offer
 
 log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ class TwilioProvider:
 
     def _send(self, request: Callable[[], Any]) -> Any:
         """One API request. 429s are retried with bounded exponential backoff (nothing else is: a 5xx or a
-        timeout may have placed the call); connection errors and timeouts become VoipUnavailable."""
+        timeout may have placed the call); connection errors and timeouts become CallInitiationFailed."""
         for attempt in range(self._retries + 1):
             try:
                 return request()
@@ -166,12 +167,13 @@ class TwilioProvider:
                     continue
                 raise
             except requests.RequestException as error:
-                raise VoipUnavailable(f"{type(error).__name__}: {error}") from error
+                raise CallInitiationFailed(mask_numbers(f"{type(error).__name__}: {error}")) from error
         raise AssertionError("unreachable")
 
 
-def _unavailable(error: TwilioRestException) -> VoipUnavailable:
-    return VoipUnavailable(f"twilio HTTP {error.status} code {error.code}: {error.msg}")
+def _unavailable(error: TwilioRestException) -> CallInitiationFailed:
+    # Twilio's text may hold the dialled number: masked before it reaches any log.
+    return CallInitiationFailed(mask_numbers(f"twilio HTTP {error.status} code {error.code}: {error.msg}"))
 
 
 def twilio_provider(
