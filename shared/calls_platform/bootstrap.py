@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # for their types only: each is imported where it is first bu
     from calls_platform.use_cases.contacts import ContactDeps
     from calls_platform.use_cases.login_codes import LoginCodes
     from calls_platform.use_cases.ports import TokenService
+    from calls_platform.use_cases.voice import VoiceTokenDeps
 
 
 class Container(Adapters):
@@ -106,6 +107,12 @@ class Container(Adapters):
         from calls_platform.adapters.postgres.accounts import PgAccounts
 
         return PgAccounts(self.database)
+
+    @functools.cached_property
+    def voice_token_deps(self) -> VoiceTokenDeps:
+        from calls_platform.use_cases.voice import VoiceTokenDeps
+
+        return VoiceTokenDeps(self.voice_tokens, self.users)
 
     @functools.cached_property
     def contact_deps(self) -> ContactDeps:

@@ -11,7 +11,7 @@ import pytest
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from calls_platform.adapters.voip.twilio import TwilioProvider, client_identity
+from calls_platform.adapters.voip.twilio import Retry, TwilioProvider, client_identity
 from calls_platform.domain.calls import Call, CallStatus
 from calls_platform.domain.errors import CallInitiationFailed, DestinationNotAllowed, InvalidPhoneNumber
 from infra.local_aws import free_port
@@ -22,7 +22,7 @@ def provider(fake, sleeps=None, base_url=None, token=None, timeout=2.0):
     client = Client(fake.account_sid, token or fake.auth_token, http_client=TwilioHttpClient(timeout=timeout))
     client.api.base_url = base_url or fake.base_url
     recorder = sleeps.append if sleeps is not None else (lambda s: None)
-    return TwilioProvider(client, FROM_NUMBER, PUBLIC_BASE_URL, sleep=recorder)
+    return TwilioProvider(client, FROM_NUMBER, PUBLIC_BASE_URL, retry=Retry(sleep=recorder))
 
 
 def a_call():

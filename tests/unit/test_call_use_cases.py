@@ -19,7 +19,7 @@ from calls_platform.domain.errors import (
     ValidationError,
 )
 from calls_platform.domain.users import Caller, User
-from calls_platform.use_cases import calls
+from calls_platform.use_cases import call_endings, calls
 from tests.support.paths import FIXTURES
 from tests.unit.fakes import world
 
@@ -191,7 +191,7 @@ def test_a_session_that_could_not_be_removed_gives_the_sweep_the_id_to_hang_up_w
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     assert fakes.voip.hung_up == [] and call.call_id in fakes.calls.pending
     fakes.sessions.fail_removes = False
-    calls.sweep_stale_calls(fakes.call_deps())
+    call_endings.sweep_stale_calls(fakes.call_deps())
     assert fakes.voip.hung_up == [call.provider_call_id] and not fakes.calls.pending
     assert fakes.calls.rows[call.call_id].provider_call_id == call.provider_call_id and not fakes.sessions.items
 
@@ -315,11 +315,11 @@ def test_the_sweep_fails_calls_nobody_reported_on_and_only_those(fakes):
     stale = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(200)
     fresh = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
-    closed = calls.sweep_stale_calls(fakes.call_deps())
+    closed = call_endings.sweep_stale_calls(fakes.call_deps())
     assert [c.call_id for c in closed] == [stale.call_id]
     assert fakes.calls.rows[stale.call_id].status is CallStatus.FAILED
     assert fakes.calls.rows[stale.call_id].end_reason == "timeout"
     assert fakes.calls.rows[fresh.call_id].status is CallStatus.CONNECTING
     assert stale.session_id not in fakes.sessions.items and stale.provider_call_id in fakes.voip.hung_up
     assert ("ActiveCalls", 1) in fakes.metrics.recorded
-    assert calls.sweep_stale_calls(fakes.call_deps()) == []
+    assert call_endings.sweep_stale_calls(fakes.call_deps()) == []

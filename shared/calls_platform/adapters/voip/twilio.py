@@ -10,6 +10,7 @@ SID).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -64,6 +65,15 @@ def browser_address(call: Call) -> str:
     return f"client:{client_identity(call.user_id)}?call_id={call.call_id}"
 
 
+@dataclasses.dataclass(frozen=True)
+class Retry:
+    """How a refusal for too many requests (429, 20429) is retried: `times`, after backoff_s, 2x, 4x..."""
+
+    times: int = 3
+    backoff_s: float = 0.25
+    sleep: Callable[[float], None] = time.sleep
+
+
 class TwilioProvider:
     connects_on_browser_answer = False  # the call is active when the dialled phone answers (status callback)
 
@@ -73,17 +83,16 @@ class TwilioProvider:
         from_number: str,
         public_base_url: str,
         max_call_seconds: int = MAX_CALL_SECONDS,
-        retries: int = 3,
-        backoff_s: float = 0.25,
-        sleep: Callable[[float], None] = time.sleep,
+        retry: Retry | None = None,
     ) -> None:
         self._client = client
         self._from = from_number
         self._status_url = public_base_url.rstrip("/") + STATUS_CALLBACK_PATH
         self._max_call_seconds = max_call_seconds
-        self._retries = retries
-        self._backoff = backoff_s
-        self._sleep = sleep
+        retry = retry or Retry()
+        self._retries = retry.times
+        self._backoff = retry.backoff_s
+        self._sleep = retry.sleep
 
     def ensure_configured(self) -> None:
         """Built only from a complete configuration (twilio_provider), so there is nothing left to check."""
