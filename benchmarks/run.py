@@ -266,7 +266,7 @@ def warm_overhead(api: Api, runs: int) -> dict[str, dict]:
 
     container = bootstrap.container()
     raw = open_connection(container.db_settings())
-    dynamodb = container._client("dynamodb")
+    dynamodb = container.aws.client("dynamodb")
     prepared: dict[str, Any] = {}
     results = {}
     for name, (function, make_event) in WARM.items():

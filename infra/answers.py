@@ -6,8 +6,9 @@ import base64
 from collections.abc import Mapping
 from typing import Any
 
-from calls_platform.domain.errors import DomainError, MethodNotAllowed
+from calls_platform.domain.errors import DomainError
 from calls_platform.web.errors import error_body, status_of
+from calls_platform.web.framing import MethodNotAllowed
 
 HttpAnswer = tuple[int, dict[str, str], bytes]  # status, headers, body
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from infra.gateway import proxy_event
+from infra.proxy_events import Request, proxy_event
 from infra.settings import ROOT
 
 EVENTS_DIR = ROOT / "events"
@@ -81,7 +81,7 @@ def sample_event(function: str, method: str, resource: str) -> dict[str, Any]:
     for name in ("call_id", "contact_id"):
         if "{" + name + "}" in resource:
             params[name] = path.rsplit("/", 1)[1]
-    event = proxy_event(resource, method, path, "", headers, body.encode(), params)
+    event = proxy_event(resource, Request(method, path, "", headers, body.encode()), params)
     event["requestContext"]["requestId"] = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"  # stable, like sam's samples
     return event
 

@@ -13,12 +13,12 @@ import threading
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from calls_platform.domain.errors import MethodNotAllowed, NotFound, PayloadTooLarge
 from calls_platform.web.bodies import MAX_BODY_BYTES
+from calls_platform.web.framing import MethodNotAllowed, NotFound, PayloadTooLarge
 from infra.answers import HttpAnswer, error_answer, from_lambda
 from infra.http_handler import http_server
 from infra.page import TWILIO_ORIGINS, page_headers, static_file
-from infra.proxy_events import lambda_context, proxy_event
+from infra.proxy_events import Request, lambda_context, proxy_event
 from infra.routes import Endpoint, routes_table
 from infra.workers import WorkerPool, reserved_functions
 
@@ -65,7 +65,8 @@ class LocalGateway:
         if len(body) > MAX_BODY_BYTES:
             return error_answer(PayloadTooLarge(f"request body must be at most {MAX_BODY_BYTES} bytes"))
         endpoint, match = chosen[0]
-        event = proxy_event(endpoint.path, method, url.path, url.query, headers, body, match.groupdict(), source_ip)
+        request = Request(method, url.path, url.query, headers, body, source_ip)
+        event = proxy_event(endpoint.path, request, match.groupdict())
         if self.workers is not None:
             result = self.workers.invoke(endpoint.function, event)
         else:

@@ -14,9 +14,10 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from calls_platform.domain.errors import DomainError, MethodNotAllowed, PayloadTooLarge, ValidationError
+from calls_platform.domain.errors import DomainError, ValidationError
 from calls_platform.web.bodies import MAX_BODY_BYTES
 from calls_platform.web.errors import error_body, error_for_status, internal_error, status_of
+from calls_platform.web.framing import MethodNotAllowed, PayloadTooLarge
 from infra.answers import ERROR_HEADERS, error_answer
 
 if TYPE_CHECKING:

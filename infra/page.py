@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from calls_platform.domain.errors import NotFound
+from calls_platform.web.framing import NotFound
 from infra.answers import HttpAnswer, error_answer
 from infra.settings import ROOT
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import types
 import uuid
 from collections.abc import Mapping
@@ -10,17 +11,22 @@ from typing import Any
 from urllib.parse import parse_qs
 
 
-def proxy_event(
-    resource: str,
-    method: str,
-    path: str,
-    query: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    path_params: Mapping[str, str],
-    source_ip: str = "127.0.0.1",
-) -> dict[str, Any]:
-    """The REST API (v1) proxy event for one request, as API Gateway builds it."""
+@dataclasses.dataclass(frozen=True)
+class Request:
+    """One HTTP request as the local gateway received it."""
+
+    method: str
+    path: str
+    query: str
+    headers: Mapping[str, str]
+    body: bytes
+    source_ip: str = "127.0.0.1"
+
+
+def proxy_event(resource: str, request: Request, path_params: Mapping[str, str]) -> dict[str, Any]:
+    """The REST API (v1) proxy event for one request, as API Gateway builds it for the route `resource`."""
+    method, path, query, headers, body = request.method, request.path, request.query, request.headers, request.body
+    source_ip = request.source_ip
     multi_query = parse_qs(query, keep_blank_values=True) if query else {}
     try:
         text, encoded = body.decode("utf-8"), False

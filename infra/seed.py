@@ -3,7 +3,9 @@ email sender."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -17,26 +19,25 @@ def put_secret(client: Any, name: str, value: dict[str, Any]) -> None:
         client.put_secret_value(SecretId=name, SecretString=body)
 
 
-def seed(
-    app_secret_id: str,
-    app_secret: dict[str, Any],
-    db_secret_id: str,
-    db_secret: dict[str, Any],
-    sessions_table: str,
-    idempotency_table: str,
-    rate_limit_table: str,
-    email_sender: str,
-) -> None:
+@dataclasses.dataclass(frozen=True)
+class Tables:
+    sessions: str
+    idempotency: str
+    rate_limit: str
+
+
+def seed(secrets_by_id: Mapping[str, dict[str, Any]], tables: Tables, email_sender: str) -> None:
+    """Each secret under its id, the DynamoDB tables, and the emails' sender verified in SES."""
     session = boto3.session.Session()
     secrets = session.client("secretsmanager")
-    put_secret(secrets, app_secret_id, app_secret)
-    put_secret(secrets, db_secret_id, db_secret)
+    for secret_id, secret in secrets_by_id.items():
+        put_secret(secrets, secret_id, secret)
     dynamodb = session.client("dynamodb")
     # (table, hash key, TTL attribute): as template.yaml declares them for AWS
     for table, key, ttl in (
-        (sessions_table, "session_id", "expires_at"),
-        (idempotency_table, "id", "expiration"),
-        (rate_limit_table, "key", "expires_at"),
+        (tables.sessions, "session_id", "expires_at"),
+        (tables.idempotency, "id", "expiration"),
+        (tables.rate_limit, "key", "expires_at"),
     ):
         create_table(dynamodb, table, key, ttl)
     verify_sender(session.client("sesv2"), email_sender)

@@ -122,18 +122,10 @@ class LocalStack:
         }
 
     def seed(self) -> None:
-        from infra.seed import seed
+        from infra.seed import Tables, seed
 
-        seed(
-            APP_SECRET_ID,
-            self.app_secret(),
-            DB_SECRET_ID,
-            self.db_secret(),
-            SESSIONS_TABLE,
-            IDEMPOTENCY_TABLE,
-            RATE_LIMIT_TABLE,
-            EMAIL_SENDER,
-        )
+        secrets = {APP_SECRET_ID: self.app_secret(), DB_SECRET_ID: self.db_secret()}
+        seed(secrets, Tables(SESSIONS_TABLE, IDEMPOTENCY_TABLE, RATE_LIMIT_TABLE), EMAIL_SENDER)
 
     def migrate(self) -> dict[str, Any]:
         from calls_platform import bootstrap

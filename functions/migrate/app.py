@@ -5,7 +5,6 @@ Invoked by the deploy (a CloudFormation custom resource: a failed migration fail
 """
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -13,14 +12,16 @@ from calls_platform import bootstrap
 from calls_platform.adapters import custom_resource
 from calls_platform.adapters.migrations import migrate_database
 from calls_platform.adapters.postgres.users import fill_missing_skeletons
+from calls_platform.config import Environment
 
 log = logging.getLogger(__name__)
 
 
 def migrations_dir() -> Path:
     """Found wherever the function runs: beside this file when deployed, the repository's otherwise."""
-    if os.environ.get("MIGRATIONS_DIR"):
-        return Path(os.environ["MIGRATIONS_DIR"])
+    configured = Environment.from_env().migrations_dir  # read afresh: `make migrate` and tests point it elsewhere
+    if configured:
+        return Path(configured)
     here = Path(__file__).resolve().parent
     for candidate in (here / "migrations", here.parents[1] / "migrations"):
         if candidate.is_dir():

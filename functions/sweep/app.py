@@ -4,7 +4,7 @@ reported on, so none stays live forever."""
 from typing import Any
 
 from calls_platform import bootstrap
-from calls_platform.use_cases.calls import sweep_stale_calls
+from calls_platform.use_cases.call_endings import sweep_stale_calls
 
 
 def handler(event: dict[str, Any], context: object) -> dict[str, Any]:

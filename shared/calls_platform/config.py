@@ -31,7 +31,7 @@ class Environment:
     log_level: str = "INFO"
     public_base_url: str = "http://localhost:8080"
     max_call_seconds: int = 2 * 3600  # Twilio's <Dial timeLimit>: no forgotten call runs up a bill
-    # Abuse limits (calls cost money; see the README's security table).
+    # Abuse limits (calls cost money; see docs/security.md).
     registrations_per_address: int = 10  # an hour
     max_live_calls: int = 1  # per user at a time
     daily_call_minutes: int = 120  # per user per UTC day
@@ -48,6 +48,9 @@ class Environment:
     account_emails_per_client_per_hour: int = 20
     password_reset_answer_ms: int = 200  # every password-reset request answers no sooner (no timing leak)
     media_peer_url: str = ""  # mock mode: the local media service (set by the local stack only); empty: none
+    metrics_namespace: str = "CallsPlatform"  # CloudWatch's namespace of the EMF metrics
+    metrics_service: str = "calls-platform"  # Powertools' service dimension
+    migrations_dir: str = ""  # the migration function's files; empty: found beside it (functions/migrate)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -79,6 +82,9 @@ class Environment:
             "account_emails_per_client_per_hour": "ACCOUNT_EMAILS_PER_CLIENT_PER_HOUR",
             "password_reset_answer_ms": "PASSWORD_RESET_ANSWER_MS",
             "media_peer_url": "MEDIA_PEER_URL",
+            "metrics_namespace": "METRICS_NAMESPACE",
+            "metrics_service": "POWERTOOLS_SERVICE_NAME",
+            "migrations_dir": "MIGRATIONS_DIR",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):
@@ -93,6 +99,12 @@ class Environment:
         if environment.heartbeat_grace <= 0:
             raise ConfigurationError("CALL_HEARTBEAT_GRACE_SECONDS must be a positive number of seconds")
         return environment
+
+
+def allowed_origin(env: Mapping[str, str] = os.environ) -> str:
+    """ALLOWED_ORIGIN, set by the stack: the deployed page's origin, which may read the API's answers (empty
+    locally, where the page is the API's origin). Read per answer, as the framework's refusals need it too."""
+    return env.get("ALLOWED_ORIGIN", "")
 
 
 def _convert(name: str, raw: str, default: object) -> object:

@@ -31,6 +31,7 @@ from calls_platform.use_cases.ports import (
     RefreshClaims,
     RefreshTokenStore,
     RefreshUse,
+    ReportedCall,
     UserRepository,
 )
 from tests.unit.fakes import FakeAccounts, FakeCalls, FakeClock, FakeContacts, FakeRefreshTokens, FakeUsers
@@ -124,11 +125,11 @@ def test_ending_a_call_bills_whole_seconds_from_the_answer(repos: Repos, answere
     call = repos.call(user)
     if answered is not None:
         answer = repos.calls.transition(call.call_id, CallStatus.ACTIVE, repos.at(answered))
-        assert answer is not None and answer.moved
+        assert answer is not None and answer.changed
     done = repos.calls.transition(
         call.call_id, CallStatus.COMPLETED, repos.at(ended), owner=Caller(user.user_id), reason=EndReason.CALLER_HUNG_UP
     )
-    assert done is not None and done.moved
+    assert done is not None and done.changed
     expected = billed_seconds(repos.at(answered) if answered is not None else None, repos.at(ended))
     assert done.call.duration == expected
     assert done.call.end_time == repos.at(ended) and done.call.end_reason is EndReason.CALLER_HUNG_UP
@@ -180,8 +181,10 @@ def test_a_call_across_midnight_counts_each_days_share(repos: Repos) -> None:
 def test_a_provider_figure_is_billed_as_given(repos: Repos) -> None:
     call = repos.call(repos.user())
     pid = call.provider_call_id or ""
-    repos.calls.transition_by_provider_id(pid, CallStatus.ACTIVE, repos.at(2), None, None)
-    done = repos.calls.transition_by_provider_id(pid, CallStatus.COMPLETED, repos.at(50), EndReason.CALLEE_HUNG_UP, 17)
+    repos.calls.transition_by_provider_id(ReportedCall(pid), CallStatus.ACTIVE, repos.at(2), None, None)
+    done = repos.calls.transition_by_provider_id(
+        ReportedCall(pid), CallStatus.COMPLETED, repos.at(50), EndReason.CALLEE_HUNG_UP, 17
+    )
     assert done is not None and done.call.duration == 17
     corrected = repos.calls.correct_duration(pid, 19)
     assert corrected is not None and corrected.duration == 19
@@ -193,19 +196,25 @@ def test_a_report_naming_the_call_finds_it_and_keeps_the_provider_id_in_the_same
     user = repos.user()
     call = Call.start(user.user_id, NUMBER, build_audio_offer(), repos.at(0))
     repos.calls.open(Caller(user.user_id), call, UNLIMITED, repos.at(-86400))  # as initiate leaves it: no id
-    assert repos.calls.transition_by_provider_id("CAfirst", CallStatus.CONNECTING, repos.at(1), None, None) is None
-    ringing = repos.calls.transition_by_provider_id(
-        "CAfirst", CallStatus.RINGING, repos.at(1), None, None, call_id=call.call_id
+    assert (
+        repos.calls.transition_by_provider_id(ReportedCall("CAfirst"), CallStatus.CONNECTING, repos.at(1), None, None)
+        is None
     )
-    assert ringing is not None and ringing.moved and ringing.call.provider_call_id == "CAfirst"
+    ringing = repos.calls.transition_by_provider_id(
+        ReportedCall("CAfirst", call.call_id), CallStatus.RINGING, repos.at(1), None, None
+    )
+    assert ringing is not None and ringing.changed and ringing.call.provider_call_id == "CAfirst"
     active = repos.calls.transition_by_provider_id(
-        "CAother", CallStatus.ACTIVE, repos.at(2), None, None, call_id=call.call_id
+        ReportedCall("CAother", call.call_id), CallStatus.ACTIVE, repos.at(2), None, None
     )
     assert active is not None and active.call.provider_call_id == "CAfirst"  # the first one stays
     repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(9), reason=EndReason.CALLER_HUNG_UP)
     corrected = repos.calls.correct_duration("CAfirst", 30, call_id=call.call_id)
     assert corrected is not None and corrected.duration == 30
-    assert repos.calls.transition_by_provider_id("CAfirst", CallStatus.ACTIVE, repos.at(3), None, None) is not None
+    assert (
+        repos.calls.transition_by_provider_id(ReportedCall("CAfirst"), CallStatus.ACTIVE, repos.at(3), None, None)
+        is not None
+    )
 
 
 def test_marking_a_hang_up_pending_keeps_the_provider_id_the_call_lacked(repos: Repos) -> None:
@@ -240,7 +249,7 @@ def test_transitions_follow_the_state_machine_and_report_what_they_found(repos: 
     ]
     for status, seconds, reason, moved, previous in steps:
         outcome = repos.calls.transition(call.call_id, status, repos.at(seconds), reason=reason)
-        assert outcome is not None and (outcome.moved, outcome.previous) == (moved, previous)
+        assert outcome is not None and (outcome.changed, outcome.previous) == (moved, previous)
     final = repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(60))
     assert final is not None and final.call == dataclasses.replace(
         call,
@@ -262,7 +271,7 @@ def test_a_transition_with_an_owner_leaves_another_users_call(repos: Repos) -> N
     owner, other = repos.user(), repos.user()
     call = repos.call(owner)
     outcome = repos.calls.transition(call.call_id, CallStatus.COMPLETED, repos.at(1), owner=Caller(other.user_id))
-    assert outcome is not None and not outcome.moved and outcome.call == call
+    assert outcome is not None and not outcome.changed and outcome.call == call
 
 
 def test_an_unknown_call_is_none(repos: Repos) -> None:
@@ -278,16 +287,19 @@ def test_provider_reports_never_move_a_call_backwards_and_may_be_narrowed(repos:
     pid = call.provider_call_id or ""
     only_active = frozenset({CallStatus.ACTIVE})
     narrowed = repos.calls.transition_by_provider_id(
-        pid, CallStatus.COMPLETED, repos.at(1), EndReason.CALLER_HUNG_UP, None, only_active
+        ReportedCall(pid), CallStatus.COMPLETED, repos.at(1), EndReason.CALLER_HUNG_UP, None, only_active
     )
-    assert narrowed is not None and not narrowed.moved and narrowed.call.status is CallStatus.CONNECTING
-    ringing = repos.calls.transition_by_provider_id(pid, CallStatus.RINGING, repos.at(1), None, None)
-    assert ringing is not None and ringing.moved
-    active = repos.calls.transition_by_provider_id(pid, CallStatus.ACTIVE, repos.at(2), None, None)
-    assert active is not None and active.moved and active.call.answer_time == repos.at(2)
-    back = repos.calls.transition_by_provider_id(pid, CallStatus.RINGING, repos.at(3), None, None)
-    assert back is not None and not back.moved
-    assert repos.calls.transition_by_provider_id("CAunknown", CallStatus.ACTIVE, repos.at(0), None, None) is None
+    assert narrowed is not None and not narrowed.changed and narrowed.call.status is CallStatus.CONNECTING
+    ringing = repos.calls.transition_by_provider_id(ReportedCall(pid), CallStatus.RINGING, repos.at(1), None, None)
+    assert ringing is not None and ringing.changed
+    active = repos.calls.transition_by_provider_id(ReportedCall(pid), CallStatus.ACTIVE, repos.at(2), None, None)
+    assert active is not None and active.changed and active.call.answer_time == repos.at(2)
+    back = repos.calls.transition_by_provider_id(ReportedCall(pid), CallStatus.RINGING, repos.at(3), None, None)
+    assert back is not None and not back.changed
+    assert (
+        repos.calls.transition_by_provider_id(ReportedCall("CAunknown"), CallStatus.ACTIVE, repos.at(0), None, None)
+        is None
+    )
 
 
 # The browser's answer
@@ -297,21 +309,21 @@ def test_an_answer_is_stored_once_and_may_connect_the_call(repos: Repos) -> None
     user = repos.user()
     call = repos.call(user)
     stored = repos.calls.record_answer(call.call_id, Caller(user.user_id), "v=0 answer", True, repos.at(4))
-    assert stored is not None and stored.moved and stored.previous is CallStatus.CONNECTING
+    assert stored is not None and stored.changed and stored.previous is CallStatus.CONNECTING
     assert (stored.call.status, stored.call.sdp_answer, stored.call.answer_time) == (
         CallStatus.ACTIVE,
         "v=0 answer",
         repos.at(4),
     )
     again = repos.calls.record_answer(call.call_id, Caller(user.user_id), "v=0 other", True, repos.at(5))
-    assert again is not None and not again.moved and again.call == stored.call
+    assert again is not None and not again.changed and again.call == stored.call
 
 
 def test_an_answer_without_activation_leaves_the_status(repos: Repos) -> None:
     user = repos.user()
     call = repos.call(user)
     stored = repos.calls.record_answer(call.call_id, Caller(user.user_id), "v=0", False, repos.at(4))
-    assert stored is not None and stored.moved
+    assert stored is not None and stored.changed
     assert (stored.call.status, stored.call.answer_time) == (CallStatus.CONNECTING, None)
 
 
@@ -319,10 +331,10 @@ def test_no_answer_to_someone_elses_or_an_ended_call(repos: Repos) -> None:
     owner, other = repos.user(), repos.user()
     call = repos.call(owner)
     foreign = repos.calls.record_answer(call.call_id, Caller(other.user_id), "v=0", True, repos.at(1))
-    assert foreign is not None and not foreign.moved and foreign.call == call
+    assert foreign is not None and not foreign.changed and foreign.call == call
     repos.calls.transition(call.call_id, CallStatus.FAILED, repos.at(1), reason=EndReason.FAILED)
     late = repos.calls.record_answer(call.call_id, Caller(owner.user_id), "v=0", True, repos.at(2))
-    assert late is not None and not late.moved and late.call.sdp_answer is None
+    assert late is not None and not late.changed and late.call.sdp_answer is None
 
 
 # Opening calls within limits

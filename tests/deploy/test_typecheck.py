@@ -1,8 +1,8 @@
 """Strict mypy is part of `make lint`, and it is what checks that the wiring fits the ports.
 
-The container's members are typed as the ports of `use_cases/ports.py` and `bootstrap.lazy` keeps the type of
-what it builds, so an adapter that does not fit its port is a type error where it is wired. These tests run
-mypy on a container wired wrongly and rightly, with the project's own configuration.
+The container's members are typed as the ports of `use_cases/ports.py` and `lazy` (calls_platform/lazy.py)
+keeps the type of what it builds, so an adapter that does not fit its port is a type error where it is wired. These
+tests run mypy on a container wired wrongly and rightly, with the project's own configuration.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from infra.settings import ROOT
 WIRING = """
 import functools
 
-from calls_platform.bootstrap import Container, lazy
+from calls_platform.bootstrap import Container
+from calls_platform.lazy import lazy
 from calls_platform.use_cases.ports import VoipProvider
 
 

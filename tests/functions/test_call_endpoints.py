@@ -52,10 +52,10 @@ def test_calls_need_a_valid_token(endpoint, token, db):
 
 def test_voip_failure_is_503_with_a_failed_call_and_no_session(endpoint, user, dynamodb, db, monkeypatch):
     from calls_platform import bootstrap
-    from calls_platform.domain.errors import VoipUnavailable
+    from calls_platform.domain.errors import CallInitiationFailed
 
     def refuse(call, max_seconds=None):
-        raise VoipUnavailable("provider down")
+        raise CallInitiationFailed("provider down")
 
     monkeypatch.setattr(bootstrap.container().call_deps.voip, "place_call", refuse)
     before = session_ids(dynamodb)

@@ -5,7 +5,10 @@ a hang-up stops the media within a second; scripted callees report their outcome
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import time
+from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
@@ -83,13 +86,34 @@ async def started(reports: list[tuple[str, str, float]]):
     return service, runner, f"http://127.0.0.1:{port}"
 
 
+@dataclasses.dataclass
+class Placed:
+    """A call placed with the media service: what it reported, the service, its URL, the HTTP session, the
+    caller."""
+
+    reports: list[tuple[str, str, float]]
+    service: MediaService
+    base: str
+    http: aiohttp.ClientSession
+    client: Client
+
+
+@contextlib.asynccontextmanager
+async def placed(call_id: str, number: str = "+4915123456789") -> AsyncIterator[Placed]:
+    """The service started, one call placed to it by a caller of our own; the service stopped afterwards."""
+    reports: list[tuple[str, str, float]] = []
+    service, runner, base = await started(reports)
+    async with aiohttp.ClientSession() as http:
+        client = Client(base, http)
+        await client.call(call_id, number)
+        yield Placed(reports, service, base, http, client)
+    await runner.cleanup()
+
+
 def test_the_callee_rings_answers_greets_echoes_and_stops_on_hang_up(run):
     async def scenario():
-        reports: list[tuple[str, str, float]] = []
-        service, runner, base = await started(reports)
-        async with aiohttp.ClientSession() as http:
-            client = Client(base, http)
-            await client.call("c-echo", "+4915123456789")
+        async with placed("c-echo") as call:
+            reports, service, base, http, client = call.reports, call.service, call.base, call.http, call.client
             await asyncio.sleep(1.5)
             assert [w for _, w, _ in reports] == ["ringing"]
             assert client.loud_since(0) > 10  # the ringback (440 + 480 Hz) while it rings
@@ -117,7 +141,6 @@ def test_the_callee_rings_answers_greets_echoes_and_stops_on_hang_up(run):
             assert client.frames_since(stopped + 1.0) == 0  # nothing arrives a second after the hang-up
             assert [w for _, w, _ in reports] == ["ringing", "in-progress"]  # a hang-up here reports nothing
             await client.pc.close()
-        await runner.cleanup()
 
     run(scenario())
 
@@ -139,11 +162,8 @@ async def send_digit(sender, pc, digit: str) -> None:
 
 def test_a_caller_that_goes_away_mid_call_is_a_lost_connection(run):
     async def scenario():
-        reports: list[tuple[str, str, float]] = []
-        service, runner, base = await started(reports)
-        async with aiohttp.ClientSession() as http:
-            client = Client(base, http)
-            await client.call("c-gone", "+4915123456789")
+        async with placed("c-gone") as call:
+            reports, service, client = call.reports, call.service, call.client
             while len(reports) < 2:
                 await asyncio.sleep(0.05)
             gone = time.monotonic()
@@ -153,7 +173,6 @@ def test_a_caller_that_goes_away_mid_call_is_a_lost_connection(run):
             assert [w for _, w, _ in reports] == ["ringing", "in-progress", "connection-lost"]
             assert reports[2][2] - gone < 2.0
             assert "c-gone" not in service.peers
-        await runner.cleanup()
 
     run(scenario())
 

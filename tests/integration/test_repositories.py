@@ -75,7 +75,7 @@ def test_concurrent_ends_end_the_call_exactly_once(stack, users, calls):
     threads = [threading.Thread(target=finish, args=(i,)) for i in range(10)]
     [t.start() for t in threads]
     [t.join() for t in threads]
-    winners = [o for o in outcomes if o.moved]
+    winners = [o for o in outcomes if o.changed]
     assert len(winners) == 1
     assert {o.call.duration for o in outcomes} == {winners[0].call.duration}
 

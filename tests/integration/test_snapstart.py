@@ -29,7 +29,7 @@ def test_before_snapshot_wires_without_connecting(db):
     bootstrap.reset()
     run_hooks(get_before_snapshot())
     container = bootstrap.container()
-    assert {"secretsmanager", "dynamodb"} <= set(container._clients)
+    assert {"secretsmanager", "dynamodb"} <= set(container.aws.clients)
     assert container.database._conn is None  # nothing frozen that a copy would share
 
 

@@ -40,7 +40,7 @@ def test_dynamodb_down_after_dialling_leaves_nothing_running(endpoint, user, db,
         endpoint_url="http://127.0.0.1:9",
         config=botocore.config.Config(connect_timeout=1, retries={"max_attempts": 1}),
     )
-    container._clients["dynamodb"] = dead
+    container.aws.clients["dynamodb"] = dead
     response = endpoint("initiate_call").call(
         "POST", "/api/calls/initiate", {"phone_number": "+491512345678"}, token=user["token"]
     )

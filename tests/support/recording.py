@@ -34,7 +34,7 @@ def recording(container: Any) -> Iterator[Recorder]:
     def on_call(model: Any, params: dict, **_: Any) -> None:
         recorder.aws.append((model.service_model.service_name, model.name, params))
 
-    clients = list(container._clients.values())
+    clients = list(container.aws.clients.values())
     for client in clients:
         client.meta.events.register("provide-client-params.*.*", on_call)
     Database.run = run

@@ -11,9 +11,9 @@ import pytest
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from calls_platform.adapters.voip.twilio import TwilioProvider, client_identity
+from calls_platform.adapters.voip.twilio import Retry, TwilioProvider, client_identity
 from calls_platform.domain.calls import Call, CallStatus
-from calls_platform.domain.errors import DestinationNotAllowed, InvalidPhoneNumber, VoipUnavailable
+from calls_platform.domain.errors import CallInitiationFailed, DestinationNotAllowed, InvalidPhoneNumber
 from infra.local_aws import free_port
 from tests.twilio.conftest import FROM_NUMBER, PUBLIC_BASE_URL
 
@@ -22,7 +22,7 @@ def provider(fake, sleeps=None, base_url=None, token=None, timeout=2.0):
     client = Client(fake.account_sid, token or fake.auth_token, http_client=TwilioHttpClient(timeout=timeout))
     client.api.base_url = base_url or fake.base_url
     recorder = sleeps.append if sleeps is not None else (lambda s: None)
-    return TwilioProvider(client, FROM_NUMBER, PUBLIC_BASE_URL, sleep=recorder)
+    return TwilioProvider(client, FROM_NUMBER, PUBLIC_BASE_URL, retry=Retry(sleep=recorder))
 
 
 def a_call():
@@ -73,7 +73,7 @@ def test_a_destination_the_account_may_not_call_is_refused_not_unavailable(fake_
 
 def test_unavailable_causes_mask_the_number(fake_twilio):
     fake_twilio.fail_next(500, 20500, "Could not reach +4915123456789 (or 4915123456789) just now")
-    with pytest.raises(VoipUnavailable) as caught:
+    with pytest.raises(CallInitiationFailed) as caught:
         provider(fake_twilio).place_call(a_call())
     assert "512345" not in caught.value.cause and "6789" in caught.value.cause and "20500" in caught.value.cause
 
@@ -87,13 +87,13 @@ def test_invalid_number_is_a_validation_error(fake_twilio):
 @pytest.mark.parametrize("status, code", [(500, 20500), (503, 20503), (400, 21210)])
 def test_server_errors_are_unavailable_and_not_retried(fake_twilio, status, code):
     fake_twilio.fail_next(status, code)
-    with pytest.raises(VoipUnavailable):
+    with pytest.raises(CallInitiationFailed):
         provider(fake_twilio).place_call(a_call())
     assert len(fake_twilio.creates()) == 1  # a 5xx may have placed the call: never dial twice
 
 
 def test_bad_credentials_are_unavailable(fake_twilio):
-    with pytest.raises(VoipUnavailable) as caught:
+    with pytest.raises(CallInitiationFailed) as caught:
         provider(fake_twilio, token="wrong-token").place_call(a_call())
     assert "code 20003" in caught.value.cause
 
@@ -108,13 +108,13 @@ def test_too_many_requests_is_retried_with_exponential_backoff(fake_twilio):
 def test_retries_are_bounded(fake_twilio):
     fake_twilio.fail_next(429, 20429, times=10)
     sleeps = []
-    with pytest.raises(VoipUnavailable):
+    with pytest.raises(CallInitiationFailed):
         provider(fake_twilio, sleeps).place_call(a_call())
     assert len(fake_twilio.creates()) == 4 and sleeps == [0.25, 0.5, 1.0]
 
 
 def test_connection_refused_is_unavailable(fake_twilio):
-    with pytest.raises(VoipUnavailable) as caught:
+    with pytest.raises(CallInitiationFailed) as caught:
         provider(fake_twilio, base_url=f"http://127.0.0.1:{free_port()}").place_call(a_call())
     assert caught.value.cause.startswith("ConnectionError")
 
@@ -133,7 +133,7 @@ def test_a_hanging_twilio_times_out():
 
     started = time.monotonic()
     try:
-        with pytest.raises(VoipUnavailable) as caught:
+        with pytest.raises(CallInitiationFailed) as caught:
             provider(FakeTwilio(), base_url=f"http://127.0.0.1:{server.server_address[1]}", timeout=0.5).place_call(
                 a_call()
             )

@@ -20,6 +20,7 @@ from calls_platform.domain.calls import (
 )
 from calls_platform.domain.contacts import Contact
 from calls_platform.domain.errors import (
+    CallInitiationFailed,
     CallInProgress,
     ContactAlreadyExists,
     DailyMinutesExceeded,
@@ -27,7 +28,6 @@ from calls_platform.domain.errors import (
     TooManyContacts,
     UnknownUser,
     UserAlreadyExists,
-    VoipUnavailable,
 )
 from calls_platform.domain.history import HistoryEntry, HistorySearch
 from calls_platform.domain.sdp import build_audio_offer
@@ -48,6 +48,7 @@ from calls_platform.use_cases.ports import (
     RefreshClaims,
     RefreshTokenStore,
     RefreshUse,
+    ReportedCall,
     SessionStore,
     TokenService,
     Transition,
@@ -177,32 +178,32 @@ class FakeCalls:
         if call is None:
             return None
         if (owner is not None and call.user_id != owner.user_id) or not can_move(call.status, target):
-            return Transition(call, call.status, moved=False)
+            return Transition(call, call.status, changed=False)
         if target.is_final:
-            moved = call.ended(target, at, reason, duration)
+            moved = _ended(call, target, at, reason, duration)
         else:
             answered = max(at, call.start_time) if target is CallStatus.ACTIVE else call.answer_time
             moved = dataclasses.replace(call, status=target, answer_time=answered, end_time=None, end_reason=None)
         self.rows[call_id] = moved
-        return Transition(moved, call.status, moved=True)
+        return Transition(moved, call.status, changed=True)
 
     def transition_by_provider_id(
         self,
-        provider_call_id: str,
+        reported: ReportedCall,
         target: CallStatus,
         at: datetime,
         reason: EndReason | None,
         duration: int | None,
         only_from: frozenset[CallStatus] | None = None,
-        call_id: uuid.UUID | None = None,
     ) -> Transition | None:
+        provider_call_id, call_id = reported.provider_call_id, reported.call_id
         call = self._reported(provider_call_id, call_id)
         if call is None:
             return None
         if only_from is not None and call.status not in only_from:
-            return Transition(call, call.status, moved=False)
+            return Transition(call, call.status, changed=False)
         moved = self.transition(call.call_id, target, at, reason=reason, duration=duration)
-        if moved is not None and moved.moved and call_id is not None:  # the same statement keeps the SID
+        if moved is not None and moved.changed and call_id is not None:  # the same statement keeps the SID
             self._keep_provider_id(call.call_id, provider_call_id)
             moved = dataclasses.replace(moved, call=self.rows[call.call_id])
         return moved
@@ -241,13 +242,13 @@ class FakeCalls:
         if call is None:
             return None
         if call.user_id != owner.user_id or call.sdp_answer is not None or call.status.is_final:
-            return Transition(call, call.status, moved=False)
+            return Transition(call, call.status, changed=False)
         answered = dataclasses.replace(call, sdp_answer=sdp_answer)
         if activate and can_move(call.status, CallStatus.ACTIVE):
             answer_time = call.answer_time or max(at, call.start_time)
             answered = dataclasses.replace(answered, status=CallStatus.ACTIVE, answer_time=answer_time)
         self.rows[call_id] = answered
-        return Transition(answered, call.status, moved=True)
+        return Transition(answered, call.status, changed=True)
 
     def fail_stale(self, unanswered_before: datetime, active_before: datetime, at: datetime) -> list[Call]:
         stale = [
@@ -257,7 +258,7 @@ class FakeCalls:
             or (c.status is CallStatus.ACTIVE and c.start_time < active_before)
         ]
         for call in stale:
-            self.rows[call.call_id] = call.ended(CallStatus.FAILED, at, EndReason.TIMEOUT)
+            self.rows[call.call_id] = _ended(call, CallStatus.FAILED, at, EndReason.TIMEOUT)
         return [self.rows[c.call_id] for c in stale]
 
     def count_live(self) -> int:
@@ -412,7 +413,7 @@ class FakeVoip:
 
     def audio_offer(self, call: Call) -> str:
         if self.fail_offer:
-            raise VoipUnavailable(self.fail_offer)
+            raise CallInitiationFailed(self.fail_offer)
         return build_audio_offer()
 
     def accept_answer(self, call: Call, sdp_answer: str) -> None:
@@ -420,14 +421,14 @@ class FakeVoip:
 
     def place_call(self, call: Call, max_seconds: int | None = None) -> str:
         if self.fail_place:
-            raise VoipUnavailable(self.fail_place)
+            raise CallInitiationFailed(self.fail_place)
         self.placed.append(call.call_id)
         self.max_seconds.append(max_seconds)
         return f"fake-{call.call_id.hex}"
 
     def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
         if self.fail_hang_up:
-            raise VoipUnavailable("hang-up refused")
+            raise CallInitiationFailed("hang-up refused")
         self.hung_up.append(provider_call_id)
 
 
@@ -562,3 +563,23 @@ _passwords: PasswordHasher = FakePasswords()
 _limiter: RateLimiter = FakeLimiter()
 _clock: Clock = FakeClock()
 _metrics: Metrics = FakeMetrics()
+
+
+def world_with_users(*callers: Caller) -> World:
+    """A world in which each of `callers` has an account (signed in, as the use cases check)."""
+    made = world()
+    for caller in callers:
+        made.users.by_id[caller.user_id] = User(
+            caller.user_id, f"{caller.user_id.hex}@x.com", "fake$", made.clock.now()
+        )
+    return made
+
+
+def _ended(
+    call: Call, status: CallStatus, now: datetime, reason: EndReason | None, duration: int | None = None
+) -> Call:
+    """The call in a final status, as the Postgres statements end it: billed from the answer (the domain's
+    rule, billed_seconds), an unanswered call 0 s, never ending before it started."""
+    end = max(now, call.start_time)
+    billed = billed_seconds(call.answer_time, end) if duration is None else duration
+    return dataclasses.replace(call, status=status, end_time=end, duration=billed, end_reason=reason)

@@ -13,7 +13,7 @@ from calls_platform.domain.accounts import (
     parse_token,
     token_hash,
 )
-from calls_platform.domain.errors import InvalidAccountToken, ValidationError
+from calls_platform.domain.errors import InvalidToken, ValidationError
 from calls_platform.use_cases import emails
 
 
@@ -29,7 +29,7 @@ def test_tokens_carry_256_random_bits_in_one_spelling():
     ["", " " + "A" * 43, "A" * 43 + "=", "A" * 42, "A" * 44, "A" * 42 + "+", "A" * 42 + "/", "A" * 42 + "\u0410"],
 )
 def test_any_other_spelling_is_refused(spelling):
-    with pytest.raises((InvalidAccountToken, ValidationError)):
+    with pytest.raises((InvalidToken, ValidationError)):
         parse_token(spelling)
 
 

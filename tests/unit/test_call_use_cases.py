@@ -11,15 +11,15 @@ from calls_platform.domain.calls import CallStatus
 from calls_platform.domain.errors import (
     CallAlreadyAnswered,
     CallAlreadyEnded,
-    CallAnswerForbidden,
+    CallAnswerFailed,
+    CallInitiationFailed,
     CallNotFound,
-    CallTerminationForbidden,
+    CallTerminationFailed,
     ServiceUnavailable,
     ValidationError,
-    VoipUnavailable,
 )
 from calls_platform.domain.users import Caller, User
-from calls_platform.use_cases import calls
+from calls_platform.use_cases import call_endings, calls
 from tests.support.paths import FIXTURES
 from tests.unit.fakes import world
 
@@ -83,7 +83,7 @@ def test_invalid_number_places_nothing(fakes):
 
 def test_provider_failure_keeps_a_failed_call_and_no_session(fakes, caplog):
     fakes.voip.fail_place = "connection refused"
-    with pytest.raises(VoipUnavailable):
+    with pytest.raises(CallInitiationFailed):
         calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     [failed] = fakes.calls.rows.values()
     assert failed.status is CallStatus.FAILED and failed.duration == 0 and failed.end_time == failed.start_time
@@ -94,7 +94,7 @@ def test_provider_failure_keeps_a_failed_call_and_no_session(fakes, caplog):
 
 def test_no_offer_from_the_provider_records_and_dials_nothing(fakes, caplog):
     fakes.voip.fail_offer = "media peer unreachable"
-    with pytest.raises(VoipUnavailable):
+    with pytest.raises(CallInitiationFailed):
         calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     assert not fakes.voip.placed and not fakes.calls.rows and not fakes.sessions.items
     record = next(r for r in caplog.records if r.getMessage() == "failed to initiate voip call")
@@ -142,7 +142,7 @@ def test_an_unanswered_call_lasts_zero_seconds(fakes):
 
 def test_terminating_someone_elses_call_is_forbidden_and_logged(fakes, caplog):
     call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
-    with pytest.raises(CallTerminationForbidden):
+    with pytest.raises(CallTerminationFailed):
         calls.terminate_call(fakes.call_deps(), BOB, str(call.call_id))
     assert fakes.calls.rows[call.call_id].status is CallStatus.CONNECTING
     assert call.session_id in fakes.sessions.items
@@ -191,7 +191,7 @@ def test_a_session_that_could_not_be_removed_gives_the_sweep_the_id_to_hang_up_w
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     assert fakes.voip.hung_up == [] and call.call_id in fakes.calls.pending
     fakes.sessions.fail_removes = False
-    calls.sweep_stale_calls(fakes.call_deps())
+    call_endings.sweep_stale_calls(fakes.call_deps())
     assert fakes.voip.hung_up == [call.provider_call_id] and not fakes.calls.pending
     assert fakes.calls.rows[call.call_id].provider_call_id == call.provider_call_id and not fakes.sessions.items
 
@@ -271,7 +271,7 @@ def test_an_answer_connects_a_mock_call_and_bills_from_it(fakes):
 
 def test_answer_errors(fakes):
     call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
-    with pytest.raises(CallAnswerForbidden):
+    with pytest.raises(CallAnswerFailed):
         calls.answer_call(fakes.call_deps(), BOB, str(call.call_id), ANSWER)
     with pytest.raises(CallNotFound):
         calls.answer_call(fakes.call_deps(), ALICE, str(uuid.uuid4()), ANSWER)
@@ -300,7 +300,7 @@ def test_metrics_count_attempts_voip_errors_and_billed_seconds(fakes):
     fakes.clock.advance(7)
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     fakes.voip.fail_place = "down"
-    with pytest.raises(VoipUnavailable):
+    with pytest.raises(CallInitiationFailed):
         calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     assert fakes.metrics.recorded == [
         ("CallAttempts", 1),
@@ -315,11 +315,11 @@ def test_the_sweep_fails_calls_nobody_reported_on_and_only_those(fakes):
     stale = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(200)
     fresh = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
-    closed = calls.sweep_stale_calls(fakes.call_deps())
+    closed = call_endings.sweep_stale_calls(fakes.call_deps())
     assert [c.call_id for c in closed] == [stale.call_id]
     assert fakes.calls.rows[stale.call_id].status is CallStatus.FAILED
     assert fakes.calls.rows[stale.call_id].end_reason == "timeout"
     assert fakes.calls.rows[fresh.call_id].status is CallStatus.CONNECTING
     assert stale.session_id not in fakes.sessions.items and stale.provider_call_id in fakes.voip.hung_up
     assert ("ActiveCalls", 1) in fakes.metrics.recorded
-    assert calls.sweep_stale_calls(fakes.call_deps()) == []
+    assert call_endings.sweep_stale_calls(fakes.call_deps()) == []

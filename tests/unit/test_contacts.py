@@ -13,9 +13,9 @@ from calls_platform.domain.errors import (
     ValidationError,
 )
 from calls_platform.domain.history import HistorySearch, parse_search
-from calls_platform.domain.users import Caller, User
+from calls_platform.domain.users import Caller
 from calls_platform.use_cases import calls, contacts
-from tests.unit.fakes import world
+from tests.unit.fakes import world_with_users
 
 ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
 NUMBER, OTHER = "+491512345678", "+4915123456789"
@@ -23,12 +23,7 @@ NUMBER, OTHER = "+491512345678", "+4915123456789"
 
 @pytest.fixture
 def fakes():
-    made = world()
-    for caller in (ALICE, BOB):
-        made.users.by_id[caller.user_id] = User(
-            caller.user_id, f"{caller.user_id.hex}@x.com", "fake$", made.clock.now()
-        )
-    return made
+    return world_with_users(ALICE, BOB)
 
 
 @pytest.mark.parametrize(

@@ -11,9 +11,9 @@ import pytest
 
 from calls_platform.domain.calls import CallStatus, EndReason
 from calls_platform.domain.errors import UnknownUser
-from calls_platform.domain.users import Caller, User
-from calls_platform.use_cases import calls, live
-from tests.unit.fakes import world
+from calls_platform.domain.users import Caller
+from calls_platform.use_cases import call_endings, calls, live
+from tests.unit.fakes import world_with_users
 
 ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
 NUMBER = "+491512345678"
@@ -21,12 +21,7 @@ NUMBER = "+491512345678"
 
 @pytest.fixture
 def fakes():
-    made = world()
-    for caller in (ALICE, BOB):
-        made.users.by_id[caller.user_id] = User(
-            caller.user_id, f"{caller.user_id.hex}@x.com", "fake$", made.clock.now()
-        )
-    return made
+    return world_with_users(ALICE, BOB)
 
 
 def answered_call(fakes, seconds_to_answer: float = 2):
@@ -53,21 +48,21 @@ def test_a_call_whose_page_stops_polling_is_ended_billed_to_the_last_heartbeat(f
         calls.get_call(fakes.call_deps(), ALICE, str(call.call_id))
     last_poll = fakes.clock.now()
     fakes.clock.advance(29)  # within the grace: a missed poll or a network blip ends nothing
-    assert calls.sweep_stale_calls(fakes.call_deps()) == []
+    assert call_endings.sweep_stale_calls(fakes.call_deps()) == []
     fakes.clock.advance(2)
-    [ended] = calls.sweep_stale_calls(fakes.call_deps())
+    [ended] = call_endings.sweep_stale_calls(fakes.call_deps())
     assert (ended.call_id, ended.status, ended.end_reason) == (call.call_id, CallStatus.COMPLETED, EndReason.PAGE_GONE)
     assert ended.end_time == last_poll and ended.duration == 40  # not the 71 s until the sweep noticed
     assert call.session_id not in fakes.sessions.items and fakes.voip.hung_up == [call.provider_call_id]
     assert "call ended: its page stopped polling" in caplog.text
-    assert calls.sweep_stale_calls(fakes.call_deps()) == []  # once
+    assert call_endings.sweep_stale_calls(fakes.call_deps()) == []  # once
 
 
 def test_a_call_never_polled_is_left_to_the_older_timeouts(fakes):
     """A call driven by curl (the guide's walkthrough) has no page: no heartbeat, nothing to miss."""
     call = answered_call(fakes)
     fakes.clock.advance(600)
-    assert calls.sweep_stale_calls(fakes.call_deps()) == []
+    assert call_endings.sweep_stale_calls(fakes.call_deps()) == []
     assert fakes.calls.rows[call.call_id].status is CallStatus.ACTIVE
 
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import os
-
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 
 class EmfMetrics:
-    def __init__(self) -> None:
-        self._metrics = Metrics(
-            namespace=os.environ.get("METRICS_NAMESPACE", "CallsPlatform"),
-            service=os.environ.get("POWERTOOLS_SERVICE_NAME", "calls-platform"),
-        )
+    def __init__(self, namespace: str, service: str) -> None:
+        self._metrics = Metrics(namespace=namespace, service=service)
         self._pending = False
 
     def count(self, name: str, value: int = 1) -> None:

@@ -8,7 +8,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from calls_platform.domain.errors import InvalidAccountToken, ValidationError
+from calls_platform.domain.errors import InvalidToken, ValidationError
 
 TOKEN_BYTES = 32  # 256 bits from the OS's CSPRNG
 # The one spelling a token is sent in: unpadded base64url of 32 bytes. Anything else (padding, spaces, another
@@ -54,7 +54,7 @@ def parse_token(raw: object) -> str:
     if not isinstance(raw, str):
         raise ValidationError("token must be a string")
     if not _TOKEN.fullmatch(raw):
-        raise InvalidAccountToken()
+        raise InvalidToken()
     return raw
 
 

@@ -109,30 +109,17 @@ class Call:
     def placed(self, provider_call_id: str) -> Call:
         return dataclasses.replace(self, provider_call_id=provider_call_id)
 
-    def failed(self, now: datetime) -> Call:
-        """A call that never got through: kept in history, zero seconds long."""
-        return dataclasses.replace(
-            self, status=CallStatus.FAILED, end_time=now, duration=0, end_reason=EndReason.FAILED
-        )
-
-    def ended(self, status: CallStatus, now: datetime, reason: EndReason | None, duration: int | None = None) -> Call:
-        """The call in a final status. Billed time runs from the answer; an unanswered call lasts 0 s."""
-        end = max(now, self.start_time)
-        if duration is None:
-            duration = billed_seconds(self.answer_time, end)
-        return dataclasses.replace(self, status=status, end_time=end, duration=duration, end_reason=reason)
-
 
 def billed_seconds(answer_time: datetime | None, end: datetime) -> int:
     """The billing rule: whole seconds from the answer to the end, 0 for a call never answered. The Postgres
-    adapter runs the same rule inside the statements that end calls (adapters/postgres/calls.py,
-    `_BILLED_SECONDS`); tests/contract proves the two agree."""
+    adapter runs the same rule inside the statements that end calls (adapters/postgres/call_sql.py,
+    `BILLED_SECONDS`); tests/contract proves the two agree."""
     return duration_seconds(answer_time, end) if answer_time else 0
 
 
 # A call's minutes count toward each UTC day by the share of them that day holds, from its answer (or start)
 # for its billed seconds: 23:59 -> 03:59 spends 1 minute of one day and 239 of the next, not 240 of the first.
-# The Postgres adapter's `_DAY_SHARE` is the same rule in SQL; tests/contract proves the two agree.
+# The Postgres adapter's `DAY_SHARE` is the same rule in SQL; tests/contract proves the two agree.
 DAY = timedelta(days=1)
 
 

@@ -1,10 +1,7 @@
-"""Every error the API answers with, in one module: each class carries its API error type (`code`).
-
-The use cases raise them for broken rules; `web/api.py` raises the request-framing ones (size, content type,
-JSON syntax). What each one means in HTTP is the one table in `web/errors.py` (`STATUS_BY_ERROR`).
+"""Every rule the API can refuse on, one class per API error type (`code`): the use cases and adapters raise
+them. The request-framing refusals (size, content type, unknown route, wrong method) are web/framing.py's.
+What each one means in HTTP is the one table in `web/errors.py` (`STATUS_BY_ERROR`).
 """
-
-from collections.abc import Sequence
 
 
 class DomainError(Exception):
@@ -64,14 +61,18 @@ class CallNotFound(DomainError):
         super().__init__("call not found")
 
 
-class CallTerminationForbidden(DomainError):
+class CallTerminationFailed(DomainError):
+    """Ending someone else's call."""
+
     code = "call_termination_failed"
 
     def __init__(self) -> None:
         super().__init__("the call belongs to another user")
 
 
-class CallAnswerForbidden(DomainError):
+class CallAnswerFailed(DomainError):
+    """Answering someone else's call."""
+
     code = "call_answer_failed"
 
     def __init__(self) -> None:
@@ -110,16 +111,14 @@ class TooManyContacts(DomainError):
     code = "too_many_contacts"
 
 
-class VoipUnavailable(DomainError):
+class CallInitiationFailed(DomainError):
     """The VoIP provider could not place or end a call (credentials, outage, timeout)."""
 
     code = "call_initiation_failed"
 
     def __init__(self, cause: str = "") -> None:
-        from calls_platform.domain.phone import mask_numbers
-
         super().__init__("VoIP service unavailable")
-        self.cause = mask_numbers(cause)  # provider error text may hold the dialled number
+        self.cause = cause  # for the logs; a provider's text may hold the dialled number: masked where logged
 
 
 class VoipNotConfigured(DomainError):
@@ -189,7 +188,7 @@ class EmailNotVerified(DomainError):
         super().__init__("verify your email address before placing calls; we sent you a link (you can ask again)")
 
 
-class InvalidAccountToken(DomainError):
+class InvalidToken(DomainError):
     """A verification or reset token that is unknown, used, expired, or was issued under another password."""
 
     code = "invalid_token"
@@ -207,41 +206,10 @@ class LoginCodeRequired(DomainError):
         super().__init__("a sign-in code was sent to the account's email address; enter it as login_code")
 
 
-class SignatureRejected(DomainError):
+class Forbidden(DomainError):
     """A provider webhook whose signature is missing or wrong."""
 
     code = "forbidden"
 
     def __init__(self) -> None:
         super().__init__("invalid webhook signature")
-
-
-# The request itself is refused before any use case runs (web/api.py, the local gateway, framework refusals).
-
-
-class NotFound(DomainError):
-    code = "not_found"
-
-
-class MethodNotAllowed(DomainError):
-    code = "method_not_allowed"
-
-    def __init__(self, message: str, allowed: Sequence[str] = ()) -> None:
-        super().__init__(message)
-        self.allowed = tuple(allowed)  # the methods the route does take (the `Allow` header)
-
-
-class PayloadTooLarge(DomainError):
-    code = "payload_too_large"
-
-
-class UriTooLong(DomainError):
-    code = "uri_too_long"
-
-
-class UnsupportedMediaType(DomainError):
-    code = "unsupported_media_type"
-
-
-class HeadersTooLarge(DomainError):
-    code = "headers_too_large"

@@ -13,8 +13,8 @@ from calls_platform.domain.errors import (
     CallAlreadyEnded,
     CallNotFound,
     DomainError,
-    InvalidAccountToken,
     InvalidCredentials,
+    InvalidToken,
     TooManyRequests,
     UnknownUser,
 )
@@ -107,7 +107,7 @@ def resend_verification(deps: AccountDeps, caller: Caller, language: str) -> boo
 def verify_email(deps: AccountDeps, token: object) -> User:
     user = deps.accounts.verify_email(token_hash(parse_token(token), _VERIFY), deps.calls.clock.now())
     if user is None:
-        raise InvalidAccountToken()
+        raise InvalidToken()
     log.info("email verified", extra={"user_id": str(user.user_id)})
     return user
 

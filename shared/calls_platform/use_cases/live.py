@@ -41,18 +41,18 @@ def end_silent_calls(deps: CallDeps, now: datetime) -> list[Transition]:
     """End the calls whose page fell silent for longer than the grace: `completed` with `page_gone`, as if the
     caller had hung up at the last heartbeat (so billed to it, not to when the sweep noticed). Returns the
     calls this moved; the caller of this (the sweep) hangs them up at the provider and drops their sessions."""
-    moved = []
+    ended_here = []
     for session in deps.sessions.silent_since(now - deps.heartbeat_grace):
         at = session.last_seen or now
         ended = deps.calls.transition(session.call_id, CallStatus.COMPLETED, at, reason=EndReason.PAGE_GONE)
-        if ended is None or not ended.moved:  # ended meanwhile, by the page, the provider or an earlier sweep
+        if ended is None or not ended.changed:  # ended meanwhile, by the page, the provider or an earlier sweep
             continue
         log.warning(
             "call ended: its page stopped polling",
             extra={"call_id": str(session.call_id), "last_seen": at.isoformat(), "duration": ended.call.duration},
         )
-        moved.append(ended)
-    return moved
+        ended_here.append(ended)
+    return ended_here
 
 
 def live_calls(deps: CallDeps, caller: Caller) -> list[Call]:

@@ -1,258 +1,60 @@
-"""The interfaces the use cases need. Adapters implement them; tests use in-memory fakes."""
+"""The interfaces the use cases need, one import away: those of calls (call_ports.py) and of sign-in
+(auth_ports.py), and here the ones both share (limits, clock, metrics, the database's health). Adapters
+implement them; tests use in-memory fakes."""
 
 from __future__ import annotations
 
 import dataclasses
-import enum
-import uuid
-from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
-
-from calls_platform.domain.provider_status import Leg
-
-if TYPE_CHECKING:  # named in annotations only: a function loads the domain modules its use case needs, no more
-    from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
-    from calls_platform.domain.contacts import Contact
-    from calls_platform.domain.history import HistoryEntry, HistorySearch
-    from calls_platform.domain.sessions import LiveSession
-    from calls_platform.domain.users import Caller, User
-
-
-@dataclasses.dataclass(frozen=True)
-class Transition:
-    """What an attempt to move a call found: the call as it is now, its status before, and whether it moved."""
-
-    call: Call
-    previous: CallStatus
-    moved: bool
-
-
-class UserRepository(Protocol):
-    def add(self, email: str, password_hash: str) -> User:
-        """Raises UserAlreadyExists when the email (case-insensitively) is taken."""
-
-    def get_by_email(self, email: str) -> User | None: ...
-
-    def is_signed_in(self, caller: Caller) -> bool:
-        """Whether the caller's user exists and its token family was not revoked (the check every other
-        signed-in statement carries)."""
-
-
-class CallRepository(Protocol):
-    def open(self, caller: Caller, call: Call, limits: CallLimits, day_start: datetime) -> int:
-        """Record the caller's new call only within the user's limits, atomically (CallInProgress,
-        DailyMinutesExceeded, UnknownUser otherwise); returns the calling seconds left today."""
-
-    def discard(self, call_id: uuid.UUID) -> None: ...
-
-    def transition(
-        self,
-        call_id: uuid.UUID,
-        target: CallStatus,
-        at: datetime,
-        *,
-        owner: Caller | None = None,
-        reason: EndReason | None = None,
-        duration: int | None = None,
-    ) -> Transition | None:
-        """Atomically move the call to `target` if the state machine allows it (and, with `owner`, only
-        that caller's call; UnknownUser if the caller is not signed in); None if there is no such call.
-        Exactly one of concurrent attempts moves it."""
-
-    def transition_by_provider_id(
-        self,
-        provider_call_id: str,
-        target: CallStatus,
-        at: datetime,
-        reason: EndReason | None,
-        duration: int | None,
-        only_from: frozenset[CallStatus] | None = None,
-        call_id: uuid.UUID | None = None,
-    ) -> Transition | None:
-        """The same for a provider's report: the call is found by `call_id` when the report names it (and, in
-        the same statement, keeps `provider_call_id` if it had none), else by the provider's id for it;
-        `only_from` narrows the statuses it may leave."""
-
-    def correct_duration(self, provider_call_id: str, duration: int, call_id: uuid.UUID | None = None) -> Call | None:
-        """Set the billed seconds of an answered call that already ended (found as in transition_by_provider_id);
-        the call, or None if nothing changed."""
-
-    def record_answer(
-        self, call_id: uuid.UUID, owner: Caller, sdp_answer: str, activate: bool, at: datetime
-    ) -> Transition | None:
-        """Store the browser's SDP answer once, on the owner's live call; `activate` also connects it."""
-
-    def get(self, call_id: uuid.UUID, viewer: Caller) -> Call | None:
-        """The call (whoever owns it); UnknownUser if `viewer` is not signed in."""
-
-    def fail_stale(self, unanswered_before: datetime, active_before: datetime, at: datetime) -> list[Call]:
-        """Close as failed (timeout) the live calls nobody reported on in time; returns them."""
-
-    def count_live(self) -> int: ...
-
-    def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool, provider_call_id: str | None = None) -> None:
-        """Mark (or clear) an ended call whose provider leg may still run: the sweep retries its hang-up (with
-        `provider_call_id`, kept on the call if it had none)."""
-
-    def pending_hang_ups(self, limit: int) -> list[Call]: ...
-
-    def list_for_user(
-        self, caller: Caller, limit: int, before: HistoryPosition | None = None, status: CallStatus | None = None
-    ) -> list[Call]:
-        """The caller's calls, newest first (start_time, then call_id), strictly older than `before`;
-        UnknownUser if the caller is not signed in."""
-
-    def history(
-        self,
-        caller: Caller,
-        limit: int,
-        before: HistoryPosition | None = None,
-        status: CallStatus | None = None,
-        search: HistorySearch | None = None,
-    ) -> list[HistoryEntry]:
-        """As list_for_user, each call with its number's name among the caller's contacts, narrowed by
-        `search` (the contact's name, or digits of the number); the same one statement."""
-
-    def live_for_user(self, caller: Caller) -> list[Call]:
-        """The caller's live calls, newest first; UnknownUser if the caller is not signed in."""
-
-
-class ContactRepository(Protocol):
-    def add(self, caller: Caller, contact: Contact, name_key: str, cap: int) -> Contact:
-        """Store the caller's new contact if they hold fewer than `cap` (ContactAlreadyExists for a number they
-        have a contact for, TooManyContacts, UnknownUser)."""
-
-    def list(self, caller: Caller) -> list[Contact]:
-        """The caller's contacts, by name (case-folded), then id; UnknownUser if not signed in."""
-
-    def update(
-        self,
-        caller: Caller,
-        contact_id: uuid.UUID,
-        name: str | None,
-        name_key: str | None,
-        phone_number: str | None,
-        at: datetime,
-    ) -> Contact | None:
-        """Change what is given of the caller's own contact; None if they have no such contact
-        (ContactAlreadyExists if the new number is another contact's)."""
-
-    def remove(self, caller: Caller, contact_id: uuid.UUID) -> bool:
-        """Delete the caller's own contact; whether there was one."""
-
-
-class SessionStore(Protocol):
-    def add(self, session: LiveSession) -> None: ...
-
-    def remove(self, session_id: str) -> str | None:
-        """Drop the session; returns the provider's id it held, if any."""
-
-    def provider_call_id(self, session_id: str) -> str | None:
-        """The provider's id the session holds, if it is still there."""
-
-    def touch(self, session_id: str, at: datetime) -> None:
-        """The page's heartbeat: note that a page showing the call saw it `at` (one write; never moves back, and
-        never brings back a session already removed)."""
-
-    def silent_since(self, before: datetime) -> list[LiveSession]:
-        """The sessions whose page had a heartbeat and none since `before` (never-polled ones are not listed)."""
-
-
-class VoipProvider(Protocol):
-    # Whether the browser's SDP answer connects the call (mock); with a real provider, the callee answering does.
-    connects_on_browser_answer: bool
-
-    def ensure_configured(self) -> None:
-        """Raises VoipNotConfigured when the provider's settings are incomplete (checked before dialling)."""
-
-    def audio_offer(self, call: Call) -> str:
-        """The SDP offer the caller's browser answers (a real media peer's, or a synthesized one where the
-        provider's own client brings the media). Raises VoipUnavailable."""
-
-    def place_call(self, call: Call, max_seconds: int | None = None) -> str:
-        """Start the call, to be ended by the provider after `max_seconds` at most; returns the provider's id
-        for it. Raises VoipUnavailable or InvalidPhoneNumber."""
-
-    def accept_answer(self, call: Call, sdp_answer: str) -> None:
-        """The browser's SDP answer to `audio_offer`, handed to whoever holds the offer's other end."""
-
-    def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
-        """End the call at the provider, given the status we last knew it in; a call the provider already
-        ended is not an error."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ProviderCallEvent:
-    """One report of the VoIP provider on one leg of a call, parsed and checked (domain/provider_status.py
-    says what it means)."""
-
-    provider_call_id: str  # the provider's id for the call (its browser leg's)
-    status: str  # the provider's own word, e.g. "in-progress"
-    duration: int | None = None  # the provider's own count of billed seconds, when it gives one
-    leg: Leg = Leg.PHONE
-    call_id: uuid.UUID | None = None  # our id, from the callback URL; None for calls placed before it was there
-
-
-class StatusCallbacks(Protocol):
-    def verify(self, url: str, params: Mapping[str, str], signature: str | None) -> bool:
-        """Whether the provider signed exactly this request (its public URL and parameters)."""
-
-    def parse(self, params: Mapping[str, str], query: Mapping[str, str]) -> ProviderCallEvent | None:
-        """The report (POST parameters, and the callback URL's query, which names our call), or None when it
-        names no call or no status; raises ValidationError on bad values."""
-
-
-class PasswordHasher(Protocol):
-    def hash(self, password: str) -> str: ...
-
-    def verify(self, password_hash: str, password: str) -> bool: ...
-
-    def burn(self, password: str) -> None:
-        """Spend the time of one verification, so unknown emails answer as slowly as wrong passwords."""
-
-
-@dataclasses.dataclass(frozen=True)
-class IssuedToken:
-    access_token: str
-    expires_in: int
-    token_type: str = "Bearer"
-    refresh_token: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
-class RefreshClaims:
-    user_id: uuid.UUID
-    family: uuid.UUID
-    token_hash: str  # SHA-256 of the token's family and id (jti), whatever its spelling: all that is stored of it
-    expires_at: datetime
-
-
-class TokenService(Protocol):
-    def issue(self, user_id: uuid.UUID, family: uuid.UUID | None = None) -> IssuedToken:
-        """An access token and a refresh token of `family` (a new one when None)."""
-
-    def session_of(self, token: str) -> tuple[uuid.UUID, uuid.UUID | None]:
-        """The user id and token family of a valid access token; raises Unauthorized otherwise."""
-
-    def verify_refresh(self, token: str) -> RefreshClaims:
-        """The claims of a validly signed, unexpired refresh token; raises Unauthorized otherwise."""
-
-
-class RefreshUse(enum.Enum):
-    FIRST_USE = "first_use"
-    REUSED = "reused"  # used before: a stolen copy is in play
-    REVOKED = "revoked"
-    NO_USER = "no_user"
-
-
-class RefreshTokenStore(Protocol):
-    def use(self, claims: RefreshClaims) -> RefreshUse:
-        """Record the token as used, in one atomic step, saying what was found."""
-
-    def revoke_family(self, claims: RefreshClaims, reason: str) -> None:
-        """Revoke the family (logout or reuse): its refresh tokens, and its access tokens, which every
-        signed-in statement checks through the Caller, stop working."""
+from typing import Protocol
+
+from calls_platform.use_cases.auth_ports import (
+    IssuedToken,
+    PasswordHasher,
+    RefreshClaims,
+    RefreshTokenStore,
+    RefreshUse,
+    TokenService,
+    UserRepository,
+)
+from calls_platform.use_cases.call_ports import (
+    CallRepository,
+    ContactRepository,
+    ProviderCallEvent,
+    ReportedCall,
+    SessionStore,
+    StatusCallbacks,
+    Transition,
+    VoiceToken,
+    VoiceTokens,
+    VoipProvider,
+)
+
+__all__ = [
+    "CallRepository",
+    "Clock",
+    "ContactRepository",
+    "DatabasePing",
+    "IssuedToken",
+    "Limit",
+    "Metrics",
+    "PasswordHasher",
+    "ProviderCallEvent",
+    "RateDecision",
+    "RateLimiter",
+    "RefreshClaims",
+    "RefreshTokenStore",
+    "RefreshUse",
+    "ReportedCall",
+    "SessionStore",
+    "StatusCallbacks",
+    "TokenService",
+    "Transition",
+    "UserRepository",
+    "VoiceToken",
+    "VoiceTokens",
+    "VoipProvider",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -288,18 +90,6 @@ class Clock(Protocol):
 class DatabasePing(Protocol):
     def ping(self) -> None:
         """Raises ServiceUnavailable when the database does not answer."""
-
-
-@dataclasses.dataclass(frozen=True)
-class VoiceToken:
-    token: str
-    identity: str
-    expires_in: int
-
-
-class VoiceTokens(Protocol):
-    def issue(self, user_id: uuid.UUID) -> VoiceToken | None:
-        """A token for the browser's leg of calls; None where the provider needs none (mock)."""
 
 
 class Metrics(Protocol):

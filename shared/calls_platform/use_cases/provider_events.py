@@ -10,10 +10,11 @@ from typing import Any
 
 from calls_platform.domain import provider_status
 from calls_platform.domain.calls import CallStatus
-from calls_platform.domain.errors import SignatureRejected
+from calls_platform.domain.errors import Forbidden
 from calls_platform.domain.provider_status import Leg
-from calls_platform.use_cases.calls import CallDeps, call_ended
-from calls_platform.use_cases.ports import ProviderCallEvent, StatusCallbacks
+from calls_platform.use_cases.call_endings import call_ended
+from calls_platform.use_cases.calls import CallDeps
+from calls_platform.use_cases.ports import ProviderCallEvent, ReportedCall, StatusCallbacks
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def handle_status_callback(
     signature covers `url`, query included, so the call it names is the one we gave the provider."""
     if not callbacks.verify(url, params, signature):
         log.warning("status callback rejected: invalid signature")
-        raise SignatureRejected()
+        raise Forbidden()
     event = callbacks.parse(params, query or {})
     if event is None or not provider_status.is_known(event.status, event.leg):
         log.info("status callback without a known status ignored")
@@ -50,28 +51,27 @@ def record_provider_event(deps: CallDeps, event: ProviderCallEvent) -> None:
         log.info("browser leg progress noted; the phone's leg drives the call", extra=extra)
         return
     billed = event.duration if outcome.billed else None  # the phone leg's talk time
-    moved = deps.calls.transition_by_provider_id(
-        event.provider_call_id,
+    found = deps.calls.transition_by_provider_id(
+        ReportedCall(event.provider_call_id, event.call_id),
         outcome.status,
         deps.clock.now(),
         outcome.reason,
         billed,
         only_from=outcome.only_from,
-        call_id=event.call_id,
     )
-    if moved is None:
+    if found is None:
         log.warning("status callback for an unknown call", extra=extra)
         return
-    extra["call_id"] = str(moved.call.call_id)
-    if not moved.moved:
+    extra["call_id"] = str(found.call.call_id)
+    if not found.changed:
         if billed is not None and outcome.status is CallStatus.COMPLETED:
             _correct_billed_duration(deps, event, billed, extra)
             return
-        log.info("stale or repeated status callback ignored", extra={**extra, "status": moved.call.status.value})
+        log.info("stale or repeated status callback ignored", extra={**extra, "status": found.call.status.value})
         return
-    log.info("call status changed", extra={**extra, "previous": moved.previous.value})
-    if moved.call.status.is_final:
-        call_ended(deps, moved.call)
+    log.info("call status changed", extra={**extra, "previous": found.previous.value})
+    if found.call.status.is_final:
+        call_ended(deps, found.call)
 
 
 def _correct_billed_duration(deps: CallDeps, event: ProviderCallEvent, duration: int, extra: dict[str, Any]) -> None:

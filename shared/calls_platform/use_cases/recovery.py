@@ -7,7 +7,7 @@ import logging
 import time
 
 from calls_platform.domain.accounts import TokenPurpose, new_token, parse_token, token_hash
-from calls_platform.domain.errors import InvalidAccountToken, InvalidCredentials
+from calls_platform.domain.errors import InvalidCredentials, InvalidToken
 from calls_platform.domain.users import Caller, canonical_email, check_new_password, normalize_email
 from calls_platform.use_cases import emails
 from calls_platform.use_cases.accounts import AccountDeps, check_password, limit_emails, link, send
@@ -43,7 +43,7 @@ def confirm_password_reset(deps: AccountDeps, token: object, password: object) -
     new_hash = deps.passwords.hash(check_new_password(password))
     user = deps.accounts.reset_password(hashed, new_hash, deps.calls.clock.now())
     if user is None:
-        raise InvalidAccountToken()
+        raise InvalidToken()
     log.info("password reset", extra={"user_id": str(user.user_id)})
 
 

@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from calls_platform.domain.errors import PayloadTooLarge, UnsupportedMediaType, ValidationError
+from calls_platform.domain.errors import ValidationError
+from calls_platform.web.framing import PayloadTooLarge, UnsupportedMediaType
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_JSON_DEPTH = 32

@@ -1,30 +1,31 @@
 """The API's error contract: a flat `{"error": <type>, "message": <text>}` with the error's HTTP status.
 
-`STATUS_BY_ERROR` is the one table from error (`domain/errors.py`) to HTTP status: the functions, the local
-gateway and refusals made by the framework or http.server all answer through it. A subclass not listed
-answers with its nearest listed base's status (InvalidPhoneNumber is a ValidationError: 400).
+`STATUS_BY_ERROR` is the one table from error (`domain/errors.py`, `web/framing.py`) to HTTP status: the
+functions, the local gateway and refusals made by the framework or http.server all answer through it. A
+subclass not listed answers with its nearest listed base's status (InvalidPhoneNumber is a ValidationError: 400).
 """
 
 import json
 
 from calls_platform.domain import errors as e
+from calls_platform.web import framing as f
 
 # For a status that several errors share, the first listed is the generic one `error_for_status` returns.
 STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.ValidationError: 400,
-    e.InvalidAccountToken: 400,
+    e.InvalidToken: 400,
     e.Unauthorized: 401,
     e.InvalidCredentials: 401,
     e.LoginCodeRequired: 401,
-    e.SignatureRejected: 403,
-    e.CallTerminationForbidden: 403,
-    e.CallAnswerForbidden: 403,
+    e.Forbidden: 403,
+    e.CallTerminationFailed: 403,
+    e.CallAnswerFailed: 403,
     e.DestinationNotAllowed: 403,
     e.EmailNotVerified: 403,
-    e.NotFound: 404,
+    f.NotFound: 404,
     e.CallNotFound: 404,
     e.ContactNotFound: 404,
-    e.MethodNotAllowed: 405,
+    f.MethodNotAllowed: 405,
     e.UserAlreadyExists: 409,
     e.CallAlreadyEnded: 409,
     e.CallAlreadyAnswered: 409,
@@ -32,16 +33,16 @@ STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
     e.CallInProgress: 409,
     e.ContactAlreadyExists: 409,
     e.TooManyContacts: 409,
-    e.PayloadTooLarge: 413,
-    e.UriTooLong: 414,
-    e.UnsupportedMediaType: 415,
+    f.PayloadTooLarge: 413,
+    f.UriTooLong: 414,
+    f.UnsupportedMediaType: 415,
     e.IdempotencyKeyReused: 422,
     e.TooManyRequests: 429,
     e.DailyMinutesExceeded: 429,
-    e.HeadersTooLarge: 431,
+    f.HeadersTooLarge: 431,
     e.DomainError: 500,
     e.ConfigurationError: 500,
-    e.VoipUnavailable: 503,
+    e.CallInitiationFailed: 503,
     e.ServiceUnavailable: 503,
     e.VoipNotConfigured: 503,
 }
@@ -50,12 +51,12 @@ STATUS_BY_ERROR: dict[type[e.DomainError], int] = {
 _GENERIC = (
     e.ValidationError,
     e.Unauthorized,
-    e.NotFound,
-    e.MethodNotAllowed,
-    e.PayloadTooLarge,
-    e.UriTooLong,
-    e.UnsupportedMediaType,
-    e.HeadersTooLarge,
+    f.NotFound,
+    f.MethodNotAllowed,
+    f.PayloadTooLarge,
+    f.UriTooLong,
+    f.UnsupportedMediaType,
+    f.HeadersTooLarge,
     e.ServiceUnavailable,
 )
 

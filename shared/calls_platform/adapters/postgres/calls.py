@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
+from calls_platform.adapters.postgres.call_sql import (
+    ANSWER_SET,
+    FAIL_STALE,
+    FINAL,
+    LIVE,
+    OPEN_CALL,
+    Move,
+    call_of,
+    columns,
+    locked_update,
+    outcome,
+    transition_statement,
+)
 from calls_platform.adapters.postgres.database import Database
 from calls_platform.adapters.postgres.history import history_statement
 from calls_platform.adapters.postgres.rows import (
-    SIGNED_IN,
     caller_params,
     checked,
     with_caller_check,
 )
 from calls_platform.domain.calls import (
     DAY,
-    FINAL_STATUSES,
     LIVE_STATUSES,
     Call,
     CallLimits,
@@ -30,136 +39,7 @@ from calls_platform.domain.calls import (
 from calls_platform.domain.errors import CallInProgress, DailyMinutesExceeded, UnknownUser
 from calls_platform.domain.history import HistoryEntry, HistorySearch
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases.ports import Transition
-
-# A call's columns are named as the fields of domain.calls.Call, in the same order.
-_COLUMNS = tuple(field.name for field in dataclasses.fields(Call))
-_CALL_COLUMNS = ", ".join(_COLUMNS)
-_C_COLUMNS = ", ".join("c." + column for column in _COLUMNS)
-
-
-def _statuses(statuses: frozenset[CallStatus]) -> str:
-    """A set of the domain's statuses as an SQL list, in the state machine's order. Written into the text (not
-    bound) where a partial index's predicate must be matched: ('connecting', 'ringing', 'active') is the
-    predicate of calls_live_slot_key."""
-    return ", ".join(f"'{status.value}'" for status in CallStatus if status in statuses)
-
-
-_LIVE = _statuses(LIVE_STATUSES)
-_FINAL = _statuses(FINAL_STATUSES)
-_UNANSWERED = _statuses(LIVE_STATUSES - {CallStatus.ACTIVE})
-
-# The billing rule, domain.calls.billed_seconds, as SQL: whole seconds from the answer of call `c` to `at`,
-# never negative, 0 if never answered. It has to run inside the statement that ends the call, where the
-# locked row's answer_time is known; this is its only SQL spelling (every statement that bills uses it), and
-# tests/contract/test_repositories.py runs the fakes (which use the domain's function) and these statements
-# through the same cases, so the two cannot drift.
-_BILLED_SECONDS = """CASE WHEN c.answer_time IS NULL THEN 0
-    ELSE GREATEST(0, floor(extract(epoch FROM (CAST({at} AS timestamptz) - c.answer_time))))::int END"""
-
-
-def _locked_update(set_clause: str, condition: str, key: str = "call_id", signed_in: bool = False) -> str:
-    """One statement that locks the call, updates it if `condition` holds, and returns the row as it is now,
-    its status before (`previous`), and whether it changed (`moved`). FOR UPDATE serialises concurrent
-    attempts and hands each loser the row as the winner left it, so exactly one of them changes it. With
-    `signed_in`, the rows carry the check of the caller (rows.with_caller_check)."""
-    rows = """
-        SELECT changed.*, (SELECT status FROM target) AS previous, true AS moved FROM changed
-        UNION ALL
-        SELECT target.*, target.status, false FROM target WHERE NOT EXISTS (SELECT 1 FROM changed)"""
-    if signed_in:
-        rows = with_caller_check(rows)
-        condition = f"{condition} AND {SIGNED_IN}"  # a caller refused changes nothing
-    return f"""
-    WITH target AS (
-        SELECT {_CALL_COLUMNS} FROM calls WHERE {key} = :key FOR UPDATE
-    ), changed AS (
-        UPDATE calls c SET {set_clause}
-        FROM target t
-        WHERE c.call_id = t.call_id AND {condition}
-        RETURNING {_C_COLUMNS}
-    ){rows}
-    """
-
-
-# Moving a call along the state machine (see domain.calls):
-# - entering `active` stamps answer_time;
-# - a final status stamps end_time (never before the start), the reason, and the billed duration: the
-#   provider's figure when it gives one, else the billing rule.
-_TRANSITION_SET = f"""
-    status = :status,
-    answer_time = CASE WHEN :answered THEN GREATEST(CAST(:at AS timestamptz), c.start_time) ELSE c.answer_time END,
-    end_time = CASE WHEN :final THEN GREATEST(CAST(:at AS timestamptz), c.start_time) END,
-    end_reason = CASE WHEN :final THEN CAST(:reason AS text) END,
-    duration = CASE WHEN :final THEN COALESCE(CAST(:duration AS integer), {_BILLED_SECONDS.format(at=":at")}) END
-"""
-
-# Storing the browser's answer, once, on a live call; in mock mode it also connects the call.
-_ANSWER_SET = """
-    sdp_answer = :answer,
-    status = CASE WHEN :activate AND c.status = ANY(:may_activate) THEN 'active' ELSE c.status END,
-    answer_time = CASE WHEN :activate AND c.answer_time IS NULL
-                       THEN GREATEST(CAST(:at AS timestamptz), c.start_time) ELSE c.answer_time END
-"""
-
-
-def _outcome(records: Sequence[Mapping[str, Any]]) -> Transition | None:
-    if not records:
-        return None
-    record = records[0]
-    return Transition(call=_call(record), previous=CallStatus(record["previous"]), moved=record["moved"])
-
-
-def _call(record: Mapping[str, Any]) -> Call:
-    fields = {column: record[column] for column in _COLUMNS}
-    reason = fields.pop("end_reason")
-    return Call(**{**fields, "status": CallStatus(fields["status"])}, end_reason=EndReason(reason) if reason else None)
-
-
-# domain.calls.day_share as SQL: the seconds of call `c`'s billed time (its duration, or for a live call the
-# billing rule up to the new call's start) that fall within today, counted from its answer (or its start).
-_DAY_SHARE = f"""GREATEST(0, floor(extract(epoch FROM (
-        LEAST(COALESCE(c.answer_time, c.start_time)
-              + make_interval(secs => COALESCE(c.duration, {_BILLED_SECONDS.format(at=":start_time")})), :day_end)
-        - GREATEST(COALESCE(c.answer_time, c.start_time), :day_start)))))::int"""
-
-# Opening a call within limits. `slot` is the lowest live slot free in this statement's snapshot; a
-# parallel statement that took it first makes ON CONFLICT skip the insert (it waits for that one to commit),
-# so a user never holds more live calls than slots. Seconds spent today: billed durations of ended calls,
-# plus the time so far of answered live ones.
-_OPEN_CALL = f"""
-    WITH live AS (
-        SELECT call_id, live_slot FROM calls
-        WHERE user_id = :user_id AND status IN ({_LIVE})
-    ),
-    spent AS (
-        SELECT COALESCE(sum({_DAY_SHARE}), 0) AS seconds
-        FROM calls c WHERE c.user_id = :user_id AND c.start_time >= :lookback AND c.start_time < :day_end
-    ),
-    slot AS (
-        SELECT s FROM generate_series(0, CAST(:live_slots AS int) - 1) AS s
-        WHERE s NOT IN (SELECT live_slot FROM live WHERE live_slot IS NOT NULL) ORDER BY s LIMIT 1
-    ),
-    opened AS (
-        INSERT INTO calls (call_id, user_id, phone_number, status, session_id, sdp_offer, start_time, live_slot)
-        SELECT :call_id, CAST(:user_id AS uuid), :phone_number, :status, :session_id, :sdp_offer, :start_time,
-            (SELECT s FROM slot)
-        WHERE {SIGNED_IN} AND EXISTS (SELECT 1 FROM slot) AND (SELECT seconds FROM spent) < :daily_seconds
-        ON CONFLICT (user_id, live_slot) WHERE status IN ({_LIVE}) DO NOTHING
-        RETURNING call_id
-    )
-    SELECT {SIGNED_IN} AS signed_in, EXISTS (SELECT 1 FROM opened) AS opened,
-        (SELECT seconds FROM spent) AS spent, (SELECT call_id FROM live ORDER BY call_id LIMIT 1) AS live_call
-"""
-
-_FAIL_STALE = f"""
-    UPDATE calls c SET status = :failed, end_reason = :timeout,
-        end_time = GREATEST(CAST(:at AS timestamptz), c.start_time),
-        duration = {_BILLED_SECONDS.format(at=":at")}
-    WHERE (c.status IN ({_UNANSWERED}) AND c.start_time < :unanswered_before)
-       OR (c.status = :active AND c.start_time < :active_before)
-    RETURNING {_C_COLUMNS}
-"""
+from calls_platform.use_cases.ports import ReportedCall, Transition
 
 
 class PgCallRepository:
@@ -172,7 +52,7 @@ class PgCallRepository:
         minutes left today, which it returns in seconds. Raises CallInProgress, DailyMinutesExceeded or
         UnknownUser; records nothing then."""
         [found] = self._db.records(
-            _OPEN_CALL,
+            OPEN_CALL,
             **caller_params(caller),
             call_id=call.call_id,
             phone_number=call.phone_number,
@@ -213,21 +93,30 @@ class PgCallRepository:
         reason: EndReason | None = None,
         duration: int | None = None,
     ) -> Transition | None:
-        return self._transition("call_id", call_id, target, at, owner, reason, duration)
+        move = Move(
+            key_column="call_id", key=call_id, target=target, at=at, owner=owner, reason=reason, duration=duration
+        )
+        return self._transition(move)
 
     def transition_by_provider_id(
         self,
-        provider_call_id: str,
+        reported: ReportedCall,
         target: CallStatus,
         at: datetime,
         reason: EndReason | None,
         duration: int | None,
         only_from: frozenset[CallStatus] | None = None,
-        call_id: uuid.UUID | None = None,
     ) -> Transition | None:
+        provider_call_id, call_id = reported.provider_call_id, reported.call_id
+        report = Move(
+            key_column="provider_call_id", key=provider_call_id, target=target, at=at, reason=reason,
+            duration=duration, only_from=only_from,
+        )  # fmt: skip
         if call_id is None:  # a call placed before callbacks named it: found by the id stored at initiate then
-            return self._transition("provider_call_id", provider_call_id, target, at, None, reason, duration, only_from)
-        return self._transition("call_id", call_id, target, at, None, reason, duration, only_from, provider_call_id)
+            return self._transition(report)
+        # Named by the call's id: found by it, and the same statement keeps the provider's id on the call.
+        return self._transition(dataclasses.replace(report, key_column="call_id", key=call_id,
+                                                    provider_call_id=provider_call_id))  # fmt: skip
 
     def correct_duration(self, provider_call_id: str, duration: int, call_id: uuid.UUID | None = None) -> Call | None:
         """The provider's billed seconds for an answered call that already ended; None if none changed."""
@@ -235,52 +124,24 @@ class PgCallRepository:
         records = self._db.records(
             f"UPDATE calls c SET duration = :duration, provider_call_id = COALESCE(provider_call_id, :sid)"
             f" WHERE {key_column} = :key AND answer_time IS NOT NULL"
-            f" AND status IN ({_FINAL}) AND duration IS DISTINCT FROM :duration RETURNING {_C_COLUMNS}",
+            f" AND status IN ({FINAL}) AND duration IS DISTINCT FROM :duration RETURNING {columns('c')}",
             key=key,
             sid=provider_call_id,
             duration=duration,
         )
-        return _call(records[0]) if records else None
+        return call_of(records[0]) if records else None
 
-    def _transition(
-        self,
-        key_column: str,
-        key: uuid.UUID | str,
-        target: CallStatus,
-        at: datetime,
-        owner: Caller | None,
-        reason: EndReason | None,
-        duration: int | None,
-        only_from: frozenset[CallStatus] | None = None,
-        provider_call_id: str | None = None,
-    ) -> Transition | None:
-        allowed = statuses_that_may_become(target) & (only_from if only_from is not None else frozenset(CallStatus))
-        condition = "c.status = ANY(:from_statuses)" + (" AND c.user_id = :user_id" if owner else "")
-        # A provider's report naming the call also keeps the provider's id on it, in the same statement.
-        set_clause = _TRANSITION_SET + (
-            ", provider_call_id = COALESCE(c.provider_call_id, :sid)" if provider_call_id else ""
-        )
-        records = self._db.records(
-            _locked_update(set_clause, condition, key_column, signed_in=owner is not None),
-            **({"sid": provider_call_id} if provider_call_id else {}),
-            key=key,
-            status=target.value,
-            at=at,
-            final=target.is_final,
-            answered=target is CallStatus.ACTIVE,
-            reason=reason.value if reason else None,
-            duration=duration,
-            from_statuses=sorted(s.value for s in allowed),
-            **(caller_params(owner) if owner else {}),
-        )
-        return _outcome(checked(records, "call_id") if owner else records)
+    def _transition(self, move: Move) -> Transition | None:
+        sql, params = transition_statement(move)
+        records = self._db.records(sql, **params)
+        return outcome(checked(records, "call_id") if move.owner else records)
 
     def record_answer(
         self, call_id: uuid.UUID, owner: Caller, sdp_answer: str, activate: bool, at: datetime
     ) -> Transition | None:
         records = self._db.records(
-            _locked_update(
-                _ANSWER_SET, "c.user_id = :user_id AND c.sdp_answer IS NULL AND c.status = ANY(:live)", signed_in=True
+            locked_update(
+                ANSWER_SET, "c.user_id = :user_id AND c.sdp_answer IS NULL AND c.status = ANY(:live)", signed_in=True
             ),
             **caller_params(owner),
             key=call_id,
@@ -290,22 +151,22 @@ class PgCallRepository:
             may_activate=sorted(s.value for s in statuses_that_may_become(CallStatus.ACTIVE)),
             live=sorted(s.value for s in LIVE_STATUSES),
         )
-        return _outcome(checked(records, "call_id"))
+        return outcome(checked(records, "call_id"))
 
     def get(self, call_id: uuid.UUID, viewer: Caller) -> Call | None:
         records = self._db.records(
-            with_caller_check(f"SELECT {_CALL_COLUMNS} FROM calls WHERE call_id = :call_id"),
+            with_caller_check(f"SELECT {columns()} FROM calls WHERE call_id = :call_id"),
             **caller_params(viewer),
             call_id=call_id,
         )
         found = checked(records, "call_id")
-        return _call(found[0]) if found else None
+        return call_of(found[0]) if found else None
 
     def fail_stale(self, unanswered_before: datetime, active_before: datetime, at: datetime) -> list[Call]:
         """Close, as failed for a timeout, the calls nobody reported on: unanswered ones that began before
         `unanswered_before`, answered ones before `active_before`. One statement; each call once."""
         records = self._db.records(
-            _FAIL_STALE,
+            FAIL_STALE,
             failed=CallStatus.FAILED.value,
             timeout=EndReason.TIMEOUT.value,
             active=CallStatus.ACTIVE.value,
@@ -313,7 +174,7 @@ class PgCallRepository:
             unanswered_before=unanswered_before,
             active_before=active_before,
         )
-        return [_call(record) for record in records]
+        return [call_of(record) for record in records]
 
     def mark_hangup_pending(self, call_id: uuid.UUID, pending: bool, provider_call_id: str | None = None) -> None:
         self._db.run(
@@ -327,13 +188,13 @@ class PgCallRepository:
     def pending_hang_ups(self, limit: int) -> list[Call]:
         """Ended calls whose provider hang-up is unconfirmed, oldest first (calls_provider_hangup_pending_idx)."""
         records = self._db.records(
-            f"SELECT {_CALL_COLUMNS} FROM calls WHERE provider_hangup_pending ORDER BY start_time LIMIT :limit",
+            f"SELECT {columns()} FROM calls WHERE provider_hangup_pending ORDER BY start_time LIMIT :limit",
             limit=limit,
         )
-        return [_call(record) for record in records]
+        return [call_of(record) for record in records]
 
     def count_live(self) -> int:
-        [found] = self._db.records(f"SELECT count(*) AS live FROM calls WHERE status IN ({_LIVE})")
+        [found] = self._db.records(f"SELECT count(*) AS live FROM calls WHERE status IN ({LIVE})")
         return int(found["live"])
 
     def list_for_user(
@@ -349,19 +210,19 @@ class PgCallRepository:
         status: CallStatus | None = None,
         search: HistorySearch | None = None,
     ) -> list[HistoryEntry]:
-        sql, params = history_statement(_C_COLUMNS, caller, limit, before, status, search)
+        sql, params = history_statement(columns("c"), caller, limit, before, status, search)
         records = self._db.records(sql, **params)
         if not records:
             raise UnknownUser()
-        return [HistoryEntry(_call(r), r["contact_name"]) for r in records if r["call_id"] is not None]
+        return [HistoryEntry(call_of(r), r["contact_name"]) for r in records if r["call_id"] is not None]
 
     def live_for_user(self, caller: Caller) -> list[Call]:
         """Served by calls_live_slot_key, whose predicate is the live statuses spelled as here."""
         records = self._db.records(
             with_caller_check(
-                f"SELECT {_CALL_COLUMNS} FROM calls WHERE user_id = :user_id AND status IN ({_LIVE})"
+                f"SELECT {columns()} FROM calls WHERE user_id = :user_id AND status IN ({LIVE})"
                 " ORDER BY start_time DESC, call_id DESC"
             ),
             **caller_params(caller),
         )
-        return [_call(record) for record in checked(records, "call_id")]
+        return [call_of(record) for record in checked(records, "call_id")]

@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 from calls_platform.domain.calls import Call, CallStatus
-from calls_platform.domain.errors import VoipUnavailable
+from calls_platform.domain.errors import CallInitiationFailed
 from calls_platform.domain.sdp import build_audio_offer
 
 TIMEOUT_SECONDS = 5
@@ -52,7 +52,7 @@ class MediaPeerProvider(MockVoipProvider):
         answer = self._post("/calls", {"call_id": str(call.call_id), "phone_number": call.phone_number})
         sdp = answer.get("sdp") if answer else None
         if not isinstance(sdp, str):
-            raise VoipUnavailable("the media peer gave no offer")
+            raise CallInitiationFailed("the media peer gave no offer")
         return sdp
 
     def place_call(self, call: Call, max_seconds: int | None = None) -> str:
@@ -76,9 +76,9 @@ class MediaPeerProvider(MockVoipProvider):
         except urllib.error.HTTPError as error:
             if error.code == 404 and missing_ok:
                 return None
-            raise VoipUnavailable(f"media peer answered {error.code} to {path}") from None
+            raise CallInitiationFailed(f"media peer answered {error.code} to {path}") from None
         except (OSError, TimeoutError) as error:
-            raise VoipUnavailable(f"media peer unreachable: {error}") from None
+            raise CallInitiationFailed(f"media peer unreachable: {error}") from None
         loaded = json.loads(raw) if raw else None
         return loaded if isinstance(loaded, dict) else None
 

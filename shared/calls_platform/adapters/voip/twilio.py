@@ -10,6 +10,7 @@ SID).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -24,11 +25,12 @@ from twilio.twiml.voice_response import VoiceResponse
 from calls_platform.adapters.voip.identity import client_identity
 from calls_platform.domain.calls import Call, CallStatus
 from calls_platform.domain.errors import (
+    CallInitiationFailed,
     DestinationNotAllowed,
     InvalidPhoneNumber,
     VoipNotConfigured,
-    VoipUnavailable,
 )
+from calls_platform.domain.phone import mask_numbers
 from calls_platform.domain.sdp import build_audio_offer
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,15 @@ def browser_address(call: Call) -> str:
     return f"client:{client_identity(call.user_id)}?call_id={call.call_id}"
 
 
+@dataclasses.dataclass(frozen=True)
+class Retry:
+    """How a refusal for too many requests (429, 20429) is retried: `times`, after backoff_s, 2x, 4x..."""
+
+    times: int = 3
+    backoff_s: float = 0.25
+    sleep: Callable[[float], None] = time.sleep
+
+
 class TwilioProvider:
     connects_on_browser_answer = False  # the call is active when the dialled phone answers (status callback)
 
@@ -72,17 +83,16 @@ class TwilioProvider:
         from_number: str,
         public_base_url: str,
         max_call_seconds: int = MAX_CALL_SECONDS,
-        retries: int = 3,
-        backoff_s: float = 0.25,
-        sleep: Callable[[float], None] = time.sleep,
+        retry: Retry | None = None,
     ) -> None:
         self._client = client
         self._from = from_number
         self._status_url = public_base_url.rstrip("/") + STATUS_CALLBACK_PATH
         self._max_call_seconds = max_call_seconds
-        self._retries = retries
-        self._backoff = backoff_s
-        self._sleep = sleep
+        retry = retry or Retry()
+        self._retries = retry.times
+        self._backoff = retry.backoff_s
+        self._sleep = retry.sleep
 
     def ensure_configured(self) -> None:
         """Built only from a complete configuration (twilio_provider), so there is nothing left to check."""
@@ -156,7 +166,7 @@ class TwilioProvider:
 
     def _send(self, request: Callable[[], Any]) -> Any:
         """One API request. 429s are retried with bounded exponential backoff (nothing else is: a 5xx or a
-        timeout may have placed the call); connection errors and timeouts become VoipUnavailable."""
+        timeout may have placed the call); connection errors and timeouts become CallInitiationFailed."""
         for attempt in range(self._retries + 1):
             try:
                 return request()
@@ -166,12 +176,13 @@ class TwilioProvider:
                     continue
                 raise
             except requests.RequestException as error:
-                raise VoipUnavailable(f"{type(error).__name__}: {error}") from error
+                raise CallInitiationFailed(mask_numbers(f"{type(error).__name__}: {error}")) from error
         raise AssertionError("unreachable")
 
 
-def _unavailable(error: TwilioRestException) -> VoipUnavailable:
-    return VoipUnavailable(f"twilio HTTP {error.status} code {error.code}: {error.msg}")
+def _unavailable(error: TwilioRestException) -> CallInitiationFailed:
+    # Twilio's text may hold the dialled number: masked before it reaches any log.
+    return CallInitiationFailed(mask_numbers(f"twilio HTTP {error.status} code {error.code}: {error.msg}"))
 
 
 def twilio_provider(
