@@ -44,18 +44,21 @@ export async function request(method, path, options = {}) {
   }
 }
 
-function adopt(tokens, email) {
+/** The pair issued for a request sent at `sent`: its expiry counted from the request, not the response (a slow
+ * answer must not make it look younger), less the second the server's whole-second `exp` may have taken. */
+function adopt(tokens, email, sent) {
   save({
     access: tokens.access_token,
     refresh: tokens.refresh_token,
-    expiresAt: Date.now() + tokens.expires_in * 1000,
+    expiresAt: sent + (tokens.expires_in - 1) * 1000,
     lifetime: tokens.expires_in,
     email,
   });
 }
 
 export async function signIn(email, password) {
-  adopt(await auth.login(email, password), email);
+  const sent = Date.now();
+  adopt(await auth.login(email, password), email, sent);
 }
 
 export const signUp = (email, password) => auth.register(email, password);
@@ -88,8 +91,9 @@ async function renew() {
     session = stored; // another tab renewed while we waited for the lock
     return schedule();
   }
+  const sent = Date.now();
   try {
-    adopt(await auth.refresh(stored.refresh), stored.email);
+    adopt(await auth.refresh(stored.refresh), stored.email, sent);
   } catch (error) {
     if (error.status === 0 || error.status >= 500) {
       clearTimeout(timer);

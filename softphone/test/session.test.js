@@ -18,7 +18,8 @@ globalThis.fetch = async (url, init) => {
     auth: init.headers.Authorization,
     body: init.body && JSON.parse(init.body),
   });
-  const [status, body] = answers.shift() ?? [500, {}];
+  const [status, body, delay = 0] = answers.shift() ?? [500, {}];
+  if (delay) await new Promise((done) => setTimeout(done, delay)); // a slow answer (a loaded server)
   if (status === 0) throw new TypeError("offline");
   return { ok: status < 400, status, json: async () => body, headers: { get: () => null } };
 };
@@ -42,7 +43,7 @@ beforeEach(async () => {
 
 test("the access token is renewed a minute before it expires, and the rotated pair is stored", async () => {
   answers = [pair(2)];
-  mock.timers.tick(239_000);
+  mock.timers.tick(238_000); // 300 s from the request, less the second of the server's whole-second expiry
   await flush();
   assert.equal(refreshes().length, 0);
   mock.timers.tick(1_000);
@@ -61,6 +62,21 @@ test("a short lifetime is renewed halfway through", async () => {
   requests.length = 0;
   answers = [pair(3, 4)];
   mock.timers.tick(2_000);
+  await flush();
+  assert.equal(refreshes().length, 1);
+});
+
+test("a slow answer does not make the token look younger: renewed before the server's expiry", async () => {
+  // A 4 s token answered 1.5 s after the request (a loaded machine): the server's exp, whole seconds from its
+  // clock, may come 3 s after the request. Counted from the answer, the page renewed only 3.5 s after it.
+  const sent = Date.now();
+  answers = [[...pair(2, 4), 1_500]];
+  const signedIn = session.signIn("a@example.com", "password123");
+  mock.timers.tick(1_500);
+  await signedIn;
+  requests.length = 0;
+  answers = [pair(3, 4)];
+  mock.timers.tick(sent + 3_000 - Date.now() - 1);
   await flush();
   assert.equal(refreshes().length, 1);
 });

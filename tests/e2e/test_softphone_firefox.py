@@ -5,9 +5,9 @@ history, reload, sign-out) in English and Russian at phone and desktop width, in
 puppeteer-core (tests/e2e/firefox, pinned by its lockfile) drives Firefox over WebDriver BiDi; Playwright
 cannot drive Debian's Firefox. Screenshots go to test-artifacts/firefox/.
 
-The call's media: the local media peer answers and echoes the caller; the journey hears Firefox's fake
-microphone (a 1 kHz tone) come back on the remote audio, and silence 0.8 s after Mute; a keypad digit reaches
-the peer as an RFC 4733 event (the peer answers it with a 1400 Hz beep, heard on the page).
+The call's media: the local media peer rings (its ringback heard), answers and echoes the caller; the journey
+hears Firefox's fake microphone (a 1 kHz tone) come back on the remote audio, and silence 0.8 s after Mute; a
+keypad digit reaches the peer as an RFC 4733 event (the peer answers it with a 1400 Hz beep, heard on the page).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from tests.support.paths import ROOT
 HARNESS = ROOT / "tests" / "e2e" / "firefox"
 ARTIFACTS = ROOT / "test-artifacts" / "firefox"
 GRANTED = {"en": "allowed", "ru": "разрешён"}
+RINGING = {"en": "Ringing…", "ru": "Идёт вызов…"}
 
 
 def firefox() -> str:
@@ -45,7 +46,7 @@ def test_a_person_uses_the_softphone_in_firefox_in_both_languages_at_both_widths
         {
             "lang": lang,
             **viewport,
-            "words": {**LANGS[lang], "granted": GRANTED[lang]},
+            "words": {**LANGS[lang], "granted": GRANTED[lang], "ringing": RINGING[lang]},
             "email": f"ff-{lang}-{viewport['width']}-{uuid.uuid4().hex[:6]}@example.com",
         }
         for lang, viewport in [("en", DESKTOP), ("en", PHONE), ("ru", PHONE), ("ru", DESKTOP)]

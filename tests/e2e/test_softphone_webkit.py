@@ -134,6 +134,7 @@ def journey(driver: Any, base_url: str, db: Any, lang: str, width: int) -> int:
     field("mic-check").click()
     driver.find_element(value="#mic-start", **by).click()
     wait(driver, "the microphone starts", "return document.getElementById('mic-status').textContent !== ''")
+    wait(driver, "the level meter moves", "return document.getElementById('mic-level').value > 0")
     assert not shown_text(driver, "mic-help")  # the mock microphone was found and allowed
     shot(driver, f"{name}-3-mic-check")
     driver.find_element(value="#mic-close", **by).click()

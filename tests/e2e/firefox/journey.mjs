@@ -39,6 +39,7 @@ async function until(page, what, predicate, arg = null, timeout = 10000) {
 
 const TONE_HZ = 1000; // Firefox's fake microphone plays a 1 kHz tone
 const LOUD_DB = -60; // the analyser's level (dBFS) of a tone that is there; silence reads below -100
+const RINGBACK_HZ = 480; // the fake microphone's 1 kHz cannot fake it
 const BEEP_HZ = 1400; // the media peer answers each RFC 4733 digit it hears with a beep (infra/media/tones.py)
 
 // The level (dBFS) at `hz` of the page's remote audio every 50 ms for `ms`: the Chromium tests' listener.
@@ -144,6 +145,9 @@ async function journey({ lang, width, height, words, email }) {
 
     await (await byId(page, "call-button")).click();
     const calling = Date.now();
+    await until(page, "ringing", (w) => document.getElementById("call-status").textContent === w, words.ringing);
+    const ringback = await listen(page, RINGBACK_HZ, 800); // 440 + 480 Hz while the callee rings
+    if (Math.max(...ringback) < LOUD_DB) throw new Error(`no ringback: ${ringback}`);
     await until(page, "talking", (w) => document.getElementById("call-status").textContent === w, words.talking);
     const talking = Date.now();
     await until(page, "the timer runs", () => document.getElementById("call-timer").textContent === "0:01");
@@ -168,7 +172,7 @@ async function journey({ lang, width, height, words, email }) {
     await hasText(page, "the call in the history", "#history li:first-child", words.formatted);
     await shot(page, `${name}-6-ended`);
     const talked_ms = Date.now() - talking;
-    step("called and hung up", { talking_ms: talking - calling, talked_ms, echo, muted, beep });
+    step("called and hung up", { talking_ms: talking - calling, talked_ms, ringback, echo, muted, beep });
 
     await count(page, "a full first page", "#history li", plan.seeded);
     await (await byId(page, "history-next")).click();
