@@ -9,7 +9,7 @@ import { readLink, takeLink } from "../src/links.js";
 import { pluralKey, wholeMinutes } from "../src/minutes.js";
 import { reveal } from "../src/reveal.js";
 
-const TOKEN = "A".repeat(20) + "b-_9".repeat(5) + "xyz"; // 43 characters of base64url
+const TOKEN = `${"A".repeat(20)}${"b-_9".repeat(5)}xyz`; // 43 characters of base64url
 
 test("a verify or reset fragment gives its kind and token, well formed only as the API spells tokens", () => {
   assert.deepEqual(readLink(`#verify=${TOKEN}`), { kind: "verify", token: TOKEN, wellFormed: true });
