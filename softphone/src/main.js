@@ -46,7 +46,8 @@ function showView(name) {
 async function enterApp() {
   showView("app");
   engine.start().catch(() => {});
-  await Promise.all([loadHistory(0).catch(failed), refreshAccount()]);
+  refreshAccount(); // not awaited: the focus the caller moves next must not wait for it (nor land late)
+  await loadHistory(0).catch(failed);
 }
 
 async function onSignIn(event) {
