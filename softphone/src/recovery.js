@@ -113,8 +113,9 @@ export function setupRecovery(context) {
   $("reset-again").addEventListener("click", openForgot);
   for (const id of ["forgot-back", "reset-back"]) {
     $(id).addEventListener("click", () => {
-      ctx.show("signin");
       ctx.say("");
+      if (ctx.signedIn()) return ctx.enterApp(); // a link opened while signed in: back to the calls
+      ctx.show("signin");
       $("signin-email").focus();
     });
   }
