@@ -15,8 +15,8 @@ export class ApiError extends Error {
   }
 }
 
-/** One request: `token` as a bearer token, `headers` added. */
-export async function send(method, path, { body, token, headers = {} } = {}) {
+/** One request: `token` as a bearer token, `headers` added; `as: "blob"` answers the body as it is (a file). */
+export async function send(method, path, { body, token, headers = {}, as = "json" } = {}) {
   const all = { ...headers };
   if (body !== undefined) all["Content-Type"] = "application/json";
   if (token) all.Authorization = `Bearer ${token}`;
@@ -30,6 +30,7 @@ export async function send(method, path, { body, token, headers = {} } = {}) {
   } catch {
     throw new ApiError(0, "network", "network");
   }
+  if (response.ok && as === "blob") return response.blob();
   const data = await response.json().catch(() => ({}));
   if (!response.ok) {
     const error = new ApiError(response.status, data.error || "unknown", data.message || "");
@@ -39,12 +40,16 @@ export async function send(method, path, { body, token, headers = {} } = {}) {
   return data;
 }
 
-/** The anonymous calls: accounts and the token pair. */
+/** The anonymous calls: accounts and the token pair. `language` (en, ru) is that of the emails they send. */
 export const auth = {
-  register: (email, password) => send("POST", "/api/auth/register", { body: { email, password } }),
-  login: (email, password) => send("POST", "/api/auth/login", { body: { email, password } }),
+  register: (email, password, language) => send("POST", "/api/auth/register", { body: { email, password, language } }),
+  login: (email, password, { loginCode, language } = {}) =>
+    send("POST", "/api/auth/login", { body: { email, password, login_code: loginCode || undefined, language } }),
   refresh: (refreshToken) => send("POST", "/api/auth/refresh", { body: { refresh_token: refreshToken } }),
   logout: (refreshToken) => send("POST", "/api/auth/logout", { body: { refresh_token: refreshToken } }),
+  verifyEmail: (token) => send("POST", "/api/auth/verify-email", { body: { token } }),
+  requestReset: (email, language) => send("POST", "/api/auth/password-reset", { body: { email, language } }),
+  confirmReset: (token, password) => send("POST", "/api/auth/password-reset/confirm", { body: { token, password } }),
 };
 
 /** The signed-in calls, over `request(method, path, {body, headers})` (the session's, with the token). */
@@ -68,5 +73,13 @@ export function client(request) {
       return request("GET", `/api/calls/history?${query}`);
     },
     voiceToken: () => request("GET", "/api/voice/token"),
+    account: () => request("GET", "/api/account"),
+    // No body: the email's language comes from Accept-Language (the page's, not the browser's).
+    resendVerification: (language) =>
+      request("POST", "/api/auth/verify-email/resend", { headers: { "Accept-Language": language } }),
+    changePassword: (current, next, language) =>
+      request("POST", "/api/auth/password", { body: { current_password: current, new_password: next, language } }),
+    deleteAccount: (password) => request("DELETE", "/api/account", { body: { password } }),
+    exportCalls: () => request("GET", "/api/calls/export", { as: "blob" }),
   };
 }

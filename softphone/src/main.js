@@ -1,5 +1,6 @@
 // The softphone page: sign-up and sign-in views, then the dialler, the call and the history. Settings come
 // from /config.json (API origin, VoIP mode); the engine (browser WebRTC or Twilio's SDK) follows the mode.
+import { forgetAccount, labelWho, refreshAccount, relabel as relabelAccount, setupAccount } from "./account.js";
 import { findLive, hangUp, inCall, placeCall, relabel as relabelCall, setupCall } from "./call.js";
 import { relabel as relabelDialer, setNumber, setupDialer, validNumber } from "./dialer.js";
 import { client } from "./api.js";
@@ -9,12 +10,18 @@ import { createEngine as browserEngine } from "./engines/browser.js";
 import { checked } from "./engines/engine.js";
 import { createEngine as twilioEngine } from "./engines/twilio.js";
 import { currentPage, fillFilter, loadHistory, setupHistory } from "./history.js";
+import { clearWhenFixed } from "./fields.js";
 import { errorText, lang, setLang, t, translate } from "./i18n.js";
+import { takeLink } from "./links.js";
 import { openCheck, setupMicCheck, wasChecked } from "./miccheck.js";
+import { follow, setupRecovery } from "./recovery.js";
+import { setupReveal } from "./reveal.js";
 import * as session from "./session.js";
 
 let engine = null;
 let pendingCall = null;
+let hideSecrets = () => {};
+const VIEWS = ["signin", "signup", "forgot", "reset", "app", "account"];
 
 /** One line for the person: an error (red) unless `kind` is "ok" (done, signed out...). */
 const say = (text, kind = "error") => {
@@ -24,20 +31,24 @@ const say = (text, kind = "error") => {
 const failed = (error) => say(errorText(error.type, error.retryAfter));
 
 function showView(name) {
-  $("signin-view").hidden = name !== "signin";
-  $("signup-view").hidden = name !== "signup";
-  $("app-view").hidden = name !== "app";
-  const signedIn = name === "app";
+  for (const view of VIEWS) $(`${view}-view`).hidden = name !== view;
+  const signedIn = name === "app" || name === "account";
   $("signout").hidden = !signedIn;
   $("who").hidden = !signedIn;
   $("who").textContent = signedIn ? session.current()?.email || "" : ""; // personal data only once signed in
-  if (!signedIn) $("history").replaceChildren();
+  labelWho();
+  hideSecrets();
+  if (!signedIn) {
+    $("history").replaceChildren();
+    forgetAccount();
+  }
 }
 
 async function enterApp() {
   showView("app");
   engine.start().catch(() => {});
   findLive(); // a call from before a reload, or another tab's, is shown with Hang up
+  refreshAccount(); // not awaited: the focus the caller moves next must not wait for it (nor land late)
   await loadHistory(0).catch(failed);
 }
 
@@ -46,14 +57,20 @@ async function onSignIn(event) {
   const email = $("signin-email").value.trim();
   const password = $("signin-password").value;
   if (!email || !password) return say(errorText("invalid_credentials"));
+  const loginCode = $("signin-code-row").hidden ? "" : $("signin-code").value.trim();
   try {
-    await session.signIn(email, password);
+    await session.signIn(email, password, { loginCode, language: lang() });
     $("signin-password").value = "";
+    $("signin-code").value = "";
+    $("signin-code-row").hidden = true;
     say("");
     await enterApp();
     $("country").focus();
   } catch (error) {
     failed(error);
+    if (error.type !== "login_code_required") return;
+    $("signin-code-row").hidden = false; // the code was emailed: the same form, with it, signs in
+    $("signin-code").focus();
   }
 }
 
@@ -67,7 +84,7 @@ async function onSignUp(event) {
     return say(`${errorText("validation_error")} ${t("signup.passwordHint")}`);
   }
   try {
-    await session.signUp(email.value.trim(), password.value);
+    await session.signUp(email.value.trim(), password.value, lang());
     $("signin-email").value = email.value.trim();
     password.value = "";
     showView("signin");
@@ -78,12 +95,12 @@ async function onSignUp(event) {
   }
 }
 
-async function onSignOut() {
+async function onSignOut(sentence = t("signedOut")) {
   await hangUp(); // a live call ends on the server too, not only in this browser
   engine.stop();
   await session.signOut();
   showView("signin");
-  say(t("signedOut"), "ok");
+  say(sentence, "ok");
 }
 
 function onExpired() {
@@ -121,6 +138,7 @@ function switchLanguage(code) {
   relabelDialer();
   relabelCall();
   relabelPad();
+  relabelAccount();
   if (!$("app-view").hidden) loadHistory(currentPage()).catch(failed);
   say("");
 }
@@ -142,7 +160,7 @@ async function main() {
   session.configure({ apiBaseUrl: config.apiBaseUrl, expired: onExpired });
   const create = config.voipProvider === "twilio" ? twilioEngine : browserEngine;
   const api = client(session.request);
-  const ended = () => loadHistory(0).catch(failed);
+  const ended = () => Promise.all([loadHistory(0).catch(failed), refreshAccount()]);
   const realMedia = Boolean(config.realMedia);
   const factory = (emit) => checked(create({ api, emit, realMedia }));
   engine = setupCall(api, factory, say, ended, () => openCheck());
@@ -163,6 +181,12 @@ async function main() {
     pendingCall = null;
   });
 
+  hideSecrets = setupReveal();
+  clearWhenFixed(["signup-email", "signup-password", "forgot-email", "reset-password", "current-password"]);
+  clearWhenFixed(["new-password", "delete-password"]);
+  setupAccount({ api, show: showView, signOut: onSignOut, inCall, hideSecrets });
+  const signedIn = () => Boolean(session.current());
+  setupRecovery({ say, failed, show: showView, enterApp, signedIn, refreshAccount });
   $("signin-form").addEventListener("submit", onSignIn);
   $("signup-form").addEventListener("submit", onSignUp);
   const switchTo = (view, field) => () => {
@@ -172,14 +196,20 @@ async function main() {
   };
   $("show-signup").addEventListener("click", switchTo("signup", "signup-email"));
   $("show-signin").addEventListener("click", switchTo("signin", "signin-email"));
-  $("signout").addEventListener("click", onSignOut);
+  $("signout").addEventListener("click", () => onSignOut());
   $("language").addEventListener("change", () => switchLanguage($("language").value));
   $("dial-form").addEventListener("submit", dial);
   document.addEventListener("softphone:dial", dialEvent);
   $("mic-check").addEventListener("click", () => openCheck());
 
+  const link = takeLink(); // an emailed link (#verify=, #reset=, #forgot), out of the address bar at once
   if (session.resume()) await enterApp();
   else showView("signin");
+  if (link) await follow(link);
+  addEventListener("hashchange", () => {
+    const next = takeLink(); // a link opened in this tab while the page was open
+    if (next) follow(next);
+  });
   document.body.dataset.ready = String(Math.round(performance.now())); // ms from navigation: measured by tests
 }
 

@@ -6,6 +6,7 @@ import { auth, send, setBaseUrl } from "./api.js";
 const KEY = "softphone.session";
 const EARLY_SECONDS = 60; // renew this long before expiry (or halfway through a short lifetime)
 export const RETRY_MS = 5000; // offline or the service down: try the renewal again this much later
+const ANSWERS = new Set(["invalid_credentials", "login_code_required"]); // 401s that are no expired token
 let session = load();
 let timer = null;
 let onExpired = () => {};
@@ -38,7 +39,8 @@ export async function request(method, path, options = {}) {
   try {
     return await send(method, path, { ...options, token: session?.access });
   } catch (error) {
-    if (error.status !== 401 || !session) throw error;
+    // Only a refused token is renewed: a wrong password (invalid_credentials) is an answer, not an expiry.
+    if (error.status !== 401 || ANSWERS.has(error.type) || !session) throw error;
     await refresh(); // the access token may have expired in flight (or the laptop slept): renew once
     return send(method, path, { ...options, token: session?.access });
   }
@@ -56,12 +58,13 @@ function adopt(tokens, email, sent) {
   });
 }
 
-export async function signIn(email, password) {
+/** `options`: {loginCode, language} (the code the API asked for with login_code_required). */
+export async function signIn(email, password, options = {}) {
   const sent = Date.now();
-  adopt(await auth.login(email, password), email, sent);
+  adopt(await auth.login(email, password, options), email, sent);
 }
 
-export const signUp = (email, password) => auth.register(email, password);
+export const signUp = (email, password, language) => auth.register(email, password, language);
 
 export async function signOut() {
   const refreshToken = session?.refresh;

@@ -95,6 +95,25 @@ test("a 401 on a request renews the token once and retries it with the new one",
   );
 });
 
+test("a wrong password's 401 is an answer: no renewal, no retry", async () => {
+  answers = [[401, { error: "invalid_credentials" }]];
+  await assert.rejects(session.request("POST", "/api/auth/password", { body: {} }), { type: "invalid_credentials" });
+  assert.equal(requests.length, 1);
+  assert.equal(session.current().refresh, "r1");
+});
+
+test("a sign-in code goes with the login, the page's language with the emails it may send", async () => {
+  answers = [pair(2)];
+  await session.signIn("a@example.com", "password123", { loginCode: "12345678", language: "ru" });
+  assert.deepEqual(requests[0].body, {
+    email: "a@example.com",
+    password: "password123",
+    login_code: "12345678",
+    language: "ru",
+  });
+  assert.equal(session.current().access, "a2");
+});
+
 test("an expired token is renewed before the request, not after a 401", async () => {
   mock.timers.setTime(Date.now() + 301_000); // the laptop slept: no timer ran
   answers = [pair(2), [200, { ok: true }]];

@@ -1,5 +1,6 @@
 // Each feature's words live in a file of their own beside this one ({ en, ru }, with an optional `error`
 // table), so that features grow their words without touching one shared table. i18n.js merges them.
+import { accountWords } from "./account.js";
 import { callscreenWords } from "./callscreen.js";
 
-export const PARTS = [callscreenWords];
+export const PARTS = [callscreenWords, accountWords];
