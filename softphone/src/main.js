@@ -11,6 +11,8 @@ import { currentPage, fillFilter, loadHistory, setupHistory } from "./history.js
 import { errorText, lang, setLang, t, translate } from "./i18n.js";
 import { openCheck, setupMicCheck, wasChecked } from "./miccheck.js";
 import * as session from "./session.js";
+import { clearWhenFixed, markInvalid } from "./validity.js";
+import { loadContacts, relabel as relabelContacts, setupContacts } from "./contacts.js";
 
 let engine = null;
 let pendingCall = null;
@@ -30,13 +32,13 @@ function showView(name) {
   $("signout").hidden = !signedIn;
   $("who").hidden = !signedIn;
   $("who").textContent = signedIn ? session.current()?.email || "" : ""; // personal data only once signed in
-  if (!signedIn) $("history").replaceChildren();
+  if (!signedIn) for (const list of ["history", "contacts"]) $(list).replaceChildren();
 }
 
 async function enterApp() {
   showView("app");
   engine.start().catch(() => {});
-  await loadHistory(0).catch(failed);
+  await Promise.all([loadHistory(0).catch(failed), loadContacts().catch(failed)]);
 }
 
 async function onSignIn(event) {
@@ -60,8 +62,8 @@ async function onSignUp(event) {
   const email = $("signup-email");
   const password = $("signup-password");
   if (!email.checkValidity() || !email.value || !password.checkValidity() || !password.value) {
-    email.setAttribute("aria-invalid", String(!email.checkValidity() || !email.value));
-    password.setAttribute("aria-invalid", String(!password.checkValidity() || !password.value));
+    markInvalid(email, !email.checkValidity() || !email.value);
+    markInvalid(password, !password.checkValidity() || !password.value);
     return say(`${errorText("validation_error")} ${t("signup.passwordHint")}`);
   }
   try {
@@ -109,6 +111,7 @@ function switchLanguage(code) {
   fillFilter();
   relabelDialer();
   relabelCall();
+  relabelContacts();
   if (!$("app-view").hidden) loadHistory(currentPage()).catch(failed);
   say("");
 }
@@ -134,14 +137,14 @@ async function main() {
   const realMedia = Boolean(config.realMedia);
   engine = setupCall(api, (emit) => checked(create({ api, emit, realMedia })), say, ended);
   setupDialer((number) => ($("call-button").disabled = !number));
-  setupHistory(
-    api,
-    (e164) => {
-      setNumber(e164);
-      $("national-number").focus();
-    },
-    failed,
-  );
+  setupHistory(api, failed);
+  setupContacts(api, say, ended);
+  clearWhenFixed();
+  // Until the call screen's own listener lands: "Call" in history or contacts places the call at once.
+  document.addEventListener("softphone:dial", (event) => {
+    setNumber(event.detail.number);
+    dial();
+  });
   setupMicCheck((devices) => {
     engine.setDevices(devices);
     // The check helps; it is no gate: closing it (Done or Esc) places the call that opened it.
