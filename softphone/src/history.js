@@ -128,7 +128,11 @@ function row(call) {
   const mark = make("span", { className: "icon", textContent: icon });
   mark.setAttribute("aria-hidden", "true");
   result.append(mark, t(words));
-  if (call.end_reason) result.title = reasonText(call.end_reason);
+  if (call.end_reason) {
+    // The reason is no news at a glance; it stays for screen readers (and as the tooltip)
+    result.title = reasonText(call.end_reason);
+    result.append(make("span", { className: "visually-hidden", textContent: `: ${result.title}` }));
+  }
   const length = make("span", { className: "dur", textContent: call.duration === null ? "–" : clock(call.duration) });
   length.setAttribute("aria-label", `${t("history.duration")} ${length.textContent}`);
   const acts = make("span", { className: "acts" });

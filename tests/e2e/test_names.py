@@ -80,7 +80,9 @@ def shoot(page, name: str) -> None:
     if not page.evaluate("() => Boolean(window.axe)"):
         page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
-    bad = [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations if v["impact"] in ("serious", "critical")]
+    bad = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, f"{name}: {bad}"
 
 
@@ -161,7 +163,11 @@ def test_contacts_added_from_history_edited_called_and_deleted(browser, base_url
     page, email = signed_in(browser, base_url, lang, viewport)
     by = page.get_by_test_id
     now = dt.datetime.now(dt.UTC)
-    seed(db, email, [(now - dt.timedelta(minutes=m), f"+4930123456{i:02d}", "completed", 61) for i, m in enumerate((5, 9))])
+    seed(
+        db,
+        email,
+        [(now - dt.timedelta(minutes=m), f"+4930123456{i:02d}", "completed", 61) for i, m in enumerate((5, 9))],
+    )
     page.reload()
     rows = by("history").locator("li")
     expect(rows).to_have_count(2)
@@ -246,7 +252,11 @@ def test_history_grouped_by_day_in_the_time_zone_with_true_empty_states(
     ago = [dt.timedelta(minutes=2), dt.timedelta(hours=3), dt.timedelta(hours=7), dt.timedelta(hours=27)]
     ago.append(dt.timedelta(days=9))
     outcomes = [("completed", 95), ("no-answer", None), ("completed", 3700), ("failed", None), ("canceled", None)]
-    seed(db, email, [(now - a, f"+4930123456{i:02d}", s, d) for i, (a, (s, d)) in enumerate(zip(ago, outcomes, strict=True))])
+    seed(
+        db,
+        email,
+        [(now - a, f"+4930123456{i:02d}", s, d) for i, (a, (s, d)) in enumerate(zip(ago, outcomes, strict=True))],
+    )
     page.reload()
     rows = by("history").locator("li")
     expect(rows).to_have_count(5)
