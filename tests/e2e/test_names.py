@@ -170,7 +170,7 @@ def test_contacts_added_from_history_edited_called_and_deleted(browser, base_url
     )
     page.reload()
     rows = by("history").locator("li")
-    expect(rows).to_have_count(2)
+    expect(rows).to_have_count(2, timeout=15000)  # a loaded machine's cold workers
     expect(by("contacts").locator("li")).to_have_count(0)
     expect(page.locator("#contacts-empty")).to_be_visible()
 
@@ -259,7 +259,7 @@ def test_history_grouped_by_day_in_the_time_zone_with_true_empty_states(
     )
     page.reload()
     rows = by("history").locator("li")
-    expect(rows).to_have_count(5)
+    expect(rows).to_have_count(5, timeout=15000)  # a loaded machine's cold workers
 
     # The days as the person's clock has them (the test computes them the same way, in that zone)
     zone = ZoneInfo(timezone)
