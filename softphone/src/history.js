@@ -52,9 +52,10 @@ export function clock(seconds) {
 
 /** The calendar day of an instant in a time zone (undefined: the browser's), as YYYY-MM-DD. */
 export function dayKey(when, timeZone) {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    new Date(when),
-  );
+  // From the parts, not the formatted string: engines differ on en-CA's pattern (WebKit's is no YYYY-MM-DD)
+  const format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const part = Object.fromEntries(format.formatToParts(new Date(when)).map((p) => [p.type, p.value]));
+  return `${part.year}-${part.month}-${part.day}`;
 }
 
 function dayBefore(key) {
