@@ -126,6 +126,9 @@ async function remove() {
 export function setupContacts(api, say, changed) {
   Object.assign(view, { api, say, changed });
   $("contact-form").addEventListener("submit", save);
+  $("contact-form").addEventListener("input", () => {
+    $("contact-error").textContent = ""; // the complaint goes with the fix, as the red border does
+  });
   $("contact-cancel").addEventListener("click", closeForm);
   $("contact-delete").addEventListener("click", remove);
   $("contacts-new").addEventListener("click", () => openForm({}));

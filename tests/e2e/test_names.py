@@ -182,6 +182,7 @@ def test_contacts_added_from_history_edited_called_and_deleted(browser, base_url
     expect(by("contact-name")).to_have_attribute("aria-invalid", "true")  # a name is needed
     by("contact-name").fill("Анна" if lang == "ru" else "Anna")
     expect(by("contact-name")).to_have_attribute("aria-invalid", "false")  # fixed: no longer red
+    expect(by("contact-error")).to_be_empty()
     shoot(page, f"{shot}-1-add-contact")
     by("contact-save").click()
     expect(by("contact-dialog")).to_be_hidden()
