@@ -120,12 +120,14 @@ invoke: $(STAMP)
 
 # The browsers of the softphone's end-to-end tests, from Debian (no browser download): Chromium (Playwright),
 # firefox-esr (puppeteer-core over WebDriver BiDi), WebKitGTK's MiniBrowser and its WebDriver under Xvfb
-# (Selenium), and PulseAudio, without which headless Firefox runs no WebAudio. Only what is missing is installed.
+# (Selenium), and PulseAudio, without which headless Firefox runs no WebAudio; an emoji font, for the country
+# picker's flags in screenshots (people's systems have one). Only what is missing is installed.
 BROWSER_PACKAGES := chromium:chromium firefox-esr:firefox-esr WebKitWebDriver:webkit2gtk-driver Xvfb:xvfb \
 	pulseaudio:pulseaudio
 browser:
 	@missing=""; for pair in $(BROWSER_PACKAGES); do \
 	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing="$$missing fonts-noto-color-emoji"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

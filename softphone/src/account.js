@@ -1,6 +1,7 @@
 // The account: the banner asking to confirm the email (with "Send again"), the minutes left today beside the
 // Call button, and the account view (its facts, change the password, download the history, delete it).
 import { $, make } from "./dom.js";
+import { markInvalid } from "./validity.js";
 import { errorText, lang, t } from "./i18n.js";
 import { pluralKey, wholeMinutes } from "./minutes.js";
 
@@ -102,7 +103,7 @@ function openAccount() {
 }
 
 function mark(input, bad) {
-  input.setAttribute("aria-invalid", String(bad));
+  markInvalid(input, bad);
   return bad;
 }
 

@@ -66,10 +66,11 @@ export function client(request) {
       request("POST", "/api/calls/answer", { body: { call_id: callId, sdp_answer: sdpAnswer } }),
     terminate: (callId, reason) =>
       request("POST", "/api/calls/terminate", { body: { call_id: callId, ...(reason ? { reason } : {}) } }),
-    history: ({ limit, cursor, status }) => {
+    history: ({ limit, cursor, status, q }) => {
       const query = new URLSearchParams({ limit: String(limit) });
       if (cursor) query.set("cursor", cursor);
       if (status) query.set("status", status);
+      if (q) query.set("q", q);
       return request("GET", `/api/calls/history?${query}`);
     },
     voiceToken: () => request("GET", "/api/voice/token"),
@@ -81,5 +82,10 @@ export function client(request) {
       request("POST", "/api/auth/password", { body: { current_password: current, new_password: next, language } }),
     deleteAccount: (password) => request("DELETE", "/api/account", { body: { password } }),
     exportCalls: () => request("GET", "/api/calls/export", { as: "blob" }),
+    contacts: () => request("GET", "/api/contacts"),
+    addContact: (name, phoneNumber) => request("POST", "/api/contacts", { body: { name, phone_number: phoneNumber } }),
+    updateContact: (contactId, changes) =>
+      request("PATCH", `/api/contacts/${encodeURIComponent(contactId)}`, { body: changes }),
+    deleteContact: (contactId) => request("DELETE", `/api/contacts/${encodeURIComponent(contactId)}`),
   };
 }

@@ -2,7 +2,15 @@
 // when it is complete. Its `max` metadata is the smallest set that checks the digits (`min` checks only the
 // length: "1512" passes for Germany). Country names come from the browser (Intl.DisplayNames).
 import { AsYouType, parsePhoneNumberFromString } from "libphonenumber-js/max";
-import { buildCountries, defaultCountry as firstCountry, resolveCountry } from "./countries.js";
+import {
+  buildCountries,
+  defaultCountry as firstCountry,
+  RECENT_KEY,
+  recentFirst,
+  remember,
+  resolveCountry,
+  splitInternational,
+} from "./countries.js";
 import { $, make } from "./dom.js";
 import { lang, t } from "./i18n.js";
 
@@ -10,18 +18,37 @@ let countries = [];
 let selected = null;
 let onChange = () => {};
 
-function buildList() {
-  countries = buildCountries(lang());
-  $("countries").replaceChildren(...countries.map((c) => make("option", { value: c.label })));
+function recent() {
+  try {
+    return JSON.parse(localStorage.getItem(RECENT_KEY)) || [];
+  } catch {
+    return [];
+  }
 }
 
-const resolve = (text) => resolveCountry(countries, text);
+function buildList() {
+  countries = buildCountries(lang());
+  const options = recentFirst(countries, recent()).map((c) => make("option", { value: c.label, label: c.flag }));
+  $("countries").replaceChildren(...options);
+}
+
+/** A country the person chose (or a pasted number chose): it goes first in the list from now on. */
+function used(country) {
+  if (!country) return;
+  localStorage.setItem(RECENT_KEY, JSON.stringify(remember(recent(), country.iso)));
+  buildList();
+}
+
+const resolve = (text, typing = false) => resolveCountry(countries, text, { typing });
+const showCode = (country) => {
+  $("calling-code").textContent = country ? `${country.flag} +${country.code}` : "";
+};
 const defaultCountry = () =>
   firstCountry(countries, navigator.languages?.length ? navigator.languages : [navigator.language]);
 
 function choose(country) {
   selected = country;
-  $("calling-code").textContent = country ? `+${country.code}` : "";
+  showCode(country);
   if (country) $("country").value = country.label;
   $("country").setAttribute("aria-invalid", country ? "false" : "true");
   formatNumber();
@@ -29,6 +56,13 @@ function choose(country) {
 
 function formatNumber() {
   const input = $("national-number");
+  const pasted = splitInternational(input.value); // "+44 20 7946 0958" with Germany chosen: the UK it is
+  if (pasted && pasted.iso !== selected?.iso) {
+    const country = countries.find((c) => c.iso === pasted.iso);
+    input.value = pasted.national;
+    used(country);
+    return choose(country);
+  }
   const atEnd = input.selectionStart === input.value.length;
   if (selected && atEnd) input.value = new AsYouType(selected.iso).input(input.value);
   onChange(validNumber());
@@ -107,17 +141,15 @@ export function setupDialer(changed) {
   buildList();
   choose(defaultCountry());
   $("country").addEventListener("input", () => {
-    const found = resolve($("country").value);
-    if (found || !$("country").value) {
-      selected = found;
-      $("calling-code").textContent = found ? `+${found.code}` : "";
-      formatNumber();
-    } else {
-      selected = null;
-      formatNumber();
-    }
+    selected = resolve($("country").value, true); // no code for half a name ("Germ")
+    showCode(selected);
+    formatNumber();
   });
-  $("country").addEventListener("change", () => choose(resolve($("country").value)));
+  $("country").addEventListener("change", () => {
+    const found = resolve($("country").value);
+    choose(found);
+    used(found);
+  });
   selectOnFocus($("country"));
   $("national-number").addEventListener("input", formatNumber);
 }

@@ -10,13 +10,14 @@ import { createEngine as browserEngine } from "./engines/browser.js";
 import { checked } from "./engines/engine.js";
 import { createEngine as twilioEngine } from "./engines/twilio.js";
 import { currentPage, fillFilter, loadHistory, setupHistory } from "./history.js";
-import { clearWhenFixed } from "./fields.js";
 import { errorText, lang, setLang, t, translate } from "./i18n.js";
 import { takeLink } from "./links.js";
 import { openCheck, setupMicCheck, wasChecked } from "./miccheck.js";
 import { follow, setupRecovery } from "./recovery.js";
 import { setupReveal } from "./reveal.js";
 import * as session from "./session.js";
+import { clearWhenFixed, markInvalid } from "./validity.js";
+import { loadContacts, relabel as relabelContacts, setupContacts } from "./contacts.js";
 
 let engine = null;
 let pendingCall = null;
@@ -39,7 +40,7 @@ function showView(name) {
   labelWho();
   hideSecrets();
   if (!signedIn) {
-    $("history").replaceChildren();
+    for (const list of ["history", "contacts"]) $(list).replaceChildren();
     forgetAccount();
   }
 }
@@ -49,7 +50,7 @@ async function enterApp() {
   engine.start().catch(() => {});
   findLive(); // a call from before a reload, or another tab's, is shown with Hang up
   refreshAccount(); // not awaited: the focus the caller moves next must not wait for it (nor land late)
-  await loadHistory(0).catch(failed);
+  await Promise.all([loadHistory(0).catch(failed), loadContacts().catch(failed)]);
 }
 
 async function onSignIn(event) {
@@ -79,8 +80,8 @@ async function onSignUp(event) {
   const email = $("signup-email");
   const password = $("signup-password");
   if (!email.checkValidity() || !email.value || !password.checkValidity() || !password.value) {
-    email.setAttribute("aria-invalid", String(!email.checkValidity() || !email.value));
-    password.setAttribute("aria-invalid", String(!password.checkValidity() || !password.value));
+    markInvalid(email, !email.checkValidity() || !email.value);
+    markInvalid(password, !password.checkValidity() || !password.value);
     return say(`${errorText("validation_error")} ${t("signup.passwordHint")}`);
   }
   try {
@@ -139,6 +140,7 @@ function switchLanguage(code) {
   relabelCall();
   relabelPad();
   relabelAccount();
+  relabelContacts();
   if (!$("app-view").hidden) loadHistory(currentPage()).catch(failed);
   say("");
 }
@@ -166,14 +168,9 @@ async function main() {
   engine = setupCall(api, factory, say, ended, () => openCheck());
   setupDialer((number) => ($("call-button").disabled = !number));
   setupDialPad();
-  setupHistory(
-    api,
-    (e164) => {
-      setNumber(e164);
-      $("national-number").focus();
-    },
-    failed,
-  );
+  setupHistory(api, failed);
+  setupContacts(api, say, ended);
+  clearWhenFixed();
   setupMicCheck((devices) => {
     engine.setDevices(devices);
     // The check helps; it is no gate: closing it (Done or Esc) places the call that opened it.
@@ -182,8 +179,6 @@ async function main() {
   });
 
   hideSecrets = setupReveal();
-  clearWhenFixed(["signup-email", "signup-password", "forgot-email", "reset-password", "current-password"]);
-  clearWhenFixed(["new-password", "delete-password"]);
   setupAccount({ api, show: showView, signOut: onSignOut, inCall, hideSecrets });
   const signedIn = () => Boolean(session.current());
   setupRecovery({ say, failed, show: showView, enterApp, signedIn, refreshAccount });

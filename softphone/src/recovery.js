@@ -2,6 +2,7 @@
 // #verify= link. The answer to "send me a link" is the same sentence whatever the address: the API tells no
 // one whether an account exists.
 import { auth } from "./api.js";
+import { markInvalid } from "./validity.js";
 import { $ } from "./dom.js";
 import { errorText, lang, t } from "./i18n.js";
 import * as session from "./session.js";
@@ -10,9 +11,9 @@ const EMAIL_KEY = "softphone.resetEmail"; // the address a link was asked for he
 let ctx = null; // {say, failed, show, enterApp, signedIn, refreshAccount}
 let resetToken = "";
 
-function invalid(input, yes) {
-  input.setAttribute("aria-invalid", String(yes));
-  return yes;
+function invalid(input, bad) {
+  markInvalid(input, bad);
+  return bad;
 }
 
 export function openForgot() {

@@ -1,9 +1,9 @@
 // The account's pure logic: the emailed links read from the fragment (src/links.js), minutes in words in both
 // languages (src/minutes.js), the show-password toggle (src/reveal.js) and when a field stops being red
-// (src/fields.js).
+// (src/validity.js).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { acceptable } from "../src/fields.js";
+import { acceptable } from "../src/validity.js";
 import { LANGUAGES } from "../src/i18n.js";
 import { readLink, takeLink } from "../src/links.js";
 import { pluralKey, wholeMinutes } from "../src/minutes.js";

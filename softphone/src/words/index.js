@@ -2,5 +2,6 @@
 // table), so that features grow their words without touching one shared table. i18n.js merges them.
 import { accountWords } from "./account.js";
 import { callscreenWords } from "./callscreen.js";
+import { namesWords } from "./names.js";
 
-export const PARTS = [callscreenWords, accountWords];
+export const PARTS = [callscreenWords, accountWords, namesWords];

@@ -185,12 +185,20 @@ async function journey({ lang, width, height, words, email }) {
     await count(page, "no busy calls", "#history li", 0);
     await page.select('[data-testid="history-filter"]', "completed");
     await count(page, "completed calls", "#history li", plan.seeded);
-    await page.click('#history li:nth-child(2) [data-testid="redial"]');
+    await (await (await page.$$("#history li"))[1].$('[data-testid="redial"]')).click(); // calls at once
     await until(
       page,
       "redial fills the number",
       () => document.getElementById("national-number").value === "030 12345600",
     );
+    await until(
+      page,
+      "the call from history talks",
+      (w) => document.getElementById("call-status").textContent === w,
+      words.talking,
+    );
+    await (await byId(page, "hangup-button")).click();
+    await until(page, "and hung up", () => document.getElementById("in-call").hidden);
     step("history browsed");
 
     await page.reload();
