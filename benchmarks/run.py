@@ -6,6 +6,7 @@ Writes benchmarks/results.json and prints a table. Runs against its own embedded
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -13,7 +14,7 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -409,6 +410,28 @@ def media_echo(stack: Any, quick: bool) -> dict[str, Any]:
     return {**measure(stack.media.url, rounds=1 if quick else 3, bursts=8), "machine": machine()}
 
 
+def as_deployed[T](measure: Callable[[], T]) -> T:
+    """`measure` in mock mode as deployed: without the local media peer (a development service: its own aiortc
+    process, sharing the cores), so initiate synthesizes its offer and nothing is dialled or hung up over HTTP.
+    Neither floor makes those round trips, and no deployed function does (Twilio mode's are Twilio's)."""
+    with _without_media_peer():
+        return measure()
+
+
+@contextlib.contextmanager
+def _without_media_peer() -> Iterator[None]:
+    from calls_platform import bootstrap
+
+    url = os.environ.pop("MEDIA_PEER_URL", None)
+    bootstrap.reset()  # the bench's own wiring, and every probe process it starts, see no media peer
+    try:
+        yield
+    finally:
+        if url is not None:
+            os.environ["MEDIA_PEER_URL"] = url
+        bootstrap.reset()
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -440,8 +463,8 @@ def main() -> int:
         only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
         results: dict[str, Any] = json.loads(RESULTS.read_text()) if only else {"machine": machine()}
         sections = {
-            "cold_start": lambda: cold_start_runs(api, 3 if quick else 11),
-            "warm": lambda: warm_overhead(api, 10 if quick else 40),
+            "cold_start": lambda: as_deployed(lambda: cold_start_runs(api, 3 if quick else 11)),
+            "warm": lambda: as_deployed(lambda: warm_overhead(api, 10 if quick else 40)),
             "history_at_scale": lambda: history_at_scale(api, 10 if quick else 30),
             "password_hashing": lambda: password_hashing(3 if quick else 7),
             "media_echo": lambda: media_echo(stack, quick),
