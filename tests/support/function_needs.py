@@ -29,6 +29,7 @@ NEEDS: dict[str, Needs] = {
     "login": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=2, password="verify"),
     "call_history": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),  # a live call's poll also writes its heartbeat
+    "answer_call": Needs(("pg8000.native", "jwt"), ("app", "db")),  # the offer read, the answer stored
     "live_calls": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "list_contacts": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "create_contact": Needs(("pg8000.native", "jwt", "phonenumbers"), ("app", "db")),  # the number's E.164 check
