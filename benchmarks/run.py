@@ -200,31 +200,52 @@ class Api:
         return self.call("initiate_call", "POST", "/api/calls/initiate", {"phone_number": NUMBER})["call_id"]
 
     def event_for(self, function: str) -> dict:
-        if function == "initiate_call":
-            self.before_a_call()
-            return self.request("POST", "/api/calls/initiate", {"phone_number": NUMBER})
-        if function == "terminate_call":
-            return self.request("POST", "/api/calls/terminate", {"call_id": self.new_call()})
-        if function == "get_call":
-            call_id = self.new_call()
-            return self.request("GET", f"/api/calls/{call_id}", params={"call_id": call_id})
-        if function == "register":
-            body = {"email": f"cold-{uuid.uuid4().hex[:12]}@example.com", "password": "password123"}
-            return self.request("POST", "/api/auth/register", body)
-        if function == "login":
-            self.token = ""
-            event = self.request("POST", "/api/auth/login", {"email": self.email, "password": "password123"})
-            self.token = self.call(
-                "login", "POST", "/api/auth/login", {"email": self.email, "password": "password123"}
-            )["access_token"]
-            return event
+        """A real request for `function`, with what it acts on made first (a user, a call)."""
+        builders: dict[str, Callable[[], dict]] = {
+            "initiate_call": self._initiate_event,
+            "terminate_call": lambda: self.request("POST", "/api/calls/terminate", {"call_id": self.new_call()}),
+            "get_call": self._get_call_event,
+            "answer_call": lambda: self.request(
+                "POST", "/api/calls/answer", {"call_id": self.new_call(), "sdp_answer": _answer_sdp()}
+            ),
+            "create_contact": self._create_contact_event,
+            "register": lambda: self.request(
+                "POST",
+                "/api/auth/register",
+                {"email": f"cold-{uuid.uuid4().hex[:12]}@example.com", "password": "password123"},
+            ),
+            "login": self._login_event,
+        }
+        if function in builders:
+            return builders[function]()
         paths = {
             "health": ("GET", "/api/health"),
             "call_history": ("GET", "/api/calls/history"),
             "voice_token": ("GET", "/api/voice/token"),
+            "live_calls": ("GET", "/api/calls/live"),
+            "list_contacts": ("GET", "/api/contacts"),
         }
         method, path = paths[function]
         return self.request(method, path)
+
+    def _initiate_event(self) -> dict:
+        self.before_a_call()
+        return self.request("POST", "/api/calls/initiate", {"phone_number": NUMBER})
+
+    def _get_call_event(self) -> dict:
+        call_id = self.new_call()
+        return self.request("GET", f"/api/calls/{call_id}", params={"call_id": call_id})
+
+    def _create_contact_event(self) -> dict:
+        self.new_user()  # a number is one contact per user
+        return self.request("POST", "/api/contacts", {"name": "Cold Start", "phone_number": NUMBER})
+
+    def _login_event(self) -> dict:
+        self.token = ""
+        event = self.request("POST", "/api/auth/login", {"email": self.email, "password": "password123"})
+        login = self.call("login", "POST", "/api/auth/login", {"email": self.email, "password": "password123"})
+        self.token = login["access_token"]
+        return event
 
 
 def _answer_sdp() -> str:
