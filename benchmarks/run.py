@@ -6,6 +6,7 @@ Writes benchmarks/results.json and prints a table. Runs against its own embedded
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -13,7 +14,7 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -199,31 +200,52 @@ class Api:
         return self.call("initiate_call", "POST", "/api/calls/initiate", {"phone_number": NUMBER})["call_id"]
 
     def event_for(self, function: str) -> dict:
-        if function == "initiate_call":
-            self.before_a_call()
-            return self.request("POST", "/api/calls/initiate", {"phone_number": NUMBER})
-        if function == "terminate_call":
-            return self.request("POST", "/api/calls/terminate", {"call_id": self.new_call()})
-        if function == "get_call":
-            call_id = self.new_call()
-            return self.request("GET", f"/api/calls/{call_id}", params={"call_id": call_id})
-        if function == "register":
-            body = {"email": f"cold-{uuid.uuid4().hex[:12]}@example.com", "password": "password123"}
-            return self.request("POST", "/api/auth/register", body)
-        if function == "login":
-            self.token = ""
-            event = self.request("POST", "/api/auth/login", {"email": self.email, "password": "password123"})
-            self.token = self.call(
-                "login", "POST", "/api/auth/login", {"email": self.email, "password": "password123"}
-            )["access_token"]
-            return event
+        """A real request for `function`, with what it acts on made first (a user, a call)."""
+        builders: dict[str, Callable[[], dict]] = {
+            "initiate_call": self._initiate_event,
+            "terminate_call": lambda: self.request("POST", "/api/calls/terminate", {"call_id": self.new_call()}),
+            "get_call": self._get_call_event,
+            "answer_call": lambda: self.request(
+                "POST", "/api/calls/answer", {"call_id": self.new_call(), "sdp_answer": _answer_sdp()}
+            ),
+            "create_contact": self._create_contact_event,
+            "register": lambda: self.request(
+                "POST",
+                "/api/auth/register",
+                {"email": f"cold-{uuid.uuid4().hex[:12]}@example.com", "password": "password123"},
+            ),
+            "login": self._login_event,
+        }
+        if function in builders:
+            return builders[function]()
         paths = {
             "health": ("GET", "/api/health"),
             "call_history": ("GET", "/api/calls/history"),
             "voice_token": ("GET", "/api/voice/token"),
+            "live_calls": ("GET", "/api/calls/live"),
+            "list_contacts": ("GET", "/api/contacts"),
         }
         method, path = paths[function]
         return self.request(method, path)
+
+    def _initiate_event(self) -> dict:
+        self.before_a_call()
+        return self.request("POST", "/api/calls/initiate", {"phone_number": NUMBER})
+
+    def _get_call_event(self) -> dict:
+        call_id = self.new_call()
+        return self.request("GET", f"/api/calls/{call_id}", params={"call_id": call_id})
+
+    def _create_contact_event(self) -> dict:
+        self.new_user()  # a number is one contact per user
+        return self.request("POST", "/api/contacts", {"name": "Cold Start", "phone_number": NUMBER})
+
+    def _login_event(self) -> dict:
+        self.token = ""
+        event = self.request("POST", "/api/auth/login", {"email": self.email, "password": "password123"})
+        login = self.call("login", "POST", "/api/auth/login", {"email": self.email, "password": "password123"})
+        self.token = login["access_token"]
+        return event
 
 
 def _answer_sdp() -> str:
@@ -409,6 +431,28 @@ def media_echo(stack: Any, quick: bool) -> dict[str, Any]:
     return {**measure(stack.media.url, rounds=1 if quick else 3, bursts=8), "machine": machine()}
 
 
+def as_deployed[T](measure: Callable[[], T]) -> T:
+    """`measure` in mock mode as deployed: without the local media peer (a development service: its own aiortc
+    process, sharing the cores), so initiate synthesizes its offer and nothing is dialled or hung up over HTTP.
+    Neither floor makes those round trips, and no deployed function does (Twilio mode's are Twilio's)."""
+    with _without_media_peer():
+        return measure()
+
+
+@contextlib.contextmanager
+def _without_media_peer() -> Iterator[None]:
+    from calls_platform import bootstrap
+
+    url = os.environ.pop("MEDIA_PEER_URL", None)
+    bootstrap.reset()  # the bench's own wiring, and every probe process it starts, see no media peer
+    try:
+        yield
+    finally:
+        if url is not None:
+            os.environ["MEDIA_PEER_URL"] = url
+        bootstrap.reset()
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -440,8 +484,8 @@ def main() -> int:
         only = {name for name in os.environ.get("BENCH_ONLY", "").split(",") if name}
         results: dict[str, Any] = json.loads(RESULTS.read_text()) if only else {"machine": machine()}
         sections = {
-            "cold_start": lambda: cold_start_runs(api, 3 if quick else 11),
-            "warm": lambda: warm_overhead(api, 10 if quick else 40),
+            "cold_start": lambda: as_deployed(lambda: cold_start_runs(api, 3 if quick else 11)),
+            "warm": lambda: as_deployed(lambda: warm_overhead(api, 10 if quick else 40)),
             "history_at_scale": lambda: history_at_scale(api, 10 if quick else 30),
             "password_hashing": lambda: password_hashing(3 if quick else 7),
             "media_echo": lambda: media_echo(stack, quick),

@@ -217,6 +217,8 @@ def test_twilio_mode_cannot_be_deployed_without_a_public_url():
 
 # ---- The softphone page ---------------------------------------------------------------------------------
 PAGE_ORIGIN = {"!Sub": "https://${PageDistribution.DomainName}"}
+EXECUTE_API_HOSTS = {"!Sub": "https://*.execute-api.${AWS::Region}.amazonaws.com"}
+EXECUTE_API_URL = {"!Sub": "https://${Api}.execute-api.${AWS::Region}.amazonaws.com/${StageName}"}
 
 
 def directives(csp: str) -> dict[str, list[str]]:
@@ -268,9 +270,12 @@ def test_page_csp_is_the_local_gateways_plus_the_api_origin(provider):
     choice = template()["Resources"]["PageHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
     csp_if = choice["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["!If"]
     assert csp_if[0] == "IsTwilio"
-    deployed = directives(csp_if[1 if provider == "twilio" else 2]["!Sub"])
+    text, names = csp_if[1 if provider == "twilio" else 2]["!Sub"]
+    deployed = directives(text)
     local = directives(gateway_csp(provider))
-    api = "https://*.execute-api.${AWS::Region}.amazonaws.com"  # the page and the API are two origins here
+    api = "${ApiOrigin}"  # the page and the API are two origins here
+    # The API's own domain when it has one (its execute-api endpoint is off then), else the region's API hosts.
+    assert names["ApiOrigin"] == {"!If": ["HasApiDomain", {"!Sub": "https://${ApiDomainName}"}, EXECUTE_API_HOSTS]}
     for name, values in local.items():
         expected = [*values, api] if name == "connect-src" else values
         assert sorted(deployed.get(name, [])) == sorted(expected), name
@@ -283,7 +288,7 @@ def test_the_stack_tells_the_page_where_the_api_is_and_the_api_allows_exactly_th
     config = template()["Resources"]["PageConfig"]["Properties"]
     assert config["ServiceToken"] == {"!GetAtt": "PageConfigWriter.Arn"}
     assert config["Bucket"] == {"!Ref": "PageBucket"}
-    assert "${Api}.execute-api" in config["ApiBaseUrl"]["!Sub"] and "${StageName}" in config["ApiBaseUrl"]["!Sub"]
+    assert config["ApiBaseUrl"] == {"!If": ["HasApiDomain", {"!Sub": "https://${ApiDomainName}"}, EXECUTE_API_URL]}
     assert config["VoipProvider"] == {"!Ref": "VoipProvider"}
     writer = template()["Resources"]["PageConfigRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"][0]
     assert writer["Resource"] == {"!Sub": "${PageBucket.Arn}/config.json"}  # may write that one object only
@@ -419,3 +424,75 @@ def test_every_checkov_skip_says_why_and_every_function_skips_the_same():
             assert len(why) > 20, (name, check)
         if resource["Type"] == "AWS::Serverless::Function":
             assert set(checkov_skips(resource)) == FUNCTION_SKIPS, name
+
+
+# ---- TLS 1.2 at least, on the API's and the page's own domains -------------------------------------------
+
+
+def test_the_api_on_its_own_domain_takes_tls12_at_least_and_turns_the_execute_api_endpoint_off():
+    conditions = template()["Conditions"]
+    # Both the domain and its certificate, or neither: a half-set pair leaves the API as it was.
+    assert conditions["HasApiDomain"] == {
+        "!And": [{"!Not": [{"!Equals": [{"!Ref": name}, ""]}]} for name in ("ApiDomainName", "ApiCertificateArn")]
+    }
+    assert {template()["Parameters"][name]["Default"] for name in ("ApiDomainName", "ApiCertificateArn")} == {""}
+    domain = template()["Resources"]["ApiDomain"]
+    assert domain["Type"] == "AWS::ApiGateway::DomainName" and domain["Condition"] == "HasApiDomain"
+    props = domain["Properties"]
+    assert props["SecurityPolicy"] == "TLS_1_2"
+    assert props["EndpointConfiguration"] == {"Types": ["REGIONAL"]}  # the API is regional: so is its domain
+    assert props["RegionalCertificateArn"] == {"!Ref": "ApiCertificateArn"}
+    mapping = template()["Resources"]["ApiBasePathMapping"]
+    assert mapping["Type"] == "AWS::ApiGateway::BasePathMapping" and mapping["Condition"] == "HasApiDomain"
+    assert mapping["Properties"] == {
+        "DomainName": {"!Ref": "ApiDomain"},
+        "RestApiId": {"!Ref": "Api"},
+        "Stage": {"!Ref": "Api.Stage"},
+    }
+    # The execute-api endpoint cannot be held to TLS 1.2: off exactly when the domain is there to replace it.
+    api = template()["Resources"]["Api"]["Properties"]
+    assert api["DisableExecuteApiEndpoint"] == {"!If": ["HasApiDomain", True, False]}
+    # Whatever names the API's URL follows it to the domain: the outputs and the page's config.json.
+    outputs = template()["Outputs"]
+    assert outputs["ApiUrl"]["Value"] == {
+        "!If": ["HasApiDomain", {"!Sub": "https://${ApiDomainName}"}, EXECUTE_API_URL]
+    }
+    webhook = outputs["TwilioWebhookUrl"]["Value"]["!If"]
+    assert webhook[0] == "HasApiDomain" and webhook[1] == {
+        "!Sub": "https://${ApiDomainName}/api/webhooks/twilio/status"
+    }
+
+
+def test_dns_records_for_the_own_domains_only_with_a_hosted_zone():
+    conditions = template()["Conditions"]
+    assert conditions["HasHostedZone"] == {"!Not": [{"!Equals": [{"!Ref": "HostedZoneId"}, ""]}]}
+    records = resources("AWS::Route53::RecordSet")
+    expected = {
+        "ApiDomainRecord": ("HasApiDomainRecord", "HasApiDomain", "ApiDomainName"),
+        "PageDomainRecord": ("HasPageDomainRecord", "HasPageDomain", "PageDomainName"),
+    }
+    assert set(records) == set(expected)
+    for name, (condition, domain_condition, domain) in expected.items():
+        assert records[name]["Condition"] == condition
+        assert conditions[condition] == {"!And": [{"!Condition": domain_condition}, {"!Condition": "HasHostedZone"}]}
+        props = records[name]["Properties"]
+        assert props["HostedZoneId"] == {"!Ref": "HostedZoneId"} and props["Name"] == {"!Ref": domain}
+        assert props["Type"] == "A" and props["AliasTarget"]["DNSName"]
+    assert records["ApiDomainRecord"]["Properties"]["AliasTarget"] == {
+        "DNSName": {"!GetAtt": "ApiDomain.RegionalDomainName"},
+        "HostedZoneId": {"!GetAtt": "ApiDomain.RegionalHostedZoneId"},
+    }
+    assert records["PageDomainRecord"]["Properties"]["AliasTarget"]["HostedZoneId"] == "Z2FDTNDATAQYW2"  # CloudFront's
+
+
+def test_the_page_on_its_own_domain_takes_tls12_at_least():
+    page = template()["Resources"]["PageDistribution"]["Properties"]["DistributionConfig"]
+    condition, own_certificate, default = page["ViewerCertificate"]["!If"]
+    assert condition == "HasPageDomain"
+    assert own_certificate == {
+        "AcmCertificateArn": {"!Ref": "PageCertificateArn"},
+        "SslSupportMethod": "sni-only",
+        "MinimumProtocolVersion": "TLSv1.2_2021",
+    }
+    assert default == {"CloudFrontDefaultCertificate": True}
+    assert page["Aliases"] == {"!If": ["HasPageDomain", [{"!Ref": "PageDomainName"}], {"!Ref": "AWS::NoValue"}]}

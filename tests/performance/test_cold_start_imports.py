@@ -13,6 +13,7 @@ from tests.support.probes import cold_start, run_probe
 CALL_NOT_FOUND = {
     "get_call": "call_not_found",
     "terminate_call": "call_not_found",
+    "answer_call": "call_not_found",
     "verify_email": "invalid_token",
     "password_reset_confirm": "invalid_token",
 }

@@ -29,12 +29,13 @@ NEEDS: dict[str, Needs] = {
     "login": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=2, password="verify"),
     "call_history": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),  # a live call's poll also writes its heartbeat
+    "answer_call": Needs(("pg8000.native", "jwt"), ("app", "db")),  # the offer read, the answer stored
     "live_calls": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "list_contacts": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "create_contact": Needs(("pg8000.native", "jwt", "phonenumbers"), ("app", "db")),  # the number's E.164 check
     "initiate_call": Needs(
-        ("pg8000.native", "jwt", "phonenumbers", "regex", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=1
-    ),
+        ("pg8000.native", "jwt", "phonenumbers", "regex", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=2
+    ),  # the hour's call attempts counted (a TransactWriteItems), the session written (a PutItem)
     "terminate_call": Needs(("pg8000.native", "jwt", "aws_lambda_powertools.metrics"), ("app", "db"), dynamodb=1),
     # In mock mode there is no token to hand out, so no statement (Twilio mode asks Postgres whether the family
     # was logged out before handing one out).
