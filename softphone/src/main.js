@@ -10,6 +10,7 @@ import { createEngine as twilioEngine } from "./engines/twilio.js";
 import { currentPage, fillFilter, loadHistory, setupHistory } from "./history.js";
 import { errorText, lang, setLang, t, translate } from "./i18n.js";
 import { openCheck, setupMicCheck, wasChecked } from "./miccheck.js";
+import { registerShell, setupOffline } from "./pwa.js";
 import * as session from "./session.js";
 
 let engine = null;
@@ -125,6 +126,7 @@ async function loadConfig() {
 async function main() {
   setLang(lang());
   $("language").value = lang();
+  setupOffline();
   translate();
   const config = await loadConfig();
   session.configure({ apiBaseUrl: config.apiBaseUrl, expired: onExpired });
@@ -166,6 +168,7 @@ async function main() {
   if (session.resume()) await enterApp();
   else showView("signin");
   document.body.dataset.ready = String(Math.round(performance.now())); // ms from navigation: measured by tests
+  registerShell();
 }
 
 // Whatever fails while starting (an odd browser setting), the page shows sign-in and says so: never blank.
