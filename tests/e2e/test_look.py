@@ -207,7 +207,7 @@ def test_the_service_worker_is_served_fresh_and_lists_the_pages_own_files(base_u
 
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
-def test_the_shell_starts_offline_and_no_api_answer_is_ever_kept(browser, base_url, lang):
+def test_the_shell_starts_offline_and_no_api_answer_is_ever_kept(browser, base_url, lang, caplog):
     from playwright.sync_api import expect
 
     words = LANGS[lang]
@@ -245,6 +245,7 @@ def test_the_shell_starts_offline_and_no_api_answer_is_ever_kept(browser, base_u
 
     expect(page.get_by_test_id("offline")).to_be_hidden()
     page.context.set_offline(True)
+    caplog.clear()
     page.reload()
     expect(by("offline")).to_be_visible()
     expect(by("offline")).to_contain_text(OFFLINE[lang])
@@ -253,6 +254,8 @@ def test_the_shell_starts_offline_and_no_api_answer_is_ever_kept(browser, base_u
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{lang}-offline.png"), full_page=True)
     assert page.evaluate("fetch('config.json').then(() => 'online', () => 'offline')") == "offline"
+    reached = [r.request for r in caplog.records if hasattr(r, "request")]  # the gateway's request log
+    assert reached == [], reached  # the whole shell came from the worker's cache
     page.context.set_offline(False)
     page.reload()
     expect(by("offline")).to_be_hidden()
