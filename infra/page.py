@@ -17,6 +17,7 @@ _CONTENT_TYPES = {
     ".png": "image/png",
     ".svg": "image/svg+xml",
     ".json": "application/json",
+    ".webmanifest": "application/manifest+json",
     ".mp3": "audio/mpeg",
     ".wav": "audio/wav",
 }

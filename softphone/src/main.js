@@ -15,6 +15,7 @@ import { takeLink } from "./links.js";
 import { openCheck, setupMicCheck, wasChecked } from "./miccheck.js";
 import { follow, setupRecovery } from "./recovery.js";
 import { setupReveal } from "./reveal.js";
+import { registerShell, setupOffline } from "./pwa.js";
 import * as session from "./session.js";
 import { clearWhenFixed, markInvalid } from "./validity.js";
 import { loadContacts, relabel as relabelContacts, setupContacts } from "./contacts.js";
@@ -157,6 +158,7 @@ async function loadConfig() {
 async function main() {
   setLang(lang());
   $("language").value = lang();
+  setupOffline();
   translate();
   const config = await loadConfig();
   session.configure({ apiBaseUrl: config.apiBaseUrl, expired: onExpired });
@@ -206,6 +208,7 @@ async function main() {
     if (next) follow(next);
   });
   document.body.dataset.ready = String(Math.round(performance.now())); // ms from navigation: measured by tests
+  registerShell();
 }
 
 // Whatever fails while starting (an odd browser setting), the page shows sign-in and says so: never blank.

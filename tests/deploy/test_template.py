@@ -1,6 +1,7 @@
 """template.yaml: what a production deployment promises, checked offline."""
 
 import json
+import mimetypes
 import os
 import subprocess
 from pathlib import Path
@@ -254,6 +255,22 @@ def test_distribution_serves_the_page_over_https_only_through_origin_access_cont
     assert behavior["ViewerProtocolPolicy"] == "https-only"
     assert behavior["ResponseHeadersPolicyId"] == {"!Ref": "PageHeaders"}
     assert config["DefaultRootObject"] == "index.html"
+
+
+def test_the_distribution_serves_the_service_worker_and_the_manifest_fresh_and_allowed():
+    """sw.js and manifest.webmanifest are plain files of the bucket (docs/page.md): one cache behaviour for all,
+    so no path gives sw.js a long life; `make deploy-page` uploads every file with no-cache and the type its name
+    says; the CSP's default-src 'self' lets the page register its worker and read its manifest."""
+    config = template()["Resources"]["PageDistribution"]["Properties"]["DistributionConfig"]
+    assert "CacheBehaviors" not in config
+    deploy = (ROOT / "Makefile").read_text().split("\ndeploy-page:", 1)[1].split("\n\n", 1)[0]
+    assert "--cache-control no-cache" in deploy and "--content-type" not in deploy
+    assert mimetypes.guess_type("manifest.webmanifest")[0] == "application/manifest+json"
+    assert mimetypes.guess_type("sw.js")[0] in ("text/javascript", "application/javascript")
+    policy = template()["Resources"]["PageHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    for branch in policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]["!If"][1:]:
+        csp = directives(branch["!Sub"])
+        assert csp["default-src"] == ["'self'"] and not {"worker-src", "manifest-src", "script-src"} & set(csp)
 
 
 def test_page_headers_deny_framing_sniffing_and_plain_http():

@@ -29,7 +29,15 @@ TWILIO_CONNECT = " ".join(
         *(f"https://eventgw.{home}.twilio.com" for home in ("us1", "us2", "ie1", "de1", "br1", "sg1", "au1", "jp1")),
     ]
 )
-PATHS = ("/", "/app.js", "/config.json", "/vendor/twilio.min.js", "/sounds/dtmf1.wav")
+PATHS = (
+    "/",
+    "/app.js",
+    "/config.json",
+    "/vendor/twilio.min.js",
+    "/sounds/dtmf1.wav",
+    "/sw.js",
+    "/manifest.webmanifest",
+)
 
 
 def headers_of(base_url: str, path: str) -> dict[str, str]:
