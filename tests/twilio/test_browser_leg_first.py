@@ -54,18 +54,22 @@ def test_max_call_seconds_sets_the_time_limit(twilio_mode, fake_twilio, endpoint
 
 def test_the_time_limit_is_what_is_left_of_todays_minutes(twilio_mode, fake_twilio, endpoint, user, db, monkeypatch):
     # Found by attacking `make run`: a call started with 1 minute left ran for MAX_CALL_SECONDS (2 hours).
-    monkeypatch.setenv("DAILY_CALL_MINUTES_PER_USER", "120")
-    bootstrap.reset()
     now = datetime.now(UTC)
+    # The seeded call lies wholly within today (UTC), whatever the hour: each day counts its own share.
+    today = (now - now.replace(hour=0, minute=0, second=0, microsecond=0)).total_seconds()
+    spent = int(min(7140, max(0, today - 70)) // 60 * 60)  # whole minutes: 119 of 120 after 02:00 UTC
+    monkeypatch.setenv("DAILY_CALL_MINUTES_PER_USER", str(spent // 60 + 1))
+    bootstrap.reset()
     [[user_id]] = db.run("SELECT user_id FROM users")
     db.run(
         "INSERT INTO calls (call_id, user_id, phone_number, status, start_time, answer_time, end_time, duration,"
-        " end_reason) VALUES (:id, :u, '+4930123456', 'completed', :s, :s, :e, 7140, 'callee_hung_up')",
+        " end_reason) VALUES (:id, :u, '+4930123456', 'completed', :s, :s, :e, :d, 'callee_hung_up')",
         id=uuid.uuid4(),
         u=user_id,
-        s=now - timedelta(seconds=7200),
-        e=now - timedelta(seconds=60),
-    )  # 119 of today's 120 minutes spent
+        s=now - timedelta(seconds=spent + 5),
+        e=now - timedelta(seconds=5),
+        d=spent,
+    )  # all but one of today's minutes spent
     assert initiate(endpoint, user).status_code == 201
     [dial] = list(ElementTree.fromstring(fake_twilio.creates()[0].one("Twiml")))
     assert dial.attrib["timeLimit"] == "60"
