@@ -3,7 +3,7 @@
 // with the `softphone:add-contact` event ({number}); "Call" dispatches `softphone:dial` ({number, name}).
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { formatForDisplay } from "./dialer.js";
-import { $, make } from "./dom.js";
+import { $, button, make } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 import { markInvalid } from "./validity.js";
 
@@ -24,14 +24,6 @@ export function changes(contact, name, phoneNumber) {
 }
 
 const view = { api: null, say: () => {}, changed: () => {}, contacts: [], editing: null };
-
-function button(text, label, testid, onClick) {
-  const b = make("button", { type: "button", className: "quiet", textContent: text });
-  b.dataset.testid = testid;
-  b.setAttribute("aria-label", label);
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 function row(contact) {
   const item = make("li");

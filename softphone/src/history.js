@@ -2,7 +2,7 @@
 // outcome or searched by name or digits; each row says who, when, how it ended and how long, with "Call" and
 // "Add contact". Calling and contacts are other modules' business: the rows only dispatch events for them.
 import { formatForDisplay } from "./dialer.js";
-import { $, make } from "./dom.js";
+import { $, button, make } from "./dom.js";
 import { lang, reasonText, t } from "./i18n.js";
 
 export const PAGE_SIZE = 10;
@@ -106,14 +106,6 @@ export function emptyState(status, q) {
 
 const view = { pager: createPager(), api: null, timer: 0 };
 const fire = (name, detail) => document.dispatchEvent(new CustomEvent(name, { detail }));
-
-function button(text, label, testid, onClick) {
-  const b = make("button", { type: "button", className: "quiet", textContent: text });
-  b.dataset.testid = testid;
-  b.setAttribute("aria-label", label);
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 function row(call) {
   const number = formatForDisplay(call.phone_number);

@@ -14,8 +14,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_softphone import AXE, DESKTOP, PHONE, post
+from tests.e2e.test_softphone import DESKTOP, PHONE, post
 from tests.e2e.test_softphone_media import LISTEN, LOUD_DB
+from tests.support import axe
 from tests.support.browser import CHROMIUM_ARGS, launched
 from tests.support.paths import ROOT
 from tests.support.tones import burst_pcm, write_wav
@@ -95,11 +96,7 @@ def signed_in(browser, base_url: str, lang: str, viewport: dict):
 def shot(page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
-    if not page.evaluate("() => Boolean(window.axe)"):
-        page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    bad = [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in serious]
+    bad = axe.serious(axe.violations(page))
     assert not bad, f"{name}: {bad}"
 
 

@@ -14,7 +14,8 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.test_softphone import AXE, DESKTOP, LANGS, PHONE, post
+from tests.e2e.test_softphone import DESKTOP, LANGS, PHONE, post
+from tests.support import axe
 from tests.support.browser import launched
 from tests.support.paths import PAGE_DIST, ROOT
 
@@ -62,14 +63,8 @@ def audit(page, name: str, full_page: bool = True) -> None:
         else:
             assert page_bg > 0.85 and card_bg > 0.85, f"{name}: not light ({page_bg:.3f}, {card_bg:.3f})"
         page.screenshot(path=str(ARTIFACTS / f"{name}-{scheme}.png"), full_page=full_page)
-        if not page.evaluate("() => Boolean(window.axe)"):
-            page.add_script_tag(path=str(AXE))
-        violations = page.evaluate("async () => (await axe.run(document)).violations")
-        bad = [
-            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
+        violations = axe.violations(page)
+        bad = axe.serious(violations)
         detail = [
             n["any"][0]["message"] for v in violations if v["impact"] in ("serious", "critical") for n in v["nodes"]
         ]

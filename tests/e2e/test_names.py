@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.test_softphone import AXE, DESKTOP, PHONE, post
+from tests.e2e.test_softphone import DESKTOP, PHONE, post
+from tests.support import axe
 from tests.support.browser import launched
 from tests.support.paths import ROOT
 
@@ -77,12 +78,7 @@ def shoot(page, name: str) -> None:
     """A screenshot, and axe-core finds no serious or critical violation."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    if not page.evaluate("() => Boolean(window.axe)"):
-        page.add_script_tag(path=str(AXE))
-    violations = page.evaluate("async () => (await axe.run(document)).violations")
-    bad = [
-        f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations if v["impact"] in ("serious", "critical")
-    ]
+    bad = axe.serious(axe.violations(page))
     assert not bad, f"{name}: {bad}"
 
 

@@ -16,11 +16,11 @@ import uuid
 
 import pytest
 
+from tests.support import axe
 from tests.support.browser import launched
 from tests.support.paths import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts" / "softphone"
-AXE = ROOT / "softphone" / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 # Per language: the browser locale, how the country is searched for, a national number, and a few words.
@@ -75,14 +75,8 @@ def audit(page, name: str, full_page: bool = True) -> None:
     """Screenshot the view and check it with axe-core: no serious or critical violations."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
-    if not page.evaluate("() => Boolean(window.axe)"):
-        page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => (await axe.run(document)).violations")
-    bad = [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]}"
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
+    result = axe.violations(page)
+    bad = axe.serious(result)
     assert not bad, f"{name}: {bad}"
     minor = sorted({f"{v['id']} ({v['impact']})" for v in result})
     if minor:
