@@ -51,6 +51,12 @@ class Environment:
     metrics_namespace: str = "CallsPlatform"  # CloudWatch's namespace of the EMF metrics
     metrics_service: str = "calls-platform"  # Powertools' service dimension
     migrations_dir: str = ""  # the migration function's files; empty: found beside it (functions/migrate)
+    # What a database secret in RDS's managed shape (credentials only) leaves out: adapters/secrets.py.
+    db_host: str = ""  # the RDS Proxy endpoint
+    db_port: int = 5432
+    db_name: str = "calls_platform"
+    db_sslmode: str = "verify-full"
+    db_ca_file: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Environment:
@@ -85,6 +91,11 @@ class Environment:
             "metrics_namespace": "METRICS_NAMESPACE",
             "metrics_service": "POWERTOOLS_SERVICE_NAME",
             "migrations_dir": "MIGRATIONS_DIR",
+            "db_host": "DB_HOST",
+            "db_port": "DB_PORT",
+            "db_name": "DB_NAME",
+            "db_sslmode": "DB_SSLMODE",
+            "db_ca_file": "DB_CA_FILE",
         }
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):

@@ -1,5 +1,7 @@
 """The local stack hands the functions the same resource names their configuration defaults to."""
 
+import pytest
+
 from calls_platform.config import Environment
 from infra.settings import LocalSettings
 from infra.stack import LocalStack
@@ -39,3 +41,20 @@ def test_make_run_runs_the_templates_scheduled_functions_on_their_rate():
     assert ran.acquire(timeout=5) and ran.acquire(timeout=5)
     schedules.stop()
     assert runs[:2] == ["sweep", "sweep"]
+
+
+def test_a_database_secret_of_credentials_only_takes_host_port_and_name_from_the_settings() -> None:
+    from calls_platform.adapters.secrets import db_settings
+    from calls_platform.domain.errors import ConfigurationError
+
+    env = Environment.from_env({"DB_HOST": "proxy.example", "DB_PORT": "6432", "DB_NAME": "calls"})
+    settings = db_settings({"username": "app", "password": "pw"}, env)
+    assert (settings.host, settings.port, settings.database, settings.sslmode) == (
+        "proxy.example",
+        6432,
+        "calls",
+        "verify-full",
+    )
+    assert db_settings({"username": "app", "password": "pw", "host": "db", "port": 5433}, env).port == 5433
+    with pytest.raises(ConfigurationError, match="DB_HOST"):
+        db_settings({"username": "app", "password": "pw"}, Environment.from_env({}))

@@ -4,13 +4,13 @@ database settings read from a secret in RDS's shape."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aws_secretsmanager_caching import SecretCache, SecretCacheConfig
 from botocore.exceptions import BotoCoreError, ClientError
 
+from calls_platform.config import Environment
 from calls_platform.domain.errors import ConfigurationError, ServiceUnavailable
 
 if TYPE_CHECKING:
@@ -48,23 +48,27 @@ class SecretsConfig:
         self._cache = SecretCache(config=self._config, client=self._client)
 
 
-def db_settings(secret: Mapping[str, Any], env: Mapping[str, str] = os.environ) -> DbSettings:
+def db_settings(secret: Mapping[str, Any], env: Environment | None = None) -> DbSettings:
     """Settings from a database secret in RDS's JSON shape (host, port, username, password, dbname).
 
     RDS-managed master secrets hold only the credentials, so where the secret has no host, port, dbname or
-    sslmode, DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE from the environment fill in.
+    sslmode, the settings DB_HOST (the RDS Proxy endpoint), DB_PORT, DB_NAME and DB_SSLMODE fill in (config.py).
     """
     from calls_platform.adapters.postgres.database import DbSettings  # pg8000 only where a database is used
 
+    env = env or Environment.from_env()
+    host = secret.get("host") or env.db_host
+    if not host:
+        raise ConfigurationError("database secret is incomplete: it has no host, and DB_HOST is not set")
     try:
         return DbSettings(
-            host=str(secret.get("host") or env["DB_HOST"]),
-            port=int(secret.get("port") or env.get("DB_PORT") or 5432),
+            host=str(host),
+            port=int(secret.get("port") or env.db_port),
             user=str(secret["username"]),
             password=str(secret["password"]),
-            database=str(secret.get("dbname") or env.get("DB_NAME") or "calls_platform"),
-            sslmode=str(secret.get("sslmode") or env.get("DB_SSLMODE") or "verify-full"),
-            ca_file=secret.get("ca_file") or env.get("DB_CA_FILE") or None,
+            database=str(secret.get("dbname") or env.db_name),
+            sslmode=str(secret.get("sslmode") or env.db_sslmode),
+            ca_file=secret.get("ca_file") or env.db_ca_file or None,
         )
     except (KeyError, ValueError) as error:
         raise ConfigurationError(f"database secret is incomplete: {error}") from None

@@ -62,7 +62,7 @@ class Adapters:
 
         if refresh:
             self.secrets.refresh(self.env.db_secret_id)
-        return db_settings(self.secrets.json(self.env.db_secret_id))
+        return db_settings(self.secrets.json(self.env.db_secret_id), self.env)
 
     @functools.cached_property
     def tokens(self) -> TokenService:
