@@ -279,6 +279,13 @@ def test_softphone_dial_places_a_named_call_and_save_contact_asks_for_a_name(bro
     expect(by("callee-name")).to_have_text("+1 415 555 0199")
     by("save-contact").click()
     assert page.evaluate("added") == [{"number": "+14155550199"}]
+    # The contacts' form answers the event, during the call: the number filled in, a name to give it.
+    expect(by("contact-dialog")).to_be_visible()
+    expect(by("contact-number")).to_have_value("+1 415 555 0199")
+    by("contact-name").fill("Bob")
+    by("contact-save").click()
+    expect(by("contact-dialog")).to_be_hidden()
+    assert db.run("SELECT name, phone_number FROM contacts") == [["Bob", "+14155550199"]]
     by("hangup-button").click()
     expect(by("call-status")).to_contain_text("Call ended")
     numbers = [row[0] for row in db.run("SELECT phone_number FROM calls ORDER BY start_time")]
