@@ -7,6 +7,7 @@ import { pluralKey, wholeMinutes } from "./minutes.js";
 
 let ctx = null; // {api, show, signOut, inCall, hideSecrets}
 let account = null; // GET /api/account's answer, while signed in
+let generation = 0; // one more at each sign-out: an answer asked for before it is dropped
 
 /** A sentence in one of the account's own status lines: an error (red) unless `kind` is "ok". */
 function note(id, text, kind = "error") {
@@ -28,10 +29,11 @@ function paint() {
   $("account-email").textContent = account.email;
   $("account-verified").textContent = t(account.email_verified ? "account.yes" : "account.no");
   const created = new Date(account.created_at);
+  const shown = Number.isFinite(created.getTime());
   $("account-created").replaceChildren(
     make("time", {
       dateTime: account.created_at,
-      textContent: new Intl.DateTimeFormat(lang(), { dateStyle: "long" }).format(created),
+      textContent: shown ? new Intl.DateTimeFormat(lang(), { dateStyle: "long" }).format(created) : "",
     }),
   );
   $("account-minutes").textContent = wholeMinutes(account.minutes_left_today).toLocaleString(lang());
@@ -39,8 +41,11 @@ function paint() {
 
 /** Asks the API for the account again (after sign-in, a call, a confirmation). */
 export async function refreshAccount() {
+  const asked = generation;
   try {
-    account = await ctx.api.account();
+    const answer = await ctx.api.account();
+    // An answer that lands after a sign-out (or one without the account's fields) is not shown.
+    if (asked === generation && typeof answer?.created_at === "string") account = answer;
   } catch {
     // the banner and the minutes are a help, not a gate: the rest of the page works without them
   }
@@ -49,6 +54,7 @@ export async function refreshAccount() {
 
 /** Signed out: nothing of the account stays on the page. */
 export function forgetAccount() {
+  generation += 1;
   account = null;
   paint();
   for (const id of ["verify-status", "password-status", "export-status", "delete-status"]) note(id, "");
