@@ -14,7 +14,7 @@ import uuid
 
 import pytest
 
-from tests.e2e.test_softphone import DESKTOP, PHONE, audit, new_page, post, seed_history
+from tests.e2e.test_softphone import DESKTOP, PHONE, audit, new_page, post, seed_history, sign_in
 from tests.support.browser import launched
 from tests.support.emails import code_in, last, sent_to, token_in
 
@@ -87,12 +87,6 @@ def register(base_url: str) -> str:
     email = f"acct-{uuid.uuid4().hex[:10]}@example.com"
     assert post(base_url, "/api/auth/register", {"email": email, "password": PASSWORD}) == 201
     return email
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.get_by_test_id("signin-email").fill(email)
-    page.get_by_test_id("signin-password").fill(password)
-    page.get_by_test_id("signin-submit").click()
 
 
 def check_toggle(page, field: str) -> None:

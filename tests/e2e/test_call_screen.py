@@ -14,7 +14,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_softphone import DESKTOP, PHONE, post
+from tests.e2e.test_softphone import DESKTOP, PHONE, post, sign_in
 from tests.e2e.test_softphone_media import LISTEN, LOUD_DB
 from tests.support import axe
 from tests.support.browser import CHROMIUM_ARGS, launched
@@ -86,9 +86,7 @@ def signed_in(browser, base_url: str, lang: str, viewport: dict):
     email = f"screen-{lang}-{uuid.uuid4().hex[:8]}@example.com"
     assert post(base_url, "/api/auth/register", {"email": email, "password": "password123"}) == 201
     page = open_page(context_for(browser, base_url, lang, viewport), base_url)
-    page.get_by_test_id("signin-email").fill(email)
-    page.get_by_test_id("signin-password").fill("password123")
-    page.get_by_test_id("signin-submit").click()
+    sign_in(page, email)
     expect(page.get_by_test_id("signout")).to_be_visible()
     return page
 

@@ -13,6 +13,7 @@ import pytest
 
 from infra.stack import SESSIONS_TABLE
 from tests.e2e.test_softphone import DESKTOP, LANGS, PHONE, new_page, post
+from tests.e2e.test_softphone import sign_in as fill_sign_in
 from tests.support.browser import launched
 from tests.support.paths import ROOT
 
@@ -30,9 +31,7 @@ def sign_in(page, base_url: str, email: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(base_url + "/")
-    page.get_by_test_id("signin-email").fill(email)
-    page.get_by_test_id("signin-password").fill("password123")
-    page.get_by_test_id("signin-submit").click()
+    fill_sign_in(page, email)
     expect(page.get_by_test_id("signout")).to_be_visible()
 
 

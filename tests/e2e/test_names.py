@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.e2e.test_softphone import DESKTOP, PHONE, post
+from tests.e2e.test_softphone import DESKTOP, PHONE, post, sign_in
 from tests.support import axe
 from tests.support.browser import launched
 from tests.support.paths import ROOT
@@ -67,9 +67,7 @@ def signed_in(browser, base_url: str, lang: str, viewport: dict, timezone: str =
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.goto(base_url + "/")
     page.evaluate("localStorage.setItem('softphone.micChecked', '1')")
-    page.get_by_test_id("signin-email").fill(email)
-    page.get_by_test_id("signin-password").fill("password123")
-    page.get_by_test_id("signin-submit").click()
+    sign_in(page, email)
     page.get_by_test_id("signout").wait_for()
     return page, email
 

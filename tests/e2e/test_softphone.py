@@ -61,6 +61,13 @@ def browser():
         yield instance
 
 
+def sign_in(page, email: str, password: str = "password123") -> None:
+    """Fills the sign-in form and sends it (what follows is each test's to wait for)."""
+    page.get_by_test_id("signin-email").fill(email)
+    page.get_by_test_id("signin-password").fill(password)
+    page.get_by_test_id("signin-submit").click()
+
+
 def new_page(browser, base_url: str, viewport: dict, locale: str):
     # bypass_csp lets the test inject axe-core; the page itself never needs it.
     context = browser.new_context(viewport=viewport, locale=locale, bypass_csp=True)

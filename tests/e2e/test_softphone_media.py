@@ -12,7 +12,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.test_softphone import DESKTOP, post
+from tests.e2e.test_softphone import DESKTOP, post, sign_in
 from tests.support.browser import CHROMIUM_ARGS, launched
 from tests.support.paths import ROOT
 from tests.support.tones import burst_pcm, write_wav
@@ -43,9 +43,7 @@ def signed_in(browser, base_url):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.add_init_script("localStorage.setItem('softphone.micChecked', '1')")
     page.goto(base_url + "/")
-    page.get_by_test_id("signin-email").fill(email)
-    page.get_by_test_id("signin-password").fill("password123")
-    page.get_by_test_id("signin-submit").click()
+    sign_in(page, email)
     expect(page.get_by_test_id("signout")).to_be_visible()
     return page
 
