@@ -1,8 +1,8 @@
 """The page's look in headless Chromium (docs/page.md): light and dark (prefers-color-scheme) really are light
-and dark, every view passes axe-core in both schemes (English at desktop width, Russian at phone width), a
-field's hint shows only while the field is in use or wrong; the page installs as an app (its manifest, icons
-and theme colours) and starts offline from its service worker, which keeps the page's own files and never an
-API answer. Screenshots in test-artifacts/look/."""
+and dark, every view (the contact dialog and the account view too) passes axe-core in both schemes (English at
+desktop width, Russian at phone width), a field's hint shows only while the field is in use or wrong; the page
+installs as an app (its manifest, icons and theme colours) and starts offline from its service worker, which
+keeps the page's own files and never an API answer. Screenshots in test-artifacts/look/."""
 
 from __future__ import annotations
 
@@ -138,6 +138,20 @@ def test_every_view_is_light_or_dark_with_the_browser_and_passes_axe_in_both(bro
     by("hangup-button").click()
     expect(by("history").locator("li").first).to_contain_text(words["formatted"])
     audit(page, f"{shot}-6-history")
+
+    by("history").locator("li").first.get_by_test_id("add-contact").click()
+    expect(by("contact-dialog")).to_be_visible()
+    by("contact-save").click()  # no name yet: the dialog shows its mistake too
+    expect(by("contact-name")).to_have_attribute("aria-invalid", "true")
+    cancel, save = (by(name).bounding_box() for name in ("contact-cancel", "contact-save"))
+    assert cancel and save and (cancel["y"], cancel["height"]) == (save["y"], save["height"])  # side by side, level
+    audit(page, f"{shot}-7-contact-dialog", full_page=False)  # a modal dialog
+    by("contact-cancel").click()
+    expect(by("contact-dialog")).to_be_hidden()
+
+    by("who").click()
+    expect(by("account-email")).to_have_text(email)
+    audit(page, f"{shot}-8-account")
     assert not page.errors
 
 
