@@ -46,6 +46,12 @@ function showView(name) {
   }
 }
 
+async function start(link) {
+  if (session.resume()) await enterApp();
+  else showView("signin");
+  if (link) await follow(link);
+}
+
 async function enterApp() {
   showView("app");
   engine.start().catch(() => {});
@@ -200,13 +206,12 @@ async function main() {
   $("mic-check").addEventListener("click", () => openCheck());
 
   const link = takeLink(); // an emailed link (#verify=, #reset=, #forgot), out of the address bar at once
-  if (session.resume()) await enterApp();
-  else showView("signin");
-  if (link) await follow(link);
+  const started = start(link);
   addEventListener("hashchange", () => {
-    const next = takeLink(); // a link opened in this tab while the page was open
-    if (next) follow(next);
+    const next = takeLink(); // a link opened in this tab while the page was open, or still starting
+    if (next) started.catch(() => {}).then(() => follow(next));
   });
+  await started;
   document.body.dataset.ready = String(Math.round(performance.now())); // ms from navigation: measured by tests
   registerShell();
 }
