@@ -155,9 +155,9 @@ class Api:
     """Builds real requests (fresh users and calls) for the functions, through the functions themselves."""
 
     def __init__(self) -> None:
-        from infra.gateway import lambda_context, proxy_event
+        from infra.gateway import Request, lambda_context, proxy_event
 
-        self._event, self._context = proxy_event, lambda_context
+        self._request, self._event, self._context = Request, proxy_event, lambda_context
         self._addresses = 0
         self.new_user()
 
@@ -180,7 +180,7 @@ class Api:
         # Many people, each from their own address: registrations are limited per address.
         self._addresses += 1
         address = f"10.{self._addresses >> 16 & 255}.{self._addresses >> 8 & 255}.{self._addresses & 255}"
-        return self._event(resource, method, path, query, headers, raw, params or {}, address)
+        return self._event(resource, self._request(method, path, query, headers, raw, address), params or {})
 
     def invoke(self, function: str, event: dict) -> dict:
         import importlib

@@ -3,13 +3,13 @@
 from typing import Any
 
 from calls_platform import bootstrap
-from calls_platform.use_cases import calls
+from calls_platform.use_cases import answer
 from calls_platform.web.api import ApiRequest, Route, endpoint_app
 from calls_platform.web.presenters import call_json
 
 
 def answer_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
-    call = calls.answer_call(
+    call = answer.answer_call(
         bootstrap.container().call_deps, request.caller, request.field("call_id"), request.field("sdp_answer")
     )
     return 200, call_json(call)

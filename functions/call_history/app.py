@@ -4,14 +4,14 @@ finds a contact's name or digits of the number."""
 from typing import Any
 
 from calls_platform import bootstrap
-from calls_platform.use_cases import calls
+from calls_platform.use_cases import history
 from calls_platform.web.api import ApiRequest, Route, endpoint_app
 from calls_platform.web.presenters import history_page_json
 
 
 def call_history(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     query = request.query
-    page = calls.call_history(
+    page = history.call_history(
         bootstrap.container().call_deps,
         request.caller,
         query.get("limit"),

@@ -7,7 +7,7 @@ no second call.
 from typing import Any
 
 from calls_platform import bootstrap
-from calls_platform.use_cases import calls
+from calls_platform.use_cases import initiate
 from calls_platform.web.api import ApiRequest, Route, endpoint_app, idempotency_key
 from calls_platform.web.presenters import initiated_call_json
 
@@ -16,7 +16,7 @@ def initiate_call(request: ApiRequest) -> tuple[int, dict[str, Any]]:
     container = bootstrap.container()
 
     def place() -> dict[str, Any]:
-        initiated = calls.initiate_call(container.call_deps, request.caller, request.field("phone_number"))
+        initiated = initiate.initiate_call(container.call_deps, request.caller, request.field("phone_number"))
         return initiated_call_json(initiated)
 
     key = idempotency_key(request)

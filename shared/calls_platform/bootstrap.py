@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # for their types only: each is imported where it is first bu
     from calls_platform.use_cases.account_ports import VerifiedEmails
     from calls_platform.use_cases.accounts import AccountDeps
     from calls_platform.use_cases.auth import AuthDeps
-    from calls_platform.use_cases.calls import CallDeps
+    from calls_platform.use_cases.call_deps import CallDeps
     from calls_platform.use_cases.contacts import ContactDeps
     from calls_platform.use_cases.login_codes import LoginCodes
     from calls_platform.use_cases.ports import TokenService
@@ -76,7 +76,7 @@ class Container(Adapters):
         from calls_platform.adapters.postgres.calls import PgCallRepository
         from calls_platform.domain.calls import CallLimits
         from calls_platform.domain.destinations import HIGH_RISK_COUNTRIES, countries
-        from calls_platform.use_cases.calls import CallDeps
+        from calls_platform.use_cases.call_deps import CallDeps
 
         return CallDeps(
             calls=PgCallRepository(self.database),

@@ -8,6 +8,7 @@ import pytest
 
 from calls_platform import bootstrap
 from tests.functions.test_call_endpoints import CHROMIUM_ANSWER
+from tests.support.function_needs import NEEDS
 from tests.support.recording import recording
 
 NUMBER = "+491512345678"
@@ -31,6 +32,11 @@ def counted(container, request):
     return recorder.count(), response
 
 
+def floor_makes(function: str, counts: dict[str, int]) -> None:
+    """`make bench`'s floor for the function makes as many DynamoDB round trips as the function does."""
+    assert NEEDS[function].dynamodb == sum(n for name, n in counts.items() if name.startswith("dynamodb.")), counts
+
+
 def test_register_is_one_statement_and_the_address_limit(endpoint, warm):
     counts, _ = counted(
         warm,
@@ -40,6 +46,7 @@ def test_register_is_one_statement_and_the_address_limit(endpoint, warm):
     )
     # The user, then its verification token; the address limit; the verification email.
     assert counts == {"postgres": 2, "dynamodb.TransactWriteItems": 1, "sesv2.SendEmail": 1}
+    floor_makes("register", counts)
 
 
 def test_login_is_one_statement_and_the_limit_reserved_then_given_back(endpoint, user, warm):
@@ -52,6 +59,7 @@ def test_login_is_one_statement_and_the_limit_reserved_then_given_back(endpoint,
     # The attempt is counted before the password is checked (atomically), and given back once it succeeds; the
     # account is read, then its new token family noted (so that a password change can end it).
     assert counts == {"postgres": 2, "dynamodb.TransactWriteItems": 2}
+    floor_makes("login", counts)
 
 
 def test_initiate_is_one_statement_and_the_session_write(endpoint, user, warm):
@@ -66,6 +74,7 @@ def test_initiate_is_one_statement_and_the_session_write(endpoint, user, warm):
     # (status callbacks name the call and store the id on it). Before either, the hour's attempts are counted
     # (one conditional write: parallel initiates cannot all slip under the ceiling).
     assert counts == {"postgres": 1, "dynamodb.PutItem": 1, "dynamodb.TransactWriteItems": 1}
+    floor_makes("initiate_call", counts)
 
 
 def test_initiate_with_an_idempotency_key_adds_only_the_idempotency_record(endpoint, user, warm):
@@ -94,6 +103,7 @@ def test_terminate_is_one_statement_and_one_delete(endpoint, user, warm):
     )
     # The delete hands back the provider's id (ReturnValues=ALL_OLD) for the hang-up: no read before it.
     assert counts == {"postgres": 1, "dynamodb.DeleteItem": 1}
+    floor_makes("terminate_call", counts)
 
 
 def test_history_is_one_statement(endpoint, user, warm):
@@ -108,6 +118,7 @@ def test_a_call_is_one_statement_and_a_live_ones_poll_one_heartbeat_write(endpoi
     # The page polls its live call about once a second: each poll is its heartbeat, one conditional write to
     # the session item in DynamoDB (never a Postgres write a second).
     assert counts == {"postgres": 1, "dynamodb.UpdateItem": 1}
+    floor_makes("get_call", counts)  # the bench's get_call polls a live call
     endpoint("terminate_call").call(
         "POST", "/api/calls/terminate", {"call_id": call.json["call_id"]}, token=user["token"]
     )

@@ -28,7 +28,7 @@ NEEDS: dict[str, Needs] = {
     "register": Needs(("pg8000.native", "argon2"), ("db",), dynamodb=1, password="hash"),  # per-address limit
     "login": Needs(("pg8000.native", "jwt", "argon2"), ("app", "db"), dynamodb=2, password="verify"),
     "call_history": Needs(("pg8000.native", "jwt"), ("app", "db")),
-    "get_call": Needs(("pg8000.native", "jwt"), ("app", "db")),  # a live call's poll also writes its heartbeat
+    "get_call": Needs(("pg8000.native", "jwt"), ("app", "db"), dynamodb=1),  # a live call's poll: its heartbeat
     "answer_call": Needs(("pg8000.native", "jwt"), ("app", "db")),  # the offer read, the answer stored
     "live_calls": Needs(("pg8000.native", "jwt"), ("app", "db")),
     "list_contacts": Needs(("pg8000.native", "jwt"), ("app", "db")),

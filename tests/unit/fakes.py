@@ -34,7 +34,7 @@ from calls_platform.domain.sdp import build_audio_offer
 from calls_platform.domain.sessions import LiveSession
 from calls_platform.domain.users import Caller, User, canonical_email, email_skeleton
 from calls_platform.use_cases.auth import AuthDeps
-from calls_platform.use_cases.calls import CallDeps
+from calls_platform.use_cases.call_deps import CallDeps
 from calls_platform.use_cases.contacts import ContactDeps
 from calls_platform.use_cases.ports import (
     CallRepository,

@@ -6,7 +6,7 @@ import pytest
 
 from calls_platform.adapters.tokens import JwtTokens
 from calls_platform.domain.errors import InvalidCredentials, Unauthorized, UserAlreadyExists, ValidationError
-from calls_platform.use_cases import auth
+from calls_platform.use_cases import auth, signed_in
 from tests.unit.fakes import world
 
 SECRET = "unit-test-secret-with-at-least-32-characters"
@@ -60,7 +60,7 @@ def test_login_returns_a_bearer_token_for_the_user(deps):
     user = auth.register(deps, "bob@example.com", "password123")
     token = auth.login(deps, " BOB@example.com", "password123")
     assert token.token_type == "Bearer" and token.expires_in == 900
-    assert auth.signed_in(deps.tokens, f"Bearer {token.access_token}").user_id == user.user_id
+    assert signed_in.signed_in(deps.tokens, f"Bearer {token.access_token}").user_id == user.user_id
 
 
 def test_unknown_email_and_wrong_password_fail_alike(fakes, deps):
@@ -76,10 +76,10 @@ def test_unknown_email_and_wrong_password_fail_alike(fakes, deps):
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic abc", "Token x.y.z", "Bearer not.a.jwt"])
 def test_missing_or_malformed_authorization_is_unauthorized(deps, header):
     with pytest.raises(Unauthorized):
-        auth.signed_in(deps.tokens, header)
+        signed_in.signed_in(deps.tokens, header)
 
 
 def test_scheme_is_case_insensitive(deps):
     user_id = uuid.uuid4()
     token = deps.tokens.issue(user_id).access_token
-    assert auth.signed_in(deps.tokens, f"bearer {token}").user_id == user_id
+    assert signed_in.signed_in(deps.tokens, f"bearer {token}").user_id == user_id

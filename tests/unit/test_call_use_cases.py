@@ -19,7 +19,7 @@ from calls_platform.domain.errors import (
     ValidationError,
 )
 from calls_platform.domain.users import Caller, User
-from calls_platform.use_cases import call_endings, calls
+from calls_platform.use_cases import answer, call_endings, calls, history, initiate
 from tests.support.paths import FIXTURES
 from tests.unit.fakes import world
 
@@ -49,7 +49,7 @@ def test_the_time_limit_is_what_is_left_today_and_past_midnight_tomorrows(fakes,
     hour, minute, second = map(int, clock.split(":"))
     fakes.clock.current = fakes.clock.current.replace(hour=hour, minute=minute, second=second)
     if left_minutes < 120:  # a call earlier today spent the rest
-        spent = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+        spent = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
         fakes.calls.rows[spent.call_id] = dataclasses.replace(
             fakes.calls.rows[spent.call_id],
             status=CallStatus.COMPLETED,
@@ -57,13 +57,13 @@ def test_the_time_limit_is_what_is_left_today_and_past_midnight_tomorrows(fakes,
             duration=(120 - left_minutes) * 60,
         )
         fakes.voip.max_seconds.clear()
-    calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     assert fakes.voip.max_seconds == [expected_s]
 
 
 def test_initiate_places_the_call_records_it_and_adds_a_session(fakes, caplog):
     caplog.set_level(logging.INFO)
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     assert call.status is CallStatus.CONNECTING
     assert fakes.voip.placed == [call.call_id]
     assert fakes.voip.max_seconds == [120 * 60]  # a call may last no longer than today's minutes left
@@ -77,14 +77,14 @@ def test_initiate_places_the_call_records_it_and_adds_a_session(fakes, caplog):
 
 def test_invalid_number_places_nothing(fakes):
     with pytest.raises(ValidationError):
-        calls.initiate_call(fakes.call_deps(), ALICE, "491512345678")
+        initiate.initiate_call(fakes.call_deps(), ALICE, "491512345678")
     assert not fakes.voip.placed and not fakes.calls.rows and not fakes.sessions.items
 
 
 def test_provider_failure_keeps_a_failed_call_and_no_session(fakes, caplog):
     fakes.voip.fail_place = "connection refused"
     with pytest.raises(CallInitiationFailed):
-        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+        initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     [failed] = fakes.calls.rows.values()
     assert failed.status is CallStatus.FAILED and failed.duration == 0 and failed.end_time == failed.start_time
     assert not fakes.sessions.items
@@ -95,7 +95,7 @@ def test_provider_failure_keeps_a_failed_call_and_no_session(fakes, caplog):
 def test_no_offer_from_the_provider_records_and_dials_nothing(fakes, caplog):
     fakes.voip.fail_offer = "media peer unreachable"
     with pytest.raises(CallInitiationFailed):
-        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+        initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     assert not fakes.voip.placed and not fakes.calls.rows and not fakes.sessions.items
     record = next(r for r in caplog.records if r.getMessage() == "failed to initiate voip call")
     assert record.cause == "media peer unreachable"
@@ -104,7 +104,7 @@ def test_no_offer_from_the_provider_records_and_dials_nothing(fakes, caplog):
 def test_session_store_failure_hangs_up_and_fails_the_call(fakes):
     fakes.sessions.fail_adds = True
     with pytest.raises(ServiceUnavailable):
-        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+        initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     [call] = fakes.calls.rows.values()
     assert call.status is CallStatus.FAILED
     [hung_up] = fakes.voip.hung_up  # with the provider's id known only in memory: it never reached a store
@@ -115,14 +115,14 @@ def test_failed_compensation_is_logged_loudly_with_the_provider_id(fakes, caplog
     fakes.sessions.fail_adds = True
     fakes.voip.fail_hang_up = True
     with pytest.raises(ServiceUnavailable):
-        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+        initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     record = next(r for r in caplog.records if r.levelno == logging.CRITICAL)
     assert record.provider_call_id.startswith("fake-")
 
 
 def test_terminate_completes_the_call_billing_from_the_answer(fakes, caplog):
     caplog.set_level(logging.INFO)
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(10)
     fakes.calls.transition(call.call_id, CallStatus.ACTIVE, fakes.clock.now())
     fakes.clock.advance(42.7)
@@ -135,13 +135,13 @@ def test_terminate_completes_the_call_billing_from_the_answer(fakes, caplog):
 
 
 def test_an_unanswered_call_lasts_zero_seconds(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(30)
     assert calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id)).duration == 0
 
 
 def test_terminating_someone_elses_call_is_forbidden_and_logged(fakes, caplog):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     with pytest.raises(CallTerminationFailed):
         calls.terminate_call(fakes.call_deps(), BOB, str(call.call_id))
     assert fakes.calls.rows[call.call_id].status is CallStatus.CONNECTING
@@ -157,7 +157,7 @@ def test_unknown_and_malformed_call_ids(fakes):
 
 
 def test_an_ended_call_cannot_be_ended_again(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     with pytest.raises(CallAlreadyEnded) as caught:
         calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
@@ -165,28 +165,28 @@ def test_an_ended_call_cannot_be_ended_again(fakes):
 
 
 def test_a_failed_hang_up_or_session_removal_does_not_undo_the_end(fakes, caplog):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.voip.fail_hang_up = True
     ended = calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     assert ended.status is CallStatus.COMPLETED and "failed to hang up voip call" in caplog.text
     # the provider's id came back with the session's delete, and is kept on the call for the sweep's retry
     assert fakes.calls.rows[call.call_id].provider_call_id == call.provider_call_id
     assert call.call_id in fakes.calls.pending
-    other = calls.initiate_call(fakes.call_deps(), BOB, NUMBER).call
+    other = initiate.initiate_call(fakes.call_deps(), BOB, NUMBER).call
     fakes.sessions.fail_removes = True
     ended = calls.terminate_call(fakes.call_deps(), BOB, str(other.call_id))
     assert ended.status is CallStatus.COMPLETED and "failed to remove session" in caplog.text
 
 
 def test_terminate_hangs_up_with_the_sessions_id_when_no_callback_stored_one(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     assert fakes.calls.rows[call.call_id].provider_call_id is None
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     assert fakes.voip.hung_up == [call.provider_call_id] and not fakes.sessions.items
 
 
 def test_a_session_that_could_not_be_removed_gives_the_sweep_the_id_to_hang_up_with(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.sessions.fail_removes = True
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     assert fakes.voip.hung_up == [] and call.call_id in fakes.calls.pending
@@ -197,21 +197,21 @@ def test_a_session_that_could_not_be_removed_gives_the_sweep_the_id_to_hang_up_w
 
 
 def test_history_is_the_callers_own_newest_first(fakes):
-    first = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    first = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(5)
-    second = calls.initiate_call(fakes.call_deps(), ALICE, "+4915123456789").call
-    calls.initiate_call(fakes.call_deps(), BOB, NUMBER)
-    assert [c.call_id for c in calls.call_history(fakes.call_deps(), ALICE).calls] == [second.call_id, first.call_id]
+    second = initiate.initiate_call(fakes.call_deps(), ALICE, "+4915123456789").call
+    initiate.initiate_call(fakes.call_deps(), BOB, NUMBER)
+    assert [c.call_id for c in history.call_history(fakes.call_deps(), ALICE).calls] == [second.call_id, first.call_id]
 
 
 def test_history_pages_with_cursors_until_the_end(fakes):
     made = []
     for _ in range(5):
-        made.append(calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call.call_id)
+        made.append(initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call.call_id)
         fakes.clock.advance(1)
     seen, cursor = [], None
     while True:
-        page = calls.call_history(fakes.call_deps(), ALICE, "2", cursor)
+        page = history.call_history(fakes.call_deps(), ALICE, "2", cursor)
         seen += [c.call_id for c in page.calls]
         if page.next_cursor is None:
             break
@@ -220,19 +220,19 @@ def test_history_pages_with_cursors_until_the_end(fakes):
 
 
 def test_calls_with_the_same_start_time_are_neither_lost_nor_repeated(fakes):
-    made = {calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call.call_id for _ in range(7)}  # one clock tick
-    first = calls.call_history(fakes.call_deps(), ALICE, "3")
-    second = calls.call_history(fakes.call_deps(), ALICE, "3", first.next_cursor)
-    third = calls.call_history(fakes.call_deps(), ALICE, "3", second.next_cursor)
+    made = {initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call.call_id for _ in range(7)}  # one clock tick
+    first = history.call_history(fakes.call_deps(), ALICE, "3")
+    second = history.call_history(fakes.call_deps(), ALICE, "3", first.next_cursor)
+    third = history.call_history(fakes.call_deps(), ALICE, "3", second.next_cursor)
     ids = [c.call_id for page in (first, second, third) for c in page.calls]
     assert len(ids) == 7 and set(ids) == made and third.next_cursor is None
 
 
 def test_history_filters_by_status(fakes):
-    ended = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    ended = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     calls.terminate_call(fakes.call_deps(), ALICE, str(ended.call_id))
-    calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
-    completed = calls.call_history(fakes.call_deps(), ALICE, status="completed").calls
+    initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+    completed = history.call_history(fakes.call_deps(), ALICE, status="completed").calls
     assert [c.call_id for c in completed] == [ended.call_id]
 
 
@@ -251,7 +251,7 @@ def test_history_filters_by_status(fakes):
 )
 def test_bad_history_parameters(fakes, limit, cursor, status, message):
     with pytest.raises(ValidationError, match=message):
-        calls.call_history(fakes.call_deps(), ALICE, limit, cursor, status)
+        history.call_history(fakes.call_deps(), ALICE, limit, cursor, status)
 
 
 # Chromium's answer to one of our offers: every offer of ours has the same mid and codecs.
@@ -259,9 +259,9 @@ ANSWER = (FIXTURES / "chromium_answer.sdp").open(newline="").read()
 
 
 def test_an_answer_connects_a_mock_call_and_bills_from_it(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(3)
-    answered = calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
+    answered = answer.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
     assert answered.status is CallStatus.ACTIVE and answered.answer_time == fakes.clock.now()
     assert answered.sdp_answer == ANSWER
     assert fakes.voip.answers == [(call.call_id, ANSWER)]  # handed to the provider's media peer
@@ -270,23 +270,23 @@ def test_an_answer_connects_a_mock_call_and_bills_from_it(fakes):
 
 
 def test_answer_errors(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     with pytest.raises(CallAnswerFailed):
-        calls.answer_call(fakes.call_deps(), BOB, str(call.call_id), ANSWER)
+        answer.answer_call(fakes.call_deps(), BOB, str(call.call_id), ANSWER)
     with pytest.raises(CallNotFound):
-        calls.answer_call(fakes.call_deps(), ALICE, str(uuid.uuid4()), ANSWER)
+        answer.answer_call(fakes.call_deps(), ALICE, str(uuid.uuid4()), ANSWER)
     with pytest.raises(ValidationError, match="active or passive"):
-        calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), call.sdp_offer)
-    calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
+        answer.answer_call(fakes.call_deps(), ALICE, str(call.call_id), call.sdp_offer)
+    answer.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
     with pytest.raises(CallAlreadyAnswered):
-        calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
+        answer.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     with pytest.raises(CallAlreadyEnded):
-        calls.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
+        answer.answer_call(fakes.call_deps(), ALICE, str(call.call_id), ANSWER)
 
 
 def test_get_call_shows_only_the_callers_own(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     assert calls.get_call(fakes.call_deps(), ALICE, str(call.call_id)) == dataclasses.replace(
         call, provider_call_id=None
     )
@@ -295,13 +295,13 @@ def test_get_call_shows_only_the_callers_own(fakes):
 
 
 def test_metrics_count_attempts_voip_errors_and_billed_seconds(fakes):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.calls.transition(call.call_id, CallStatus.ACTIVE, fakes.clock.now())
     fakes.clock.advance(7)
     calls.terminate_call(fakes.call_deps(), ALICE, str(call.call_id))
     fakes.voip.fail_place = "down"
     with pytest.raises(CallInitiationFailed):
-        calls.initiate_call(fakes.call_deps(), ALICE, NUMBER)
+        initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER)
     assert fakes.metrics.recorded == [
         ("CallAttempts", 1),
         ("CallsInitiated", 1),
@@ -312,9 +312,9 @@ def test_metrics_count_attempts_voip_errors_and_billed_seconds(fakes):
 
 
 def test_the_sweep_fails_calls_nobody_reported_on_and_only_those(fakes):
-    stale = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    stale = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(200)
-    fresh = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    fresh = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     closed = call_endings.sweep_stale_calls(fakes.call_deps())
     assert [c.call_id for c in closed] == [stale.call_id]
     assert fakes.calls.rows[stale.call_id].status is CallStatus.FAILED

@@ -14,7 +14,7 @@ from calls_platform.domain.errors import (
 )
 from calls_platform.domain.history import HistorySearch, parse_search
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases import calls, contacts
+from calls_platform.use_cases import contacts, history, initiate
 from tests.unit.fakes import world_with_users
 
 ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
@@ -145,21 +145,21 @@ def test_search_reads_digits_as_a_number_and_anything_else_as_a_name():
 
 def test_history_names_each_number_and_finds_a_name_or_digits(fakes):
     deps = fakes.call_deps()
-    to_anna = calls.initiate_call(deps, ALICE, NUMBER).call
+    to_anna = initiate.initiate_call(deps, ALICE, NUMBER).call
     fakes.clock.advance(1)
-    to_other = calls.initiate_call(deps, ALICE, OTHER).call
+    to_other = initiate.initiate_call(deps, ALICE, OTHER).call
     contacts.add_contact(fakes.contact_deps(), ALICE, "Anna Schmidt", NUMBER)
     contacts.add_contact(fakes.contact_deps(), BOB, "Bob's name for it", OTHER)  # another user's: not shown
 
-    page = calls.call_history(deps, ALICE)
+    page = history.call_history(deps, ALICE)
     assert [(e.call.call_id, e.contact_name) for e in page.entries] == [
         (to_other.call_id, None),
         (to_anna.call_id, "Anna Schmidt"),
     ]
-    assert [c.call_id for c in calls.call_history(deps, ALICE, q="schmi").calls] == [to_anna.call_id]
-    assert [c.call_id for c in calls.call_history(deps, ALICE, q="3456789").calls] == [to_other.call_id]
-    assert [c.call_id for c in calls.call_history(deps, ALICE, q="+49 151").calls] == [
+    assert [c.call_id for c in history.call_history(deps, ALICE, q="schmi").calls] == [to_anna.call_id]
+    assert [c.call_id for c in history.call_history(deps, ALICE, q="3456789").calls] == [to_other.call_id]
+    assert [c.call_id for c in history.call_history(deps, ALICE, q="+49 151").calls] == [
         to_other.call_id,
         to_anna.call_id,
     ]
-    assert calls.call_history(deps, ALICE, q="bob").calls == []
+    assert history.call_history(deps, ALICE, q="bob").calls == []

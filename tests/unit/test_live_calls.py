@@ -12,7 +12,7 @@ import pytest
 from calls_platform.domain.calls import CallStatus, EndReason
 from calls_platform.domain.errors import UnknownUser
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases import call_endings, calls, live
+from calls_platform.use_cases import call_endings, calls, initiate, live
 from tests.unit.fakes import world_with_users
 
 ALICE, BOB = Caller(uuid.uuid4()), Caller(uuid.uuid4())
@@ -25,7 +25,7 @@ def fakes():
 
 
 def answered_call(fakes, seconds_to_answer: float = 2):
-    call = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    call = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(seconds_to_answer)
     fakes.calls.transition(call.call_id, CallStatus.ACTIVE, fakes.clock.now())
     return call
@@ -94,13 +94,13 @@ def test_a_heartbeat_the_store_refuses_still_answers_the_poll(fakes, caplog):
 
 
 def test_a_reloaded_page_finds_its_live_calls_and_only_its_own(fakes):
-    ended = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    ended = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     calls.terminate_call(fakes.call_deps(), ALICE, str(ended.call_id))
     fakes.clock.advance(1)
-    first = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    first = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
     fakes.clock.advance(1)
-    second = calls.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
-    calls.initiate_call(fakes.call_deps(), BOB, NUMBER)
+    second = initiate.initiate_call(fakes.call_deps(), ALICE, NUMBER).call
+    initiate.initiate_call(fakes.call_deps(), BOB, NUMBER)
     assert [c.call_id for c in live.live_calls(fakes.call_deps(), ALICE)] == [second.call_id, first.call_id]
     with pytest.raises(UnknownUser):  # a token whose user is gone
         live.live_calls(fakes.call_deps(), Caller(uuid.uuid4()))

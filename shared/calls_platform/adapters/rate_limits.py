@@ -22,7 +22,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from calls_platform.domain.errors import ServiceUnavailable
-from calls_platform.use_cases.ports import Limit, RateDecision
+from calls_platform.use_cases.limit_ports import Limit, RateDecision
 
 _TRIES = 6  # wrong guesses, and DynamoDB cancelling transactions that touch an item another one is writing
 _MAX_HINTS = 4096

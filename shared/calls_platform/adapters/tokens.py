@@ -14,7 +14,7 @@ from typing import Any
 import jwt
 
 from calls_platform.domain.errors import ConfigurationError, Unauthorized
-from calls_platform.use_cases.ports import IssuedToken, RefreshClaims
+from calls_platform.use_cases.auth_ports import IssuedToken, RefreshClaims
 
 MIN_SECRET_CHARS = 32  # HS256 keys of at least 256 bits (RFC 7518)
 _ALGORITHMS = ["HS256"]  # pinned: never taken from the token's header

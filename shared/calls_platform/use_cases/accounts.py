@@ -21,8 +21,9 @@ from calls_platform.domain.errors import (
 from calls_platform.domain.users import Caller, User, login_password
 from calls_platform.use_cases import auth, calls, emails
 from calls_platform.use_cases.account_ports import Account, AccountStore, Email, Mailer
-from calls_platform.use_cases.calls import CallDeps
-from calls_platform.use_cases.ports import Limit, PasswordHasher, RateLimiter
+from calls_platform.use_cases.auth_ports import PasswordHasher
+from calls_platform.use_cases.call_deps import CallDeps
+from calls_platform.use_cases.limit_ports import Limit, RateLimiter
 
 log = logging.getLogger(__name__)
 

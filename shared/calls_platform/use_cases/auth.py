@@ -10,23 +10,21 @@ from typing import TYPE_CHECKING
 from calls_platform.domain.accounts import parse_login_code
 from calls_platform.domain.errors import InvalidCredentials, TooManyRequests, Unauthorized
 from calls_platform.domain.users import (
-    Caller,
     User,
     canonical_email,
     check_new_password,
     login_password,
     normalize_email,
 )
-from calls_platform.use_cases.ports import (
+from calls_platform.use_cases.auth_ports import (
     IssuedToken,
-    Limit,
     PasswordHasher,
-    RateLimiter,
     RefreshTokenStore,
     RefreshUse,
     TokenService,
     UserRepository,
 )
+from calls_platform.use_cases.limit_ports import Limit, RateLimiter
 
 if TYPE_CHECKING:
     from calls_platform.use_cases.login_codes import LoginCodes
@@ -150,20 +148,3 @@ def _token(raw: object) -> str:
     if not isinstance(raw, str) or not raw:
         raise Unauthorized("refresh_token is required")
     return raw
-
-
-def _bearer_token(authorization: str | None) -> str:
-    if not authorization:
-        raise Unauthorized("missing Authorization header; expected 'Bearer <token>'")
-    scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("malformed Authorization header; expected 'Bearer <token>'")
-    return token.strip()
-
-
-def signed_in(tokens: TokenService, authorization: str | None) -> Caller:
-    """Who sent a bearer token that is valid. Whether its user still exists and its family was not logged out
-    is checked by the statement the request runs anyway (the repositories take the Caller): no round trip
-    of its own."""
-    user_id, family = tokens.session_of(_bearer_token(authorization))
-    return Caller(user_id, family)

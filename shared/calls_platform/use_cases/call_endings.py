@@ -15,7 +15,7 @@ from calls_platform.domain.phone import mask_numbers
 from calls_platform.use_cases import live
 
 if TYPE_CHECKING:
-    from calls_platform.use_cases.calls import CallDeps
+    from calls_platform.use_cases.call_deps import CallDeps
     from calls_platform.use_cases.ports import SessionStore
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ import logging
 from calls_platform.domain.calls import CallLimits
 from calls_platform.domain.errors import TooManyRequests
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases.ports import Limit, RateLimiter
+from calls_platform.use_cases.limit_ports import Limit, RateLimiter
 
 log = logging.getLogger(__name__)
 ATTEMPTS_WINDOW_S = 3600

@@ -1,15 +1,13 @@
 """The interfaces the call use cases need: the call and contact repositories, the live sessions, the VoIP
-provider and its status callbacks, the browser's provider token. Adapters implement them; tests use fakes."""
+provider, the browser's provider token (its status callbacks: provider_ports.py). Adapters implement them;
+tests use fakes."""
 
 from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
-
-from calls_platform.domain.provider_status import Leg
 
 if TYPE_CHECKING:  # named in annotations only: a function loads the domain modules its use case needs, no more
     from calls_platform.domain.calls import Call, CallLimits, CallStatus, EndReason, HistoryPosition
@@ -191,27 +189,6 @@ class VoipProvider(Protocol):
     def hang_up(self, provider_call_id: str, status: CallStatus) -> None:
         """End the call at the provider, given the status we last knew it in; a call the provider already
         ended is not an error."""
-
-
-@dataclasses.dataclass(frozen=True)
-class ProviderCallEvent:
-    """One report of the VoIP provider on one leg of a call, parsed and checked (domain/provider_status.py
-    says what it means)."""
-
-    provider_call_id: str  # the provider's id for the call (its browser leg's)
-    status: str  # the provider's own word, e.g. "in-progress"
-    duration: int | None = None  # the provider's own count of billed seconds, when it gives one
-    leg: Leg = Leg.PHONE
-    call_id: uuid.UUID | None = None  # our id, from the callback URL; None for calls placed before it was there
-
-
-class StatusCallbacks(Protocol):
-    def verify(self, url: str, params: Mapping[str, str], signature: str | None) -> bool:
-        """Whether the provider signed exactly this request (its public URL and parameters)."""
-
-    def parse(self, params: Mapping[str, str], query: Mapping[str, str]) -> ProviderCallEvent | None:
-        """The report (POST parameters, and the callback URL's query, which names our call), or None when it
-        names no call or no status; raises ValidationError on bad values."""
 
 
 @dataclasses.dataclass(frozen=True)

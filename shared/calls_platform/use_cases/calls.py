@@ -1,163 +1,22 @@
-"""Placing, ending and listing calls."""
+"""A placed call's own life: the page's poll of it (its heartbeat), and its caller hanging up. Placing one is
+initiate.py, answering its offer answer.py, the history history.py; what they share, call_deps.py."""
 
-import dataclasses
+from __future__ import annotations
+
 import logging
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from calls_platform.domain import history
-from calls_platform.domain.calls import (
-    Call,
-    CallLimits,
-    CallStatus,
-    EndReason,
-    call_time_limit,
-    parse_call_id,
-    parse_hang_up_reason,
-)
-from calls_platform.domain.errors import (
-    CallAlreadyAnswered,
-    CallAlreadyEnded,
-    CallAnswerFailed,
-    CallInitiationFailed,
-    CallNotFound,
-    CallTerminationFailed,
-    DomainError,
-    EmailNotVerified,
-    VoipNotConfigured,
-)
-from calls_platform.domain.phone import check_destination, mask, parse_e164
-from calls_platform.domain.sdp import check_answer
-from calls_platform.domain.sessions import LiveSession
-from calls_platform.domain.users import Caller
+from calls_platform.domain.calls import CallStatus, parse_call_id, parse_hang_up_reason
+from calls_platform.domain.errors import CallAlreadyEnded, CallNotFound, CallTerminationFailed
 from calls_platform.use_cases import live
-from calls_platform.use_cases.account_ports import VerifiedEmails
-from calls_platform.use_cases.call_endings import cause, end_at_provider
-from calls_platform.use_cases.call_limits import count_attempt
-from calls_platform.use_cases.ports import (
-    CallRepository,
-    Clock,
-    Metrics,
-    RateLimiter,
-    SessionStore,
-    VoiceToken,
-    VoiceTokens,
-    VoipProvider,
-)
+from calls_platform.use_cases.call_endings import end_at_provider
+
+if TYPE_CHECKING:
+    from calls_platform.domain.calls import Call
+    from calls_platform.domain.users import Caller
+    from calls_platform.use_cases.call_deps import CallDeps
 
 log = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass(frozen=True)
-class CallDeps:
-    calls: CallRepository
-    sessions: SessionStore
-    voip: VoipProvider
-    voice_tokens: VoiceTokens
-    clock: Clock
-    session_ttl: timedelta
-    metrics: Metrics
-    limiter: RateLimiter
-    limits: CallLimits = dataclasses.field(default_factory=CallLimits)
-    heartbeat_grace: timedelta = timedelta(seconds=30)  # a live call's page silent longer than this: ended
-    verified_emails: VerifiedEmails | None = None  # set where calls cost money (Twilio): they need a verified email
-
-
-@dataclasses.dataclass(frozen=True)
-class InitiatedCall:
-    call: Call
-    voice_token: VoiceToken | None  # for the browser leg (Twilio Voice SDK); None in mock mode
-
-
-def initiate_call(deps: CallDeps, caller: Caller, phone_number: object) -> InitiatedCall:
-    """Check the number, record the call within the user's limits (one statement), dial, keep the provider's
-    id in the live session (no second statement: status callbacks name the call and store the id)."""
-    _check_provider_configured(deps)
-    if deps.verified_emails is not None and not deps.verified_emails.is_verified(caller):
-        raise EmailNotVerified()
-    number = parse_e164(phone_number)
-    check_destination(number, deps.limits.countries, deps.limits.denied_countries)
-    count_attempt(deps.limiter, deps.limits, caller)
-    now = deps.clock.now()
-    call = _with_offer(deps, Call.start(caller.user_id, number, "", now))
-    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    left_today = deps.calls.open(caller, call, deps.limits, day_start)
-    seconds_left = call_time_limit(left_today, now, day_start, deps.limits.daily_minutes)
-    deps.metrics.count("CallAttempts")
-    try:
-        # The provider ends the call when today's minutes run out (or, past midnight, tomorrow's): the limit
-        # holds during the call, not only when it starts.
-        call = call.placed(deps.voip.place_call(call, max_seconds=seconds_left))
-    except CallInitiationFailed as error:
-        deps.metrics.count("VoipErrors")
-        log.error(
-            "failed to initiate voip call",
-            extra={"call_id": str(call.call_id), "phone_number": mask(number), "cause": cause(error)},
-        )
-        _mark_failed(deps, call)
-        raise
-    except DomainError:  # the provider refused the number itself (4xx): as if never asked, nothing kept
-        deps.calls.discard(call.call_id)
-        raise
-    _record(deps, call)
-    deps.metrics.count("CallsInitiated")
-    log.info("call initiated successfully", extra={"call_id": str(call.call_id), "phone_number": mask(number)})
-    return InitiatedCall(call, deps.voice_tokens.issue(caller.user_id))
-
-
-def _with_offer(deps: CallDeps, call: Call) -> Call:
-    """The media's offer comes first: without one (the media peer down), nothing is recorded or dialled."""
-    try:
-        return call.with_offer(deps.voip.audio_offer(call))
-    except CallInitiationFailed as error:
-        deps.metrics.count("VoipErrors")
-        extra = {"call_id": str(call.call_id), "phone_number": mask(call.phone_number), "cause": cause(error)}
-        log.error("failed to initiate voip call", extra=extra)
-        raise
-
-
-def _check_provider_configured(deps: CallDeps) -> None:
-    """First of all: a provider missing settings gets a 503 before anything is dialled or recorded (and so a
-    retried Idempotency-Key dials nothing either)."""
-    try:
-        deps.voip.ensure_configured()
-    except VoipNotConfigured as error:
-        log.error("voip provider not configured", extra={"cause": error.cause})
-        raise
-
-
-def _record(deps: CallDeps, call: Call) -> None:
-    """Store the live session with the provider's id; if that fails, hang up so no call runs unrecorded."""
-    try:
-        deps.sessions.add(
-            LiveSession.for_call(
-                call.session_id, call.call_id, call.user_id, call.start_time, deps.session_ttl, call.provider_call_id
-            )
-        )
-    except Exception:  # whatever failed, a placed call that history does not show must not keep running
-        _compensate(deps, call)
-        raise
-    log.info("session added", extra={"call_id": str(call.call_id), "session_id": call.session_id})
-
-
-def _compensate(deps: CallDeps, call: Call) -> None:
-    extra = {"call_id": str(call.call_id), "provider_call_id": call.provider_call_id}
-    try:
-        if call.provider_call_id:  # a placed call has one; nothing to hang up otherwise
-            deps.voip.hang_up(call.provider_call_id, call.status)
-    except DomainError as error:
-        log.critical(
-            "orphan call: could not hang up after failing to record it", extra={**extra, "cause": cause(error)}
-        )
-    _mark_failed(deps, call)
-
-
-def _mark_failed(deps: CallDeps, call: Call) -> None:
-    """A recorded call that never got through ends as failed (and frees its live-call slot)."""
-    try:
-        deps.calls.transition(call.call_id, CallStatus.FAILED, deps.clock.now(), reason=EndReason.FAILED)
-    except DomainError as error:
-        extra = {"call_id": str(call.call_id), "cause": error.message}
-        log.error("could not mark unplaced call as failed", extra=extra)
 
 
 def terminate_call(deps: CallDeps, caller: Caller, call_id: object, reason: object = None) -> Call:
@@ -180,35 +39,6 @@ def terminate_call(deps: CallDeps, caller: Caller, call_id: object, reason: obje
     return call
 
 
-@dataclasses.dataclass(frozen=True)
-class HistoryPage:
-    entries: list[history.HistoryEntry]
-    next_cursor: str | None
-
-    @property
-    def calls(self) -> list[Call]:
-        return [entry.call for entry in self.entries]
-
-
-def call_history(
-    deps: CallDeps,
-    caller: Caller,
-    limit: str | None = None,
-    cursor: str | None = None,
-    status: str | None = None,
-    q: str | None = None,
-) -> HistoryPage:
-    """A page of the caller's history, each call with its contact's name; `q` finds a contact's name or digits
-    of the number."""
-    size = history.parse_limit(limit)
-    # One row more than asked says whether another page follows, without a count query.
-    rows = deps.calls.history(
-        caller, size + 1, history.decode_cursor(cursor), history.parse_status(status), history.parse_search(q)
-    )
-    page = rows[:size]
-    return HistoryPage(page, history.encode_cursor(page[-1].call) if len(rows) > size else None)
-
-
 def get_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
     """The caller's own call; someone else's is reported as not found, revealing nothing. The page polls its
     live call with this: each poll is the page's heartbeat (use_cases/live.py)."""
@@ -217,31 +47,3 @@ def get_call(deps: CallDeps, caller: Caller, call_id: object) -> Call:
         raise CallNotFound()
     live.page_seen(deps, call)
     return call
-
-
-def answer_call(deps: CallDeps, caller: Caller, call_id: object, sdp_answer: object) -> Call:
-    """Store the browser's SDP answer to the call's offer; with the mock provider this connects the call."""
-    call = deps.calls.get(parse_call_id(call_id), caller)
-    if call is None:
-        raise CallNotFound()
-    if call.user_id != caller.user_id:
-        raise CallAnswerFailed()
-    _check_answerable(call)
-    answer = check_answer(call.sdp_offer, sdp_answer)
-    stored = deps.calls.record_answer(
-        call.call_id, caller, answer, deps.voip.connects_on_browser_answer, deps.clock.now()
-    )
-    if stored is None:
-        raise CallNotFound()
-    if not stored.changed:  # another request answered or ended it in between
-        _check_answerable(stored.call)
-    deps.voip.accept_answer(stored.call, answer)
-    log.info("call answered", extra={"call_id": str(call.call_id), "status": stored.call.status.value})
-    return stored.call
-
-
-def _check_answerable(call: Call) -> None:
-    if call.status.is_final:
-        raise CallAlreadyEnded(call.status.value)
-    if call.sdp_answer is not None:
-        raise CallAlreadyAnswered()

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from calls_platform.domain.calls import Call
     from calls_platform.domain.users import Caller
-    from calls_platform.use_cases.calls import CallDeps
+    from calls_platform.use_cases.call_deps import CallDeps
     from calls_platform.use_cases.ports import Transition
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from calls_platform.domain.errors import InvalidCredentials, LoginCodeRequired
 from calls_platform.domain.users import User
 from calls_platform.use_cases import emails
 from calls_platform.use_cases.accounts import AccountDeps, limit_emails, send
-from calls_platform.use_cases.ports import IssuedToken, TokenService
+from calls_platform.use_cases.auth_ports import IssuedToken, TokenService
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
-"""The interfaces the use cases need, one import away: those of calls (call_ports.py) and of sign-in
-(auth_ports.py), and here the ones both share (limits, clock, metrics, the database's health). Adapters
+"""The interfaces the use cases need, one import away (for annotations: code that runs imports the port module
+it needs, so a function loads no other's): those of calls (call_ports.py), of sign-in (auth_ports.py), of
+limits (limit_ports.py), and here the ones all share (clock, metrics, the database's health). Adapters
 implement them; tests use in-memory fakes."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Protocol
 
@@ -20,15 +20,15 @@ from calls_platform.use_cases.auth_ports import (
 from calls_platform.use_cases.call_ports import (
     CallRepository,
     ContactRepository,
-    ProviderCallEvent,
     ReportedCall,
     SessionStore,
-    StatusCallbacks,
     Transition,
     VoiceToken,
     VoiceTokens,
     VoipProvider,
 )
+from calls_platform.use_cases.limit_ports import Limit, RateDecision, RateLimiter
+from calls_platform.use_cases.provider_ports import ProviderCallEvent, StatusCallbacks
 
 __all__ = [
     "CallRepository",
@@ -55,32 +55,6 @@ __all__ = [
     "VoiceTokens",
     "VoipProvider",
 ]
-
-
-@dataclasses.dataclass(frozen=True)
-class RateDecision:
-    allowed: bool
-    retry_after: int = 0  # seconds
-
-
-@dataclasses.dataclass(frozen=True)
-class Limit:
-    key: str
-    ceiling: int  # attempts allowed in one window
-    window_s: int
-
-
-class RateLimiter(Protocol):
-    def reserve(self, limits: list[Limit]) -> RateDecision:
-        """Count one attempt against every limit, atomically and only if each is under its ceiling; when any
-        is not, count nothing and refuse. Parallel requests can never get past a ceiling together."""
-
-    def release(self, limits: list[Limit], remember: tuple[str, int] | None = None) -> None:
-        """Give back an attempt `reserve` counted (a login that succeeded was no failure); with `remember`
-        (key, seconds), also note that key for that long, in the same write."""
-
-    def remembered(self, key: str) -> bool:
-        """Whether `release` noted `key` and it has not expired."""
 
 
 class Clock(Protocol):

@@ -12,9 +12,10 @@ from calls_platform.domain import provider_status
 from calls_platform.domain.calls import CallStatus
 from calls_platform.domain.errors import Forbidden
 from calls_platform.domain.provider_status import Leg
+from calls_platform.use_cases.call_deps import CallDeps
 from calls_platform.use_cases.call_endings import call_ended
-from calls_platform.use_cases.calls import CallDeps
-from calls_platform.use_cases.ports import ProviderCallEvent, ReportedCall, StatusCallbacks
+from calls_platform.use_cases.call_ports import ReportedCall
+from calls_platform.use_cases.provider_ports import ProviderCallEvent, StatusCallbacks
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ import logging
 
 from calls_platform.domain.errors import ConfigurationError, UnknownUser, VoipNotConfigured
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases.ports import UserRepository, VoiceToken, VoiceTokens
+from calls_platform.use_cases.auth_ports import UserRepository
+from calls_platform.use_cases.call_ports import VoiceToken, VoiceTokens
 
 log = logging.getLogger(__name__)
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calls_platform.domain.calls import Call
-from calls_platform.domain.contacts import Contact
-from calls_platform.domain.users import User
-from calls_platform.use_cases.calls import HistoryPage, InitiatedCall
-from calls_platform.use_cases.ports import VoiceToken
+if TYPE_CHECKING:  # a function loads only the modules of what it presents
+    from calls_platform.domain.calls import Call
+    from calls_platform.domain.contacts import Contact
+    from calls_platform.domain.users import User
+    from calls_platform.use_cases.call_ports import VoiceToken
+    from calls_platform.use_cases.history import HistoryPage
+    from calls_platform.use_cases.initiate import InitiatedCall
 
 
 def rfc3339(moment: datetime | None) -> str | None:

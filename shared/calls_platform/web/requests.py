@@ -71,7 +71,7 @@ def parse_request(request: Any, route: Route, path_params: Mapping[str, str], co
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     caller = None
     if route.auth:
-        from calls_platform.use_cases.auth import signed_in
+        from calls_platform.use_cases.signed_in import signed_in
 
         caller = signed_in(bootstrap.container().tokens, headers.get("authorization"))
     raw = request.raw_body or b""

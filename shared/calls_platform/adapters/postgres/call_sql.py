@@ -19,7 +19,7 @@ from calls_platform.domain.calls import (
     statuses_that_may_become,
 )
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases.ports import Transition
+from calls_platform.use_cases.call_ports import Transition
 
 # A call's columns are named as the fields of domain.calls.Call, in the same order.
 _COLUMNS = tuple(field.name for field in dataclasses.fields(Call))

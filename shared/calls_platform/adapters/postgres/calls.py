@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from calls_platform.adapters.postgres.call_sql import (
     ANSWER_SET,
@@ -20,7 +21,6 @@ from calls_platform.adapters.postgres.call_sql import (
     transition_statement,
 )
 from calls_platform.adapters.postgres.database import Database
-from calls_platform.adapters.postgres.history import history_statement
 from calls_platform.adapters.postgres.rows import (
     caller_params,
     checked,
@@ -37,9 +37,11 @@ from calls_platform.domain.calls import (
     statuses_that_may_become,
 )
 from calls_platform.domain.errors import CallInProgress, DailyMinutesExceeded, UnknownUser
-from calls_platform.domain.history import HistoryEntry, HistorySearch
 from calls_platform.domain.users import Caller
-from calls_platform.use_cases.ports import ReportedCall, Transition
+from calls_platform.use_cases.call_ports import ReportedCall, Transition
+
+if TYPE_CHECKING:
+    from calls_platform.domain.history import HistoryEntry, HistorySearch
 
 
 class PgCallRepository:
@@ -210,6 +212,10 @@ class PgCallRepository:
         status: CallStatus | None = None,
         search: HistorySearch | None = None,
     ) -> list[HistoryEntry]:
+        # Imported here: only the history's functions load its statement and its domain.
+        from calls_platform.adapters.postgres.history import history_statement
+        from calls_platform.domain.history import HistoryEntry
+
         sql, params = history_statement(columns("c"), caller, limit, before, status, search)
         records = self._db.records(sql, **params)
         if not records:

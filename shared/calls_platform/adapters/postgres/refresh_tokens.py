@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from calls_platform.adapters.postgres.database import Database
-from calls_platform.use_cases.ports import RefreshClaims, RefreshUse
+from calls_platform.use_cases.auth_ports import RefreshClaims, RefreshUse
 
 _USE = """
     WITH me AS (SELECT user_id FROM users WHERE user_id = :user_id),

@@ -12,7 +12,7 @@ from twilio.request_validator import RequestValidator
 from calls_platform.domain.calls import parse_call_id
 from calls_platform.domain.errors import ValidationError
 from calls_platform.domain.provider_status import STATUS_WORDS, Leg
-from calls_platform.use_cases.ports import ProviderCallEvent
+from calls_platform.use_cases.provider_ports import ProviderCallEvent
 
 
 class TwilioStatusCallbacks:

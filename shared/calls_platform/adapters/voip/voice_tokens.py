@@ -10,7 +10,7 @@ from twilio.jwt.access_token.grants import VoiceGrant
 
 from calls_platform.adapters.voip.identity import client_identity
 from calls_platform.domain.errors import ConfigurationError
-from calls_platform.use_cases.ports import VoiceToken
+from calls_platform.use_cases.call_ports import VoiceToken
 
 TTL_SECONDS = 3600
 
