@@ -42,3 +42,20 @@ def test_server_restart(db, stack):
     finally:
         stack.postgres.start()
     assert db.run("SELECT 1") == [[1]]
+
+
+def test_a_statement_is_prepared_from_its_second_run_on_a_connection(stack):
+    """Preparing costs a round trip of its own: a statement run once on a connection (a cold container's
+    first request) is sent unnamed; its second run prepares it, and the third reuses what the second made."""
+    from calls_platform import bootstrap
+
+    database = Database(lambda refresh: bootstrap.container().db_settings())
+    prepared = "SELECT count(*) FROM pg_prepared_statements"  # run unnamed: it takes no parameters
+    sql = "SELECT :n::int + 1 AS next"
+    assert database.records(sql, n=1) == [{"next": 2}]
+    assert database.run(prepared) == [[0]]
+    assert database.records(sql, n=2) == [{"next": 3}]
+    assert database.run(prepared) == [[1]]
+    assert database.records(sql, n=3) == [{"next": 4}]
+    assert database.run(prepared) == [[1]]
+    database.close()

@@ -120,9 +120,14 @@ class Database:
         return [dict(zip(self._columns, row, strict=True)) for row in rows]
 
     def _statement(self, conn: pg8000.native.Connection, sql: str) -> Any:
-        """Hot statements are parsed and planned once per connection (the SQL texts are a fixed, small set)."""
+        """Hot statements are parsed and planned once per connection (the SQL texts are a fixed, small set),
+        from their second run on it: preparing costs a round trip of its own, which a statement run once (a
+        cold container's first request, a function's only statement) would pay for nothing."""
         statement = self._prepared.get(sql)
         if statement is None:
+            self._prepared[sql] = _Unprepared(conn, sql)
+            return self._prepared[sql]
+        if isinstance(statement, _Unprepared):
             statement = self._prepared[sql] = conn.prepare(sql)
         return statement
 
@@ -155,3 +160,16 @@ class Database:
         if conn is not None:
             with contextlib.suppress(Exception):
                 conn.close()
+
+
+class _Unprepared:
+    """A statement's first run on a connection: one unnamed round trip, shaped like a prepared statement."""
+
+    def __init__(self, conn: pg8000.native.Connection, sql: str) -> None:
+        self._conn, self._sql = conn, sql
+        self.columns: Any = None
+
+    def run(self, **params: Any) -> list[list[Any]]:
+        rows: list[list[Any]] = self._conn.run(self._sql, **params)
+        self.columns = self._conn.columns
+        return rows
