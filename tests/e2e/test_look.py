@@ -1,8 +1,9 @@
 """The page's look in headless Chromium (docs/page.md): light and dark (prefers-color-scheme) really are light
-and dark, every view (the contact dialog and the account view too) passes axe-core in both schemes (English at
-desktop width, Russian at phone width), a field's hint shows only while the field is in use or wrong; the page
-installs as an app (its manifest, icons and theme colours) and starts offline from its service worker, which
-keeps the page's own files and never an API answer. Screenshots in test-artifacts/look/."""
+and dark, every view (the forgotten password's, the contact dialog and the account view too) passes axe-core
+in both schemes (English at desktop width, Russian at phone width), a field's hint shows only while the field
+is in use or wrong; the page installs as an app (its manifest, icons and theme colours) and starts offline
+from its service worker, which keeps the page's own files and never an API answer. Screenshots in
+test-artifacts/look/."""
 
 from __future__ import annotations
 
@@ -93,6 +94,12 @@ def test_every_view_is_light_or_dark_with_the_browser_and_passes_axe_in_both(bro
     logo = page.evaluate("() => getComputedStyle(document.querySelector('.bar h1'), '::before').backgroundImage")
     assert "icon.svg" in logo  # the logo beside the title
     audit(page, f"{shot}-1-signin")
+
+    by("show-forgot").click()
+    expect(by("forgot-email")).to_be_focused()
+    audit(page, f"{shot}-1-forgot-password")
+    by("forgot-back").click()
+    expect(by("signin-email")).to_be_visible()
 
     by("show-signup").click()
     by("signup-email").fill(f"look-{lang}-{uuid.uuid4().hex[:6]}@example.com")
